@@ -130,7 +130,7 @@ impl<A: Decode, B: Decode> Decode for (A, B) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
     /// tests/CoreTests/EncodingTests.hs "should encode and decode Int64 example".

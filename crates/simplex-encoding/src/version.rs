@@ -105,7 +105,7 @@ impl Decode for VersionRange {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
     fn vr(a: u16, b: u16) -> VersionRange {
