@@ -1,0 +1,229 @@
+//! Opening a store directory: pick the current generation, replay its snapshot and log,
+//! drop a torn final record, and clear what an interrupted compaction left behind.
+
+use std::fs::{self, File};
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use super::files::{self, LogFile, log_name, snapshot_name};
+use crate::error::{Result, StoreError};
+use crate::frame::{FRAME_OVERHEAD, FrameError, FrameReader};
+use crate::record::Record;
+use crate::state::State;
+
+/// What opening the store found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadInfo {
+    /// Current generation (number of compactions so far).
+    pub generation: u64,
+    /// Records read from the snapshot.
+    pub snapshot_records: u64,
+    /// Records replayed from the log.
+    pub log_records: u64,
+    /// Bytes of a torn final record that were cut off the log (0 normally).
+    pub dropped_tail_bytes: u64,
+}
+
+pub(crate) struct Loaded {
+    pub state: State,
+    pub log: LogFile,
+    pub info: LoadInfo,
+}
+
+fn corrupt(file: &Path, offset: u64, recovered: u64, reason: &str) -> StoreError {
+    StoreError::Corrupt {
+        file: file.to_path_buf(),
+        offset,
+        recovered_records: recovered,
+        reason: reason.to_owned(),
+    }
+}
+
+fn open_reader(path: &Path) -> Result<FrameReader<BufReader<File>>> {
+    let f = File::open(path).map_err(|e| StoreError::io(path, e))?;
+    Ok(FrameReader::new(BufReader::with_capacity(1 << 20, f)))
+}
+
+/// Loads the store in `dir` (which must exist).
+pub(crate) fn load(dir: &Path) -> Result<Loaded> {
+    let listing = files::list(dir)?;
+    for tmp in &listing.temps {
+        tracing::warn!(file = %tmp.display(), "removing an unfinished snapshot");
+        fs::remove_file(tmp).map_err(|e| StoreError::io(tmp, e))?;
+    }
+    let generation = listing.snapshots.iter().copied().max().unwrap_or(0);
+    let mut state = State::default();
+    let mut info = LoadInfo {
+        generation,
+        ..LoadInfo::default()
+    };
+    if listing.snapshots.contains(&generation) {
+        info.snapshot_records =
+            replay_snapshot(&dir.join(snapshot_name(generation)), generation, &mut state)?;
+    }
+    let log_path = dir.join(log_name(generation));
+    let log = if listing.logs.contains(&generation) {
+        let (records, valid_len) = replay_log(&log_path, generation, &mut state)?;
+        let len = fs::metadata(&log_path)
+            .map_err(|e| StoreError::io(&log_path, e))?
+            .len();
+        info.log_records = records;
+        info.dropped_tail_bytes = len.saturating_sub(valid_len);
+        LogFile::reopen(log_path, generation, valid_len)?
+    } else {
+        LogFile::create(dir, generation)?
+    };
+    remove_stale(dir, &listing, generation)?;
+    Ok(Loaded { state, log, info })
+}
+
+/// Removes files of older generations; a newer log must hold nothing but its header.
+fn remove_stale(dir: &Path, listing: &files::Listing, generation: u64) -> Result<()> {
+    let header_len = (FRAME_OVERHEAD + 18) as u64;
+    let mut stale: Vec<PathBuf> = Vec::new();
+    for &g in &listing.logs {
+        let path = dir.join(log_name(g));
+        if g > generation {
+            let len = fs::metadata(&path)
+                .map_err(|e| StoreError::io(&path, e))?
+                .len();
+            if len > header_len {
+                return Err(corrupt(
+                    &path,
+                    0,
+                    0,
+                    "log is newer than the newest snapshot",
+                ));
+            }
+        }
+        if g != generation {
+            stale.push(path);
+        }
+    }
+    stale.extend(
+        listing
+            .snapshots
+            .iter()
+            .filter(|g| **g < generation)
+            .map(|g| dir.join(snapshot_name(*g))),
+    );
+    for path in &stale {
+        tracing::info!(file = %path.display(), "removing a store file of an older generation");
+        fs::remove_file(path).map_err(|e| StoreError::io(path, e))?;
+    }
+    if !stale.is_empty() || !listing.temps.is_empty() {
+        files::sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// Replays a snapshot, which must be complete: any defect is corruption.
+fn replay_snapshot(path: &Path, generation: u64, state: &mut State) -> Result<u64> {
+    let mut r = open_reader(path)?;
+    let mut records = 0u64;
+    let (mut queues, mut messages) = (0u64, 0u64);
+    let mut ended = false;
+    loop {
+        let offset = r.offset();
+        let frame = match r.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) if ended => return Ok(records),
+            Ok(None) => return Err(corrupt(path, offset, records, "snapshot has no end record")),
+            Err(FrameError::Truncated) => {
+                return Err(corrupt(path, offset, records, "snapshot is truncated"));
+            }
+            Err(FrameError::Bad(why)) => return Err(corrupt(path, offset, records, why)),
+            Err(FrameError::Io(e)) => return Err(StoreError::io(path, e)),
+        };
+        let rec =
+            Record::decode(frame.0, frame.1).map_err(|w| corrupt(path, offset, records, w))?;
+        let bad = |why: &str| corrupt(path, offset, records, why);
+        match rec {
+            _ if ended => return Err(bad("data after the snapshot end")),
+            Record::SnapshotHeader { generation: g } if offset == 0 && g == generation => {}
+            _ if offset == 0 => return Err(bad("missing or wrong snapshot header")),
+            Record::SnapshotEnd {
+                queues: q,
+                messages: m,
+            } => {
+                if (q, m) != (queues, messages) {
+                    return Err(bad("snapshot counts do not match its records"));
+                }
+                ended = true;
+            }
+            rec @ Record::CreateQueue(_) => {
+                state.apply(rec).map_err(bad)?;
+                queues += 1;
+            }
+            rec @ Record::AppendMsg { .. } => {
+                state.apply(rec).map_err(bad)?;
+                messages += 1;
+            }
+            _ => return Err(bad("unexpected record in a snapshot")),
+        }
+        records += 1;
+    }
+}
+
+/// Replays a log; returns the records applied and the length of its valid prefix.
+fn replay_log(path: &Path, generation: u64, state: &mut State) -> Result<(u64, u64)> {
+    let mut r = open_reader(path)?;
+    let mut records = 0u64;
+    loop {
+        let offset = r.offset();
+        let frame = match r.next_frame() {
+            Ok(Some(f)) => f,
+            Ok(None) => return Ok((records, offset)),
+            Err(FrameError::Truncated) => {
+                warn_torn(path, offset, records);
+                return Ok((records, offset));
+            }
+            Err(FrameError::Bad(why)) => {
+                if zero_from(path, offset)? {
+                    warn_torn(path, offset, records);
+                    return Ok((records, offset));
+                }
+                return Err(corrupt(path, offset, records, why));
+            }
+            Err(FrameError::Io(e)) => return Err(StoreError::io(path, e)),
+        };
+        let rec =
+            Record::decode(frame.0, frame.1).map_err(|w| corrupt(path, offset, records, w))?;
+        if offset == 0 {
+            if rec != (Record::LogHeader { generation }) {
+                return Err(corrupt(path, 0, 0, "missing or wrong log header"));
+            }
+            continue;
+        }
+        state
+            .apply(rec)
+            .map_err(|why| corrupt(path, offset, records, why))?;
+        records += 1;
+    }
+}
+
+fn warn_torn(path: &Path, offset: u64, records: u64) {
+    tracing::warn!(
+        file = %path.display(),
+        offset,
+        recovered_records = records,
+        "dropping a truncated final record of the store log (torn write)"
+    );
+}
+
+/// Whether the file holds only zero bytes from `offset` on (a zero-filled torn tail).
+fn zero_from(path: &Path, offset: u64) -> Result<bool> {
+    let io = |e| StoreError::io(path, e);
+    let mut f = File::open(path).map_err(io)?;
+    f.seek(SeekFrom::Start(offset)).map_err(io)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        if buf[..n].iter().any(|b| *b != 0) {
+            return Ok(false);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The writer thread: group commit and automatic compaction.
+//!
+//! Changes append encoded records to a shared buffer. The thread takes the whole buffer,
+//! writes it with one `write`, syncs once (with `Fsync`), then publishes the last record's
+//! sequence number, waking every waiter at once.
+
+use std::sync::Arc;
+
+use super::compact::{self, CompactError};
+use super::files::LogFile;
+use super::{Durability, Inner};
+
+/// Largest spare buffer kept between batches.
+const KEEP_BUFFER: usize = 16 << 20;
+
+struct Batch {
+    bytes: Vec<u8>,
+    seq: u64,
+    shutdown: bool,
+    compact: bool,
+}
+
+fn next_batch(inner: &Inner, spare: Vec<u8>) -> Batch {
+    let mut p = inner.pending.lock();
+    while p.buf.is_empty() && !p.shutdown && !p.compact_requested {
+        inner.wake.wait(&mut p);
+    }
+    Batch {
+        bytes: std::mem::replace(&mut p.buf, spare),
+        seq: p.last_seq,
+        shutdown: p.shutdown,
+        compact: std::mem::take(&mut p.compact_requested),
+    }
+}
+
+/// Whether the log has grown enough past the live state to be worth compacting.
+fn due(inner: &Inner, log: &LogFile, floor: u64) -> bool {
+    let cfg = &inner.config;
+    if log.bytes < cfg.compact_min_log_bytes.max(floor) {
+        return false;
+    }
+    let live = inner.state.read().live_bytes_estimate();
+    log.bytes >= live.saturating_mul(cfg.compact_ratio)
+}
+
+/// Runs until shutdown (after writing everything pending) or the first failure.
+pub(crate) fn run(inner: Arc<Inner>, mut log: LogFile) {
+    let mut spare = Vec::new();
+    // After a failed automatic compaction, wait for the log to grow before trying again.
+    let mut floor = 0u64;
+    loop {
+        let batch = next_batch(&inner, spare);
+        if !batch.bytes.is_empty() {
+            if let Err(e) = log.append(&batch.bytes, inner.config.durability) {
+                inner.fail(&e.to_string());
+                return;
+            }
+            inner.signal.durable(batch.seq);
+        }
+        spare = batch.bytes;
+        spare.clear();
+        if spare.capacity() > KEEP_BUFFER {
+            spare = Vec::new();
+        }
+        if batch.compact || due(&inner, &log, floor) {
+            match compact::run(&inner, &mut log) {
+                Ok(()) => {
+                    floor = 0;
+                    inner.signal.update(|p| {
+                        p.compactions += 1;
+                        p.compact_error = None;
+                    });
+                }
+                Err(CompactError::Retry(e)) => {
+                    tracing::warn!(error = %e, "store compaction failed; continuing with the current log");
+                    floor = log.bytes + inner.config.compact_min_log_bytes;
+                    let why: Arc<str> = Arc::from(e.to_string());
+                    inner.signal.update(|p| {
+                        p.compactions += 1;
+                        p.compact_error = Some(why);
+                    });
+                }
+                Err(CompactError::Fatal(e)) => {
+                    inner.fail(&e.to_string());
+                    return;
+                }
+                #[cfg(test)]
+                Err(CompactError::Crash) => {
+                    inner.fail("simulated crash");
+                    return;
+                }
+            }
+        }
+        if batch.shutdown && inner.pending.lock().buf.is_empty() {
+            if inner.config.durability != Durability::Fsync
+                && let Err(e) = log.sync()
+            {
+                inner.fail(&e.to_string());
+            }
+            return;
+        }
+    }
+}
