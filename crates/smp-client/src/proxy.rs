@@ -79,17 +79,12 @@ impl SmpClient {
     /// `RFWD`, encrypted with the session secret of this connection, and returns the
     /// client's encrypted response from `RRES` (to be sent back in `PRES`).
     pub async fn forward_transmission(&self, fwd: &FwdTransmission) -> Result<Vec<u8>> {
-        let nonce = random_nonce(&mut rand::rng());
-        let enc = {
-            let secret = self
-                .sess_secret()
-                .ok_or(ClientError::Transport(TransportError::NoAuth))?;
-            cb_encrypt_no_pad(secret, &nonce, &fwd.to_bytes())
-        };
-        let rres = self.relay_forward(nonce, enc).await?;
         let secret = self
             .sess_secret()
             .ok_or(ClientError::Transport(TransportError::NoAuth))?;
+        let nonce = random_nonce(&mut rand::rng());
+        let enc = cb_encrypt_no_pad(secret, &nonce, &fwd.to_bytes());
+        let rres = self.relay_forward(nonce, enc).await?;
         let plain = cb_decrypt_no_pad(secret, &reverse_nonce(&nonce), &rres)?;
         let resp =
             FwdResponse::from_bytes(&plain).map_err(|_| ClientError::Response(ErrorType::Block))?;
