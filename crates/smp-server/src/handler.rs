@@ -1,0 +1,799 @@
+//! Executes SMP commands for one connection: verification, then the command against the
+//! store and the subscription registry (the reference's `Server.hs` `processCommand`).
+
+use crate::env::Env;
+use crate::ids::{random_id, x25519};
+use crate::subs::{ClientShared, Out, QueueId, Sub, SubKind};
+use crate::verify::{dummy_verify, verify};
+use simplex_crypto::hash::sha3_384;
+use simplex_crypto::keys::{PublicAuthKey, X25519Public, X25519Secret};
+use simplex_encoding::Version;
+use smp_proto::command::{MsgFlags, NewQueueReq, QueueLinkData, QueueMode, QueueReqData, SubMode};
+use smp_proto::error::{BlockingInfo, BlockingReason, ErrorType};
+use smp_proto::message::{RcvMsgBody, seal_ntf_meta};
+use smp_proto::response::QueueIds;
+use smp_proto::transmission::{RawTransmission, TAuth};
+use smp_proto::versions::max_message_length;
+use smp_proto::{BrokerMsg, Command, CorrId, EntityId, MsgId};
+use smp_store::{
+    DhSecret, LinkData, Message, Msg, NotifierCreds, QueueRec, QueueStatus, StoreError, Write,
+};
+use std::sync::Arc;
+
+/// The parts of a connection that command execution needs.
+pub struct ConnCtx {
+    /// Relay state.
+    pub env: Arc<Env>,
+    /// This connection's shared handle.
+    pub client: Arc<ClientShared>,
+    /// Negotiated version.
+    pub version: Version,
+    /// Session id (tls-unique).
+    pub session_id: Vec<u8>,
+    /// The relay's session X25519 key (authenticators, proxy envelopes).
+    pub session_key: Arc<X25519Secret>,
+    /// The client's X25519 key from its hello (a proxy's key for `RFWD`).
+    pub peer_key: Option<X25519Public>,
+    /// Limits concurrent proxy commands of this connection.
+    pub proxy_permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// Responses (in command order) and events produced by one block of commands.
+#[derive(Debug, Default)]
+pub struct Replies {
+    /// Replies to commands.
+    pub responses: Vec<Out>,
+    /// Messages pushed after the replies (e.g. the pending message after `SUB`).
+    pub events: Vec<Out>,
+}
+
+type R<T> = Result<T, ErrorType>;
+
+fn store_err(e: StoreError) -> ErrorType {
+    match e {
+        StoreError::NoQueue | StoreError::Auth(_) => ErrorType::Auth,
+        StoreError::Duplicate => ErrorType::Duplicate,
+        StoreError::Invalid(_) => ErrorType::SYNTAX,
+        other => {
+            tracing::error!("store error: {other}");
+            ErrorType::Internal
+        }
+    }
+}
+
+async fn wait<T>(c: Result<smp_store::Commit<T>, StoreError>) -> R<T> {
+    c.map_err(store_err)?.wait().await.map_err(store_err)
+}
+
+fn qid(e: &EntityId) -> Option<QueueId> {
+    e.to_array()
+}
+
+fn parse_key(spki: &[u8]) -> Option<PublicAuthKey> {
+    PublicAuthKey::from_spki(spki).ok()
+}
+
+fn is_contact(q: &QueueRec) -> bool {
+    match q.queue_mode {
+        Some(smp_store::QueueMode::Messaging) => false,
+        Some(smp_store::QueueMode::Contact) => true,
+        None => q.sender_key.is_none(),
+    }
+}
+
+fn is_secured_msg_queue(q: &QueueRec) -> bool {
+    q.queue_mode != Some(smp_store::QueueMode::Contact) && q.sender_key.is_some()
+}
+
+/// Parses the stored blocking information back into its wire form.
+fn blocked_info(info: &str) -> BlockingInfo {
+    let reason = if info.contains("content") {
+        BlockingReason::Content
+    } else {
+        BlockingReason::Spam
+    };
+    let notice = info.split_once(",notice=").map(|(_, n)| n.to_owned());
+    BlockingInfo { reason, notice }
+}
+
+fn link_data(l: &LinkData) -> QueueLinkData {
+    QueueLinkData {
+        fixed: l.enc_fixed.clone(),
+        user: l.enc_user.clone(),
+    }
+}
+
+impl ConnCtx {
+    /// Handles one directly received transmission.
+    pub async fn handle(&self, raw: RawTransmission, out: &mut Replies) {
+        let (corr, ent) = (raw.corr_id.clone(), raw.entity_id.clone());
+        let reply = |msg| Out {
+            corr_id: corr.clone(),
+            entity: ent.clone(),
+            msg,
+        };
+        let cmd = match Command::parse(self.version, &raw.command) {
+            Ok(c) => c,
+            Err(e) => return out.responses.push(reply(BrokerMsg::Err(e))),
+        };
+        if matches!(cmd, Command::Prxy(..) | Command::Pfwd(..)) {
+            return match cmd.check_credentials(raw.auth.is_some(), &ent) {
+                Err(e) => out.responses.push(reply(BrokerMsg::Err(e))),
+                Ok(()) => self.spawn_proxy_command(cmd, corr, ent),
+            };
+        }
+        match self.prepare(&raw, &cmd) {
+            Err(e) => out.responses.push(reply(BrokerMsg::Err(e))),
+            Ok(q) => {
+                let (resp, ev) = self.process(self.version, cmd, &corr, q).await;
+                out.responses.push(reply(resp));
+                out.events.extend(ev);
+            }
+        }
+    }
+
+    /// Proxy commands wait on other relays: they run in their own task (at most
+    /// `proxy_client_concurrency` at once per connection) and reply when done.
+    fn spawn_proxy_command(&self, cmd: Command, corr: CorrId, ent: EntityId) {
+        let env = self.env.clone();
+        let client = self.client.clone();
+        let permits = self.proxy_permits.clone();
+        tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let msg = match cmd {
+                Command::Prxy(srv, auth) => env.proxy.session(&env, &srv, auth).await,
+                Command::Pfwd(v, key, enc) => {
+                    env.proxy.forward(&env, &ent, &corr, v, key, enc).await
+                }
+                _ => BrokerMsg::Err(ErrorType::Internal),
+            };
+            client.push(vec![Out {
+                corr_id: corr,
+                entity: ent,
+                msg,
+            }]);
+        });
+    }
+
+    /// Credential checks and verification; returns the addressed queue, if any.
+    pub(crate) fn prepare(&self, raw: &RawTransmission, cmd: &Command) -> R<Option<QueueRec>> {
+        cmd.check_credentials(raw.auth.is_some(), &raw.entity_id)?;
+        if raw.service_sig.is_some() {
+            return Err(ErrorType::Service);
+        }
+        self.verify_cmd(
+            cmd,
+            raw.auth.as_ref(),
+            &raw.authorized,
+            &raw.corr_id,
+            &raw.entity_id,
+        )
+    }
+
+    fn verify_cmd(
+        &self,
+        cmd: &Command,
+        auth: Option<&TAuth>,
+        authorized: &[u8],
+        corr: &CorrId,
+        ent: &EntityId,
+    ) -> R<Option<QueueRec>> {
+        let store = &self.env.store;
+        let sk = &self.session_key;
+        let check = |ok: bool, q: QueueRec| {
+            if ok {
+                Ok(Some(q))
+            } else {
+                Err(ErrorType::Auth)
+            }
+        };
+        let with = |k: &PublicAuthKey| verify(auth, authorized, corr, k, sk);
+        let dummy = || {
+            dummy_verify(auth, authorized, corr, sk);
+            Err(ErrorType::Auth)
+        };
+        let lookup =
+            |f: fn(&dyn smp_store::Store, &QueueId) -> Result<Option<QueueRec>, StoreError>| {
+                match qid(ent) {
+                    None => Ok(None),
+                    Some(id) => f(store.as_ref(), &id).map_err(store_err),
+                }
+            };
+        let by_rcv = |s: &dyn smp_store::Store, id: &QueueId| s.queue_by_recipient(id);
+        let by_snd = |s: &dyn smp_store::Store, id: &QueueId| s.queue_by_sender(id);
+        let by_link = |s: &dyn smp_store::Store, id: &QueueId| s.queue_by_link(id);
+        let by_ntf = |s: &dyn smp_store::Store, id: &QueueId| s.queue_by_notifier(id);
+        let allowed = |k: &PublicAuthKey, q: &QueueRec| {
+            q.queue_mode == Some(smp_store::QueueMode::Messaging)
+                && q.sender_key.as_ref().is_none_or(|s| *s == k.to_spki())
+        };
+        match cmd {
+            Command::New(req) => {
+                if with(&req.rcv_auth_key) {
+                    Ok(None)
+                } else {
+                    Err(ErrorType::Auth)
+                }
+            }
+            Command::Ping | Command::Prxy(..) | Command::Pfwd(..) | Command::Rfwd(_) => Ok(None),
+            Command::Subs | Command::NSubs => Err(ErrorType::Service),
+            Command::SKey(k) | Command::LKey(k) => {
+                let q = if matches!(cmd, Command::SKey(_)) {
+                    lookup(by_snd)?
+                } else {
+                    lookup(by_link)?
+                };
+                match q {
+                    Some(q) if allowed(k, &q) => check(with(k), q),
+                    _ => dummy(),
+                }
+            }
+            Command::Send(..) => match lookup(by_snd)? {
+                None => dummy(),
+                Some(q) => match q.sender_key.as_deref().map(parse_key) {
+                    None => check(auth.is_none(), q),
+                    Some(Some(k)) => check(with(&k), q),
+                    Some(None) => dummy(),
+                },
+            },
+            Command::LGet => match lookup(by_link)? {
+                Some(q) if is_contact(&q) => Ok(Some(q)),
+                _ => Err(ErrorType::Auth),
+            },
+            Command::NSub => match lookup(by_ntf)? {
+                Some(q) => match q.notifier.as_ref().and_then(|n| parse_key(&n.notifier_key)) {
+                    Some(k) => check(with(&k), q),
+                    None => dummy(),
+                },
+                None => dummy(),
+            },
+            _ => match lookup(by_rcv)? {
+                None => dummy(),
+                Some(q) => {
+                    // Every key is tried (no short circuit), so the time does not tell
+                    // which key matched.
+                    let results: Vec<bool> = q
+                        .recipient_keys
+                        .iter()
+                        .filter_map(|k| parse_key(k))
+                        .map(|k| with(&k))
+                        .collect();
+                    let ok = results.contains(&true);
+                    check(ok, q)
+                }
+            },
+        }
+    }
+
+    /// Executes a verified command; returns the reply and optional events.
+    pub(crate) async fn process(
+        &self,
+        v: Version,
+        cmd: Command,
+        corr: &CorrId,
+        q: Option<QueueRec>,
+    ) -> (BrokerMsg, Vec<Out>) {
+        let r = match (cmd, q) {
+            (Command::Ping, _) => Ok((BrokerMsg::Pong, vec![])),
+            (Command::New(req), _) => self.create_queue(*req, corr).await.map(|m| (m, vec![])),
+            (Command::Rfwd(enc), _) => Ok(Box::pin(self.forwarded(corr, enc)).await),
+            (cmd, Some(q)) => self.queue_command(v, cmd, q).await,
+            (_, None) => Err(ErrorType::Internal),
+        };
+        match r {
+            Ok((m, ev)) => (m, ev),
+            Err(e) => (BrokerMsg::Err(e), vec![]),
+        }
+    }
+
+    async fn queue_command(
+        &self,
+        v: Version,
+        cmd: Command,
+        q: QueueRec,
+    ) -> R<(BrokerMsg, Vec<Out>)> {
+        if let QueueStatus::Blocked(info) = &q.status
+            && !matches!(cmd, Command::Send(..) | Command::Del)
+        {
+            return Err(ErrorType::Blocked(blocked_info(info)));
+        }
+        self.touch(&q);
+        let ok = |_| (BrokerMsg::Ok, vec![]);
+        let rid = q.recipient_id;
+        let store = &self.env.store;
+        match cmd {
+            Command::Sub => self.subscribe(&q),
+            Command::Get => self.get(&q).map(|m| (m, vec![])),
+            Command::Ack(id) => self.ack(&q, &id).await.map(|m| (m, vec![])),
+            Command::Send(flags, body) => self.send(v, &q, flags, body).await.map(ok),
+            Command::Key(k) => self.secure(&q, &k).await.map(ok),
+            Command::SKey(k) => self.secure(&q, &k).await.map(ok),
+            Command::LKey(k) => {
+                self.secure(&q, &k).await?;
+                let l = q.link.as_ref().ok_or(ErrorType::Auth)?;
+                Ok((
+                    BrokerMsg::Lnk(EntityId::from(q.sender_id), link_data(l)),
+                    vec![],
+                ))
+            }
+            Command::LGet => {
+                let l = q.link.as_ref().ok_or(ErrorType::Auth)?;
+                Ok((
+                    BrokerMsg::Lnk(EntityId::from(q.sender_id), link_data(l)),
+                    vec![],
+                ))
+            }
+            Command::RKey(keys) => {
+                if q.queue_mode != Some(smp_store::QueueMode::Contact) {
+                    return Err(ErrorType::Auth);
+                }
+                let keys = keys.iter().map(PublicAuthKey::to_spki).collect();
+                wait(store.update_keys(&rid, keys)).await.map(ok)
+            }
+            Command::LSet(lid, d) => {
+                let lid = qid(&lid).ok_or(ErrorType::Auth)?;
+                if is_secured_msg_queue(&q) || q.link.as_ref().is_some_and(|l| l.link_id != lid) {
+                    return Err(ErrorType::Auth);
+                }
+                let link = LinkData {
+                    link_id: lid,
+                    enc_fixed: d.fixed,
+                    enc_user: d.user,
+                };
+                wait(store.set_link(&rid, link)).await.map(ok)
+            }
+            Command::LDel => wait(store.delete_link(&rid)).await.map(ok),
+            Command::NKey(k, dh) => self.add_notifier(&q, &k, &dh).await.map(|m| (m, vec![])),
+            Command::NDel => {
+                if let Some(n) = wait(store.delete_notifier(&rid)).await? {
+                    self.env.ntf_store.take(&n.notifier_id);
+                    self.end_ntf_sub(&n.notifier_id);
+                }
+                Ok((BrokerMsg::Ok, vec![]))
+            }
+            Command::NSub => {
+                let n = q.notifier.as_ref().ok_or(ErrorType::Internal)?;
+                Ok((BrokerMsg::Sok(None), self.subscribe_ntf(&n.notifier_id)))
+            }
+            Command::Off => wait(store.suspend_queue(&rid)).await.map(ok),
+            Command::Del => self.delete(&q).await.map(ok),
+            Command::Que => Ok((BrokerMsg::Info(self.info(&q)), vec![])),
+            _ => Err(ErrorType::PROHIBITED),
+        }
+    }
+
+    /// Records use of the queue once a day (not waited for: a lost update is harmless).
+    fn touch(&self, q: &QueueRec) {
+        let now = self.env.now();
+        if smp_store::round_to_day(now) != q.updated_at {
+            let _ = self.env.store.update_time(&q.recipient_id, now);
+        }
+    }
+
+    async fn create_queue(&self, req: NewQueueReq, corr: &CorrId) -> R<BrokerMsg> {
+        let cfg = &self.env.config;
+        let allowed = cfg.allow_new_queues
+            && cfg
+                .create_password
+                .as_ref()
+                .is_none_or(|p| req.auth.as_ref() == Some(p));
+        if !allowed {
+            return Err(ErrorType::Auth);
+        }
+        let server_dh = x25519();
+        let rcv_dh_secret = DhSecret::new(*server_dh.dh(&req.rcv_dh_key).as_bytes());
+        let ntf = req.ntf_creds.as_ref().map(|(k, dh)| {
+            let s = x25519();
+            (k.to_spki(), DhSecret::new(*s.dh(dh).as_bytes()), s.public())
+        });
+        let expected_sid: [u8; 24] = {
+            let h = sha3_384(corr.as_bytes());
+            let mut a = [0u8; 24];
+            a.copy_from_slice(&h[..24]);
+            a
+        };
+        for _ in 0..3 {
+            let (sid, client_ids, link) = match &req.queue_req_data {
+                Some(QueueReqData::Messaging(Some((sid, d)))) => {
+                    (sid.to_array(), true, Some((random_id(), d)))
+                }
+                Some(QueueReqData::Contact(Some((lid, sid, d)))) => (
+                    sid.to_array(),
+                    true,
+                    Some((lid.to_array().ok_or(ErrorType::SYNTAX)?, d)),
+                ),
+                _ => (Some(random_id()), false, None),
+            };
+            let sid = sid.ok_or(ErrorType::PROHIBITED)?;
+            if client_ids && sid != expected_sid {
+                return Err(ErrorType::PROHIBITED);
+            }
+            let rid = random_id();
+            let notifier = ntf.as_ref().map(|(k, s, _)| NotifierCreds {
+                notifier_id: random_id(),
+                notifier_key: k.clone(),
+                rcv_ntf_dh_secret: s.clone(),
+            });
+            let mode = req.queue_req_data.as_ref().map(|d| match d.mode() {
+                QueueMode::Messaging => smp_store::QueueMode::Messaging,
+                QueueMode::Contact => smp_store::QueueMode::Contact,
+            });
+            let rec = QueueRec {
+                recipient_id: rid,
+                recipient_keys: vec![req.rcv_auth_key.to_spki()],
+                rcv_dh_secret: rcv_dh_secret.clone(),
+                sender_id: sid,
+                sender_key: None,
+                queue_mode: mode,
+                link: link.map(|(lid, d)| LinkData {
+                    link_id: lid,
+                    enc_fixed: d.fixed.clone(),
+                    enc_user: d.user.clone(),
+                }),
+                notifier: notifier.clone(),
+                status: QueueStatus::Active,
+                updated_at: smp_store::round_to_day(self.env.now()),
+            };
+            let link_id = rec.link.as_ref().map(|l| EntityId::from(l.link_id));
+            match wait(self.env.store.add_queue(rec)).await {
+                Err(ErrorType::Duplicate) if client_ids => return Err(ErrorType::Auth),
+                Err(ErrorType::Duplicate) => continue,
+                Err(e) => return Err(e),
+                Ok(()) => {}
+            }
+            self.env.stats.queues_created.inc();
+            if req.sub_mode == SubMode::Subscribe {
+                self.add_sub(&rid, SubKind::Server);
+            }
+            return Ok(BrokerMsg::Ids(Box::new(QueueIds {
+                rcv_id: EntityId::from(rid),
+                snd_id: EntityId::from(sid),
+                rcv_public_dh_key: server_dh.public(),
+                queue_mode: req.queue_req_data.as_ref().map(QueueReqData::mode),
+                link_id,
+                service_id: None,
+                ntf_creds: match (&notifier, &ntf) {
+                    (Some(n), Some((_, _, pk))) => {
+                        Some((EntityId::from(n.notifier_id), pk.clone()))
+                    }
+                    _ => None,
+                },
+            })));
+        }
+        Err(ErrorType::Internal)
+    }
+
+    /// Registers a server subscription of `rid` for this connection, ending another
+    /// connection's subscription.
+    fn add_sub(&self, rid: &QueueId, kind: SubKind) {
+        self.client.subs().insert(
+            *rid,
+            Sub {
+                kind,
+                delivered: None,
+            },
+        );
+        if kind == SubKind::Server
+            && let Some(prev) = self.env.subscribers.subscribe(rid, &self.client)
+        {
+            prev.subs().remove(rid);
+            self.env.stats.subs_end.inc();
+            prev.push(vec![Out::event(rid, BrokerMsg::End)]);
+        }
+    }
+
+    fn subscribe(&self, q: &QueueRec) -> R<(BrokerMsg, Vec<Out>)> {
+        let rid = q.recipient_id;
+        let existing = self.client.subs().get(&rid).map(|s| s.kind);
+        match existing {
+            Some(SubKind::Prohibit) => {
+                self.env.stats.subs_prohibited.inc();
+                return Err(ErrorType::PROHIBITED);
+            }
+            Some(SubKind::Server) => {
+                self.env.stats.subs_duplicate.inc();
+                if let Some(s) = self.client.subs().get_mut(&rid) {
+                    s.delivered = None;
+                }
+            }
+            None => {
+                self.env.stats.subs.inc();
+                self.add_sub(&rid, SubKind::Server);
+            }
+        }
+        let mut events = vec![];
+        if let Some(m) = self.env.store.peek(&rid).map_err(store_err)? {
+            events.push(Out {
+                corr_id: CorrId::empty(),
+                entity: EntityId::from(rid),
+                msg: self.deliver(q, &m)?,
+            });
+        }
+        Ok((BrokerMsg::Sok(None), events))
+    }
+
+    /// Encrypts `m` for the recipient and marks it delivered on this connection.
+    fn deliver(&self, q: &QueueRec, m: &Msg) -> R<BrokerMsg> {
+        if let Some(s) = self.client.subs().get_mut(&q.recipient_id) {
+            s.delivered = Some(*m.id());
+        }
+        encrypt_msg(q, m)
+    }
+
+    fn get(&self, q: &QueueRec) -> R<BrokerMsg> {
+        let rid = q.recipient_id;
+        let existing = self.client.subs().get(&rid).map(|s| s.kind);
+        match existing {
+            Some(SubKind::Server) => return Err(ErrorType::PROHIBITED),
+            Some(SubKind::Prohibit) => {}
+            None => {
+                self.client.subs().insert(
+                    rid,
+                    Sub {
+                        kind: SubKind::Prohibit,
+                        delivered: None,
+                    },
+                );
+            }
+        }
+        match self.env.store.peek(&rid).map_err(store_err)? {
+            Some(m) => self.deliver(q, &m),
+            None => Ok(BrokerMsg::Ok),
+        }
+    }
+
+    async fn ack(&self, q: &QueueRec, id: &MsgId) -> R<BrokerMsg> {
+        let rid = q.recipient_id;
+        let kind = {
+            let mut subs = self.client.subs();
+            let s = subs.get_mut(&rid).ok_or(ErrorType::NoMsg)?;
+            match s.delivered {
+                Some(d) if id.is_empty() || d.as_slice() == id.as_bytes() => {
+                    s.delivered = None;
+                    s.kind
+                }
+                _ => return Err(ErrorType::NoMsg),
+            }
+        };
+        let msg_id: [u8; 24] = id.to_array().unwrap_or([0; 24]);
+        let store = &self.env.store;
+        if kind == SubKind::Prohibit {
+            let del = wait(store.del_msg(&rid, &msg_id)).await?;
+            self.count_recv(del.as_ref());
+            return Ok(BrokerMsg::Ok);
+        }
+        let (del, next) = wait(store.del_peek(&rid, &msg_id)).await?;
+        self.count_recv(del.as_ref());
+        match next {
+            Some(m) => self.deliver(q, &m),
+            None => Ok(BrokerMsg::Ok),
+        }
+    }
+
+    fn count_recv(&self, m: Option<&Msg>) {
+        if let Some(Msg::Message(_)) = m {
+            self.env.stats.msg_recv.inc();
+        }
+    }
+
+    async fn send(&self, v: Version, q: &QueueRec, flags: MsgFlags, body: Vec<u8>) -> R<()> {
+        let stats = &self.env.stats;
+        if body.len() > max_message_length(v) {
+            stats.msg_sent_large.inc();
+            return Err(ErrorType::LargeMsg);
+        }
+        match &q.status {
+            QueueStatus::Off => {
+                stats.msg_sent_auth.inc();
+                return Err(ErrorType::Auth);
+            }
+            QueueStatus::Blocked(info) => {
+                stats.msg_sent_block.inc();
+                return Err(ErrorType::Blocked(blocked_info(info)));
+            }
+            QueueStatus::Active => {}
+        }
+        let rid = q.recipient_id;
+        if q.link.is_some() && is_secured_msg_queue(q) {
+            let _ = self.env.store.delete_link(&rid);
+        }
+        let msg = Message {
+            id: random_id(),
+            ts: self.env.now(),
+            ntf_flag: flags.notification,
+            body,
+        };
+        let quota = self.env.config.msg_queue_quota;
+        let stored = Msg::Message(msg.clone());
+        match wait(self.env.store.write_msg(&rid, msg, quota)).await? {
+            Write::QuotaExceeded => {
+                stats.msg_sent_quota.inc();
+                Err(ErrorType::Quota)
+            }
+            Write::Stored { was_empty } => {
+                stats.msg_sent.inc();
+                if was_empty {
+                    self.try_deliver(q, &stored);
+                }
+                if flags.notification
+                    && let Some(n) = &q.notifier
+                {
+                    self.notify(n, &stored);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Pushes a newly stored message to the queue's subscriber when nothing is pending.
+    fn try_deliver(&self, q: &QueueRec, m: &Msg) {
+        let rid = q.recipient_id;
+        let Some(sub) = self.env.subscribers.get(&rid) else {
+            return;
+        };
+        let ready = {
+            let mut subs = sub.subs();
+            match subs.get_mut(&rid) {
+                Some(s) if s.kind == SubKind::Server && s.delivered.is_none() => {
+                    s.delivered = Some(*m.id());
+                    true
+                }
+                _ => false,
+            }
+        };
+        if ready && let Ok(msg) = encrypt_msg(q, m) {
+            sub.push(vec![Out::event(&rid, msg)]);
+        }
+    }
+
+    fn notify(&self, n: &NotifierCreds, m: &Msg) {
+        let mut nonce = [0u8; 24];
+        rand::fill(&mut nonce);
+        let secret = simplex_crypto::keys::DhSecret::from_bytes(*n.rcv_ntf_dh_secret.as_bytes());
+        let Ok(enc_meta) = seal_ntf_meta(&secret, &nonce, m.id(), m.ts()) else {
+            return;
+        };
+        self.env.stats.ntf_created.inc();
+        let nid = n.notifier_id;
+        match self.env.ntf_subscribers.get(&nid) {
+            Some(c) => {
+                self.env.stats.ntf_delivered.inc();
+                c.push(vec![Out::event(&nid, BrokerMsg::Nmsg(nonce, enc_meta))]);
+            }
+            None => self.env.ntf_store.store(
+                &nid,
+                crate::ntf::MsgNtf {
+                    ts: self.env.now(),
+                    nonce,
+                    enc_meta,
+                },
+            ),
+        }
+    }
+
+    fn subscribe_ntf(&self, nid: &QueueId) -> Vec<Out> {
+        self.client.ntf_subs().insert(*nid);
+        if let Some(prev) = self.env.ntf_subscribers.subscribe(nid, &self.client) {
+            prev.ntf_subs().remove(nid);
+            prev.push(vec![Out::event(nid, BrokerMsg::End)]);
+        }
+        self.env
+            .ntf_store
+            .take(nid)
+            .into_iter()
+            .map(|n| Out::event(nid, BrokerMsg::Nmsg(n.nonce, n.enc_meta)))
+            .collect()
+    }
+
+    fn end_ntf_sub(&self, nid: &QueueId) {
+        if let Some(c) = self.env.ntf_subscribers.remove(nid) {
+            c.ntf_subs().remove(nid);
+            if c.id != self.client.id {
+                c.push(vec![Out::event(nid, BrokerMsg::End)]);
+            }
+        }
+    }
+
+    async fn secure(&self, q: &QueueRec, k: &PublicAuthKey) -> R<()> {
+        let spki = k.to_spki();
+        if q.sender_key.as_ref() == Some(&spki) {
+            return Ok(());
+        }
+        wait(self.env.store.secure_queue(&q.recipient_id, &spki)).await?;
+        self.env.stats.queues_secured.inc();
+        Ok(())
+    }
+
+    async fn add_notifier(
+        &self,
+        q: &QueueRec,
+        k: &PublicAuthKey,
+        dh: &X25519Public,
+    ) -> R<BrokerMsg> {
+        let s = x25519();
+        let secret = DhSecret::new(*s.dh(dh).as_bytes());
+        for _ in 0..3 {
+            let creds = NotifierCreds {
+                notifier_id: random_id(),
+                notifier_key: k.to_spki(),
+                rcv_ntf_dh_secret: secret.clone(),
+            };
+            let nid = creds.notifier_id;
+            match wait(self.env.store.add_notifier(&q.recipient_id, creds)).await {
+                Err(ErrorType::Duplicate) => continue,
+                Err(e) => return Err(e),
+                Ok(old) => {
+                    if let Some(o) = old {
+                        self.env.ntf_store.take(&o.notifier_id);
+                        self.end_ntf_sub(&o.notifier_id);
+                    }
+                    return Ok(BrokerMsg::Nid(EntityId::from(nid), s.public()));
+                }
+            }
+        }
+        Err(ErrorType::Internal)
+    }
+
+    async fn delete(&self, q: &QueueRec) -> R<()> {
+        let rid = q.recipient_id;
+        wait(self.env.store.delete_queue(&rid)).await?;
+        self.env.stats.queues_deleted.inc();
+        self.client.subs().remove(&rid);
+        if let Some(c) = self.env.subscribers.remove(&rid)
+            && c.id != self.client.id
+        {
+            c.subs().remove(&rid);
+            c.push(vec![Out::event(&rid, BrokerMsg::Deld)]);
+        }
+        if let Some(n) = &q.notifier {
+            self.env.ntf_store.take(&n.notifier_id);
+            self.end_ntf_sub(&n.notifier_id);
+        }
+        Ok(())
+    }
+
+    fn info(&self, q: &QueueRec) -> Vec<u8> {
+        let rid = q.recipient_id;
+        let sub = self.client.subs().get(&rid).cloned();
+        let size = self.env.store.queue_size(&rid).unwrap_or(0);
+        let first = self.env.store.peek(&rid).ok().flatten();
+        crate::info::queue_info(
+            q.sender_key.is_some(),
+            q.notifier.is_some(),
+            sub.as_ref(),
+            size,
+            first.as_ref(),
+        )
+    }
+
+    /// Releases this connection's subscriptions (called when it closes).
+    pub fn release(&self) {
+        let subs: Vec<QueueId> = self.client.subs().keys().copied().collect();
+        for rid in subs {
+            self.env.subscribers.remove_if(&rid, self.client.id);
+        }
+        let ntfs: Vec<QueueId> = self.client.ntf_subs().iter().copied().collect();
+        for nid in ntfs {
+            self.env.ntf_subscribers.remove_if(&nid, self.client.id);
+        }
+    }
+}
+
+/// `MSG` for a stored entry, encrypted to the recipient.
+pub fn encrypt_msg(q: &QueueRec, m: &Msg) -> R<BrokerMsg> {
+    let body = match m {
+        Msg::Message(msg) => RcvMsgBody::Message {
+            ts: msg.ts,
+            flags: MsgFlags {
+                notification: msg.ntf_flag,
+            },
+            body: msg.body.clone(),
+        },
+        Msg::Quota { ts, .. } => RcvMsgBody::Quota { ts: *ts },
+    };
+    let secret = simplex_crypto::keys::DhSecret::from_bytes(*q.rcv_dh_secret.as_bytes());
+    let enc = body
+        .seal(&secret, m.id())
+        .map_err(|_| ErrorType::Internal)?;
+    Ok(BrokerMsg::Msg(MsgId::from(*m.id()), enc))
+}
