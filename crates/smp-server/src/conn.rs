@@ -4,7 +4,7 @@
 use crate::env::Env;
 use crate::handler::{ConnCtx, Replies};
 use crate::ids::x25519;
-use crate::subs::{ClientShared, Out};
+use crate::subs::{ClientShared, Out, Outgoing};
 use simplex_crypto::pad::{pad, unpad};
 use simplex_crypto::sbchain::{ChainKey, sbc_init};
 use simplex_encoding::{Encode, VersionRange};
@@ -185,6 +185,7 @@ async fn run(
         proxy_permits: Arc::new(tokio::sync::Semaphore::new(
             env.config.proxy_client_concurrency.max(1),
         )),
+        pending: std::sync::Mutex::new(None),
     };
     let mut recv_key = s.recv_key;
     let inactive = env.config.inactive_clients;
@@ -203,7 +204,8 @@ async fn run(
                 let replies = process_block(&ctx, &params, &block, recv_key.as_mut()).await;
                 let mut all = replies.responses;
                 all.extend(replies.events);
-                if !all.is_empty() && !client.send(all).await {
+                let after = ctx.take_pending();
+                if !all.is_empty() && !client.send(all, after).await {
                     break Ok(());
                 }
             }
@@ -267,19 +269,31 @@ async fn process_block(
 /// Sends queued replies and events, packing everything available into few blocks.
 async fn write_loop(
     mut writer: TlsBlockWriter,
-    mut rx: mpsc::Receiver<Vec<Out>>,
+    mut rx: mpsc::Receiver<Outgoing>,
     params: TParams,
     mut send_key: Option<ChainKey>,
     base: tokio::time::Instant,
     last_write: Arc<AtomicU64>,
 ) {
     while let Some(first) = rx.recv().await {
-        let mut items = first;
+        let mut items = first.items;
+        let mut after = first.after;
         while items.len() < 1024 {
             match rx.try_recv() {
-                Ok(more) => items.extend(more),
+                Ok(more) => {
+                    items.extend(more.items);
+                    // Commits complete in order: waiting for the latest covers the rest.
+                    after = latest(after, more.after);
+                }
                 Err(_) => break,
             }
+        }
+        if let Some(c) = after
+            && let Err(e) = c.wait().await
+        {
+            // Nothing may be acknowledged once the store stopped writing.
+            tracing::error!("store failure, closing connection: {e}");
+            return;
         }
         let ts: Vec<Vec<u8>> = items
             .iter()
@@ -308,5 +322,13 @@ async fn write_loop(
             }
         }
         last_write.store(base.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+}
+
+/// Of two store changes, the one to wait for so that both are durable.
+fn latest(a: Option<smp_store::Commit>, b: Option<smp_store::Commit>) -> Option<smp_store::Commit> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if a.seq() >= b.seq() { a } else { b }),
+        (a, b) => a.or(b),
     }
 }

@@ -36,6 +36,9 @@ pub struct ConnCtx {
     pub peer_key: Option<X25519Public>,
     /// Limits concurrent proxy commands of this connection.
     pub proxy_permits: Arc<tokio::sync::Semaphore>,
+    /// The latest store change made by this connection that is not yet durable: replies
+    /// are written only after it (group commit keeps changes in order).
+    pub pending: std::sync::Mutex<Option<smp_store::Commit>>,
 }
 
 /// Responses (in command order) and events produced by one block of commands.
@@ -59,10 +62,6 @@ fn store_err(e: StoreError) -> ErrorType {
             ErrorType::Internal
         }
     }
-}
-
-async fn wait<T>(c: Result<smp_store::Commit<T>, StoreError>) -> R<T> {
-    c.map_err(store_err)?.wait().await.map_err(store_err)
 }
 
 fn qid(e: &EntityId) -> Option<QueueId> {
@@ -104,6 +103,32 @@ fn link_data(l: &LinkData) -> QueueLinkData {
 }
 
 impl ConnCtx {
+    /// Applies a store change: its result now, its durability awaited before replying.
+    fn apply<T>(&self, c: Result<smp_store::Commit<T>, StoreError>) -> R<T> {
+        let mut v = None;
+        let unit = c.map_err(store_err)?.map(|x| v = Some(x));
+        if !unit.is_durable() {
+            *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(unit);
+        }
+        v.ok_or(ErrorType::Internal)
+    }
+
+    /// Takes the change the replies so far must wait for.
+    pub fn take_pending(&self) -> Option<smp_store::Commit> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    /// A handle on the pending change (for messages pushed to other connections).
+    fn pending_handle(&self) -> Option<smp_store::Commit> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Handles one directly received transmission.
     pub async fn handle(&self, raw: RawTransmission, out: &mut Replies) {
         let (corr, ent) = (raw.corr_id.clone(), raw.entity_id.clone());
@@ -328,7 +353,7 @@ impl ConnCtx {
                     return Err(ErrorType::Auth);
                 }
                 let keys = keys.iter().map(PublicAuthKey::to_spki).collect();
-                wait(store.update_keys(&rid, keys)).await.map(ok)
+                self.apply(store.update_keys(&rid, keys)).map(ok)
             }
             Command::LSet(lid, d) => {
                 let lid = qid(&lid).ok_or(ErrorType::Auth)?;
@@ -340,12 +365,12 @@ impl ConnCtx {
                     enc_fixed: d.fixed,
                     enc_user: d.user,
                 };
-                wait(store.set_link(&rid, link)).await.map(ok)
+                self.apply(store.set_link(&rid, link)).map(ok)
             }
-            Command::LDel => wait(store.delete_link(&rid)).await.map(ok),
+            Command::LDel => self.apply(store.delete_link(&rid)).map(ok),
             Command::NKey(k, dh) => self.add_notifier(&q, &k, &dh).await.map(|m| (m, vec![])),
             Command::NDel => {
-                if let Some(n) = wait(store.delete_notifier(&rid)).await? {
+                if let Some(n) = self.apply(store.delete_notifier(&rid))? {
                     self.env.ntf_store.take(&n.notifier_id);
                     self.end_ntf_sub(&n.notifier_id);
                 }
@@ -355,7 +380,7 @@ impl ConnCtx {
                 let n = q.notifier.as_ref().ok_or(ErrorType::Internal)?;
                 Ok((BrokerMsg::Sok(None), self.subscribe_ntf(&n.notifier_id)))
             }
-            Command::Off => wait(store.suspend_queue(&rid)).await.map(ok),
+            Command::Off => self.apply(store.suspend_queue(&rid)).map(ok),
             Command::Del => self.delete(&q).await.map(ok),
             Command::Que => Ok((BrokerMsg::Info(self.info(&q)), vec![])),
             _ => Err(ErrorType::PROHIBITED),
@@ -435,7 +460,7 @@ impl ConnCtx {
                 updated_at: smp_store::round_to_day(self.env.now()),
             };
             let link_id = rec.link.as_ref().map(|l| EntityId::from(l.link_id));
-            match wait(self.env.store.add_queue(rec)).await {
+            match self.apply(self.env.store.add_queue(rec)) {
                 Err(ErrorType::Duplicate) if client_ids => return Err(ErrorType::Auth),
                 Err(ErrorType::Duplicate) => continue,
                 Err(e) => return Err(e),
@@ -558,11 +583,11 @@ impl ConnCtx {
         let msg_id: [u8; 24] = id.to_array().unwrap_or([0; 24]);
         let store = &self.env.store;
         if kind == SubKind::Prohibit {
-            let del = wait(store.del_msg(&rid, &msg_id)).await?;
+            let del = self.apply(store.del_msg(&rid, &msg_id))?;
             self.count_recv(del.as_ref());
             return Ok(BrokerMsg::Ok);
         }
-        let (del, next) = wait(store.del_peek(&rid, &msg_id)).await?;
+        let (del, next) = self.apply(store.del_peek(&rid, &msg_id))?;
         self.count_recv(del.as_ref());
         match next {
             Some(m) => self.deliver(q, &m),
@@ -605,7 +630,7 @@ impl ConnCtx {
         };
         let quota = self.env.config.msg_queue_quota;
         let stored = Msg::Message(msg.clone());
-        match wait(self.env.store.write_msg(&rid, msg, quota)).await? {
+        match self.apply(self.env.store.write_msg(&rid, msg, quota))? {
             Write::QuotaExceeded => {
                 stats.msg_sent_quota.inc();
                 Err(ErrorType::Quota)
@@ -613,7 +638,7 @@ impl ConnCtx {
             Write::Stored { was_empty } => {
                 stats.msg_sent.inc();
                 if was_empty {
-                    self.try_deliver(q, &stored);
+                    self.try_deliver(q, &stored, self.pending_handle());
                 }
                 if flags.notification
                     && let Some(n) = &q.notifier
@@ -626,7 +651,7 @@ impl ConnCtx {
     }
 
     /// Pushes a newly stored message to the queue's subscriber when nothing is pending.
-    fn try_deliver(&self, q: &QueueRec, m: &Msg) {
+    fn try_deliver(&self, q: &QueueRec, m: &Msg, after: Option<smp_store::Commit>) {
         let rid = q.recipient_id;
         let Some(sub) = self.env.subscribers.get(&rid) else {
             return;
@@ -642,7 +667,7 @@ impl ConnCtx {
             }
         };
         if ready && let Ok(msg) = encrypt_msg(q, m) {
-            sub.push(vec![Out::event(&rid, msg)]);
+            sub.push_after(vec![Out::event(&rid, msg)], after);
         }
     }
 
@@ -658,7 +683,10 @@ impl ConnCtx {
         match self.env.ntf_subscribers.get(&nid) {
             Some(c) => {
                 self.env.stats.ntf_delivered.inc();
-                c.push(vec![Out::event(&nid, BrokerMsg::Nmsg(nonce, enc_meta))]);
+                c.push_after(
+                    vec![Out::event(&nid, BrokerMsg::Nmsg(nonce, enc_meta))],
+                    self.pending_handle(),
+                );
             }
             None => self.env.ntf_store.store(
                 &nid,
@@ -699,7 +727,7 @@ impl ConnCtx {
         if q.sender_key.as_ref() == Some(&spki) {
             return Ok(());
         }
-        wait(self.env.store.secure_queue(&q.recipient_id, &spki)).await?;
+        self.apply(self.env.store.secure_queue(&q.recipient_id, &spki))?;
         self.env.stats.queues_secured.inc();
         Ok(())
     }
@@ -719,7 +747,7 @@ impl ConnCtx {
                 rcv_ntf_dh_secret: secret.clone(),
             };
             let nid = creds.notifier_id;
-            match wait(self.env.store.add_notifier(&q.recipient_id, creds)).await {
+            match self.apply(self.env.store.add_notifier(&q.recipient_id, creds)) {
                 Err(ErrorType::Duplicate) => continue,
                 Err(e) => return Err(e),
                 Ok(old) => {
@@ -736,7 +764,7 @@ impl ConnCtx {
 
     async fn delete(&self, q: &QueueRec) -> R<()> {
         let rid = q.recipient_id;
-        wait(self.env.store.delete_queue(&rid)).await?;
+        self.apply(self.env.store.delete_queue(&rid))?;
         self.env.stats.queues_deleted.inc();
         self.client.subs().remove(&rid);
         if let Some(c) = self.env.subscribers.remove(&rid)

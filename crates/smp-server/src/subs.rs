@@ -2,6 +2,7 @@
 //! queue to the one connection that receives its messages.
 
 use smp_proto::{BrokerMsg, CorrId, EntityId};
+use smp_store::Commit;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -50,12 +51,22 @@ pub struct Sub {
     pub delivered: Option<[u8; 24]>,
 }
 
+/// Transmissions for a client, to be written once the store change `after` (if any)
+/// is durable.
+#[derive(Debug)]
+pub struct Outgoing {
+    /// The transmissions.
+    pub items: Vec<Out>,
+    /// The store change they report on.
+    pub after: Option<Commit>,
+}
+
 /// What other tasks may touch of a connection: its outbox and subscriptions.
 #[derive(Debug)]
 pub struct ClientShared {
     /// Unique per connection.
     pub id: u64,
-    out: mpsc::Sender<Vec<Out>>,
+    out: mpsc::Sender<Outgoing>,
     /// Queues held by this connection.
     pub subs: Mutex<HashMap<QueueId, Sub>>,
     /// Notifier ids subscribed by this connection.
@@ -64,7 +75,7 @@ pub struct ClientShared {
 
 impl ClientShared {
     /// A client whose outbox is `out`.
-    pub fn new(id: u64, out: mpsc::Sender<Vec<Out>>) -> Arc<Self> {
+    pub fn new(id: u64, out: mpsc::Sender<Outgoing>) -> Arc<Self> {
         Arc::new(ClientShared {
             id,
             out,
@@ -76,7 +87,12 @@ impl ClientShared {
     /// Queues transmissions for the client from another task without waiting: when the
     /// outbox is full a task finishes the send, so the caller never blocks.
     pub fn push(&self, items: Vec<Out>) {
-        match self.out.try_send(items) {
+        self.push_after(items, None)
+    }
+
+    /// Like [`Self::push`], written only once `after` is durable.
+    pub fn push_after(&self, items: Vec<Out>, after: Option<Commit>) {
+        match self.out.try_send(Outgoing { items, after }) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(items)) => {
                 let out = self.out.clone();
@@ -89,8 +105,8 @@ impl ClientShared {
     }
 
     /// Queues the connection's own responses, waiting for room (back-pressure).
-    pub async fn send(&self, items: Vec<Out>) -> bool {
-        self.out.send(items).await.is_ok()
+    pub async fn send(&self, items: Vec<Out>, after: Option<Commit>) -> bool {
+        self.out.send(Outgoing { items, after }).await.is_ok()
     }
 
     /// Locks the subscriptions (a poisoned lock is recovered: the map stays consistent

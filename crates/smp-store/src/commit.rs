@@ -102,6 +102,7 @@ fn outcome(p: &Progress, seq: u64) -> Result<()> {
     }
 }
 
+#[derive(Clone)]
 enum Ticket {
     Done,
     Pending { seq: u64, signal: Arc<CommitSignal> },
@@ -146,6 +147,15 @@ impl<T> Commit<T> {
         }
     }
 
+    /// The change's position in the store's commit order (0 when already done). Changes
+    /// become durable in this order.
+    pub fn seq(&self) -> u64 {
+        match &self.ticket {
+            Ticket::Done => 0,
+            Ticket::Pending { seq, .. } => *seq,
+        }
+    }
+
     /// Maps the result, keeping the durability promise.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Commit<U> {
         Commit {
@@ -176,6 +186,16 @@ impl<T> Commit<T> {
                 let p = signal.wait_blocking(|p| p.durable >= seq);
                 outcome(&p, seq).map(|()| self.value)
             }
+        }
+    }
+}
+
+impl<T: Clone> Clone for Commit<T> {
+    /// Another handle on the same promise (waiting on either waits for the same change).
+    fn clone(&self) -> Self {
+        Commit {
+            value: self.value.clone(),
+            ticket: self.ticket.clone(),
         }
     }
 }

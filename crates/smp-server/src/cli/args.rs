@@ -18,6 +18,12 @@ Files:
   (~/.local/state/simplex) instead, and says so; the other commands use them when the
   default directory does not exist.
 
+Storage: instead of the reference's store log and message files, queues and messages are
+kept in an embedded durable store in <data dir>/store: every change is on disk before the
+client is answered ([STORE_LOG] durability = fsync, the default; or os, none), and the
+store is compacted on start. [STORE_LOG] enable = off (init --disable-store-log) keeps
+everything in memory only.
+
 Logging goes to standard error; the level comes from RUST_LOG (e.g. RUST_LOG=debug),
 else from `start --log-level`, else `info`.";
 

@@ -357,6 +357,13 @@ fn from_ini(r: &Reader<'_>) -> Result<Settings, ConfigError> {
             .map(str::to_owned),
         ignored: ignored_keys(r),
     })
+    .map(|mut s| {
+        // Without the store log the reference restores no messages either.
+        if !s.store_log {
+            s.ignored.retain(|k| k.key != "restore_messages");
+        }
+        s
+    })
 }
 
 fn secs(r: &Reader<'_>, key: &str, default: Duration) -> Result<Duration, ConfigError> {

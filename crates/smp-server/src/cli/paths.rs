@@ -179,3 +179,62 @@ fn writable_dir(dir: &Path) -> bool {
         Err(e) => e.kind() == io::ErrorKind::AlreadyExists,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    const UNSET: &str = "SMP_SERVER_TEST_UNSET_PATH_VARIABLE";
+
+    #[test]
+    fn unusable_default_falls_back_with_a_note() {
+        let tmp = std::env::temp_dir().join(format!("smp-paths-{}", std::process::id()));
+        let fallback = tmp.join("fallback");
+        let mut notes = Vec::new();
+        // Nothing can be created under a regular file.
+        let p = resolve(
+            UNSET,
+            "/dev/null/simplex",
+            Some(fallback.clone()),
+            Purpose::Create,
+            &mut notes,
+        );
+        assert_eq!(p, fallback);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("/dev/null/simplex") && notes[0].contains(UNSET));
+
+        // Existing data: the default unless only the fallback exists.
+        let mut notes = Vec::new();
+        let p = resolve(
+            UNSET,
+            "/dev/null/simplex",
+            Some(fallback.clone()),
+            Purpose::Existing,
+            &mut notes,
+        );
+        assert_eq!(p, PathBuf::from("/dev/null/simplex"));
+        std::fs::create_dir_all(&fallback).unwrap();
+        let p = resolve(
+            UNSET,
+            "/dev/null/simplex",
+            Some(fallback.clone()),
+            Purpose::Existing,
+            &mut notes,
+        );
+        assert_eq!(p, fallback);
+
+        // A writable default is used as is.
+        let default = tmp.join("default");
+        let p = resolve(
+            UNSET,
+            default.to_str().unwrap(),
+            Some(fallback),
+            Purpose::Create,
+            &mut Vec::new(),
+        );
+        assert_eq!(p, default);
+        assert!(default.is_dir());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+}

@@ -291,12 +291,13 @@ impl IniTemplate {
                  (printable ASCII without spaces, '@', ':' and '/')\n\n",
             ),
         }
-        let (hash, admin, user) = match &self.control_port {
-            Some((_, a, u)) => ("", a.as_str(), u.as_str()),
-            None => ("# ", "", ""),
+        let (admin, user) = match &self.control_port {
+            Some((_, a, u)) => (Some(a.as_str()), Some(u.as_str())),
+            None => (None, None),
         };
-        let _ = writeln!(s, "{hash}control_port_admin_password = {admin}");
-        let _ = writeln!(s, "{hash}control_port_user_password = {user}\n");
+        opt_line(s, "control_port_admin_password", admin, "");
+        opt_line(s, "control_port_user_password", user, "");
+        s.push('\n');
         s.push_str(
             "# Reference server only: daily limit of queues blocked via the control port.\n\
              # daily_block_queue_quota = 20\n\n",
@@ -331,7 +332,9 @@ impl IniTemplate {
              # required_host_mode = off\n\n\
              # Domain suffixes of your own servers (space-separated), counted separately.\n",
         );
-        opt_line(s, "own_server_domains", self.own_domains.as_deref(), "");
+        // Read back as a space-separated list (the option takes a comma-separated one).
+        let own = self.own_domains.as_ref().map(|d| d.replace(',', " "));
+        opt_line(s, "own_server_domains", own.as_deref(), "");
         s.push_str("\n# SOCKS proxy for destination servers (the reference server's setting).\n");
         opt_line(
             s,
@@ -406,8 +409,9 @@ fn hash_if(cond: bool) -> &'static str {
 
 /// `key = value`, or `# key = placeholder` without a value.
 fn opt_line(s: &mut String, key: &str, value: Option<&str>, placeholder: &str) {
-    let _ = match value {
-        Some(v) => writeln!(s, "{key} = {v}"),
-        None => writeln!(s, "# {key} = {placeholder}"),
+    let _ = match (value, placeholder) {
+        (Some(v), _) => writeln!(s, "{key} = {v}"),
+        (None, "") => writeln!(s, "# {key} ="),
+        (None, p) => writeln!(s, "# {key} = {p}"),
     };
 }

@@ -32,7 +32,9 @@ pub async fn start_with(config: ServerConfig, store: Arc<dyn Store>) -> Relay {
     start_with_creds(
         config,
         store,
-        generate_credentials(SignAlgorithm::Ed25519, "localhost").unwrap(),
+        generate_credentials(SignAlgorithm::Ed25519, "localhost")
+            .unwrap()
+            .server_credentials(),
     )
     .await
 }
@@ -40,12 +42,10 @@ pub async fn start_with(config: ServerConfig, store: Arc<dyn Store>) -> Relay {
 pub async fn start_with_creds(
     config: ServerConfig,
     store: Arc<dyn Store>,
-    creds: simplex_transport::Credentials,
+    creds: simplex_transport::ServerCredentials,
 ) -> Relay {
     let fp = creds.fingerprint().unwrap();
-    let handle = Server::start(config, store, creds.server_credentials())
-        .await
-        .unwrap();
+    let handle = Server::start(config, store, creds).await.unwrap();
     let addr = handle.local_addrs()[0];
     let server = SmpServer {
         hosts: vec!["localhost".into()],
