@@ -63,7 +63,11 @@ fn main() {
     drop(mem);
 
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = StoreConfig::new(dir.path());
+    let dir_path = match std::env::var("SMP_STORE_MEASURE_DIR") {
+        Ok(d) => std::path::PathBuf::from(d),
+        Err(_) => dir.path().to_path_buf(),
+    };
+    let mut cfg = StoreConfig::new(&dir_path);
     cfg.durability = Durability::None;
     let t = Instant::now();
     {
@@ -89,9 +93,7 @@ fn main() {
         "wrote {queues} queues and {messages} messages in {:?}",
         t.elapsed()
     );
-    let log_len = std::fs::metadata(dir.path().join("log-0.bin"))
-        .unwrap()
-        .len();
+    let log_len = std::fs::metadata(dir_path.join("log-0.bin")).unwrap().len();
     println!("log size: {} MiB", log_len >> 20);
 
     let t = Instant::now();

@@ -41,6 +41,8 @@ pub(crate) enum Record {
     /// First record of a snapshot file.
     SnapshotHeader {
         generation: u64,
+        queues: u64,
+        messages: u64,
     },
     /// Last record of a snapshot file.
     SnapshotEnd {
@@ -103,9 +105,15 @@ impl Record {
     pub(crate) fn encode(&self, buf: &mut Vec<u8>) -> Result<(), &'static str> {
         match self {
             Record::LogHeader { generation } => header(buf, kind::LOG_HEADER, *generation),
-            Record::SnapshotHeader { generation } => {
-                header(buf, kind::SNAPSHOT_HEADER, *generation)
-            }
+            Record::SnapshotHeader {
+                generation,
+                queues,
+                messages,
+            } => write_frame(buf, kind::SNAPSHOT_HEADER, |b| {
+                put_magic(b, *generation);
+                put_u64(b, *queues);
+                put_u64(b, *messages);
+            }),
             Record::SnapshotEnd { queues, messages } => write_frame(buf, kind::SNAPSHOT_END, |b| {
                 put_u64(b, *queues);
                 put_u64(b, *messages);
@@ -159,6 +167,8 @@ impl Record {
             },
             kind::SNAPSHOT_HEADER => Record::SnapshotHeader {
                 generation: r.header()?,
+                queues: r.u64()?,
+                messages: r.u64()?,
             },
             kind::SNAPSHOT_END => Record::SnapshotEnd {
                 queues: r.u64()?,
@@ -213,22 +223,79 @@ impl Record {
     }
 }
 
-/// Encodes a queue creation from a borrowed record (snapshots use this).
-pub(crate) fn encode_create(buf: &mut Vec<u8>, q: &QueueRec) -> Result<(), &'static str> {
+/// A queue's parts, borrowed, for encoding its creation record.
+pub(crate) struct QueueView<'a> {
+    pub rid: &'a QueueId,
+    pub sid: &'a QueueId,
+    pub dh: &'a [u8; 32],
+    /// Recipient keys as `u16 len ‖ bytes` repeated (see [`pack_keys`]).
+    pub packed_keys: &'a [u8],
+    pub sender_key: Option<&'a [u8]>,
+    pub queue_mode: Option<QueueMode>,
+    pub link: Option<&'a LinkData>,
+    pub notifier: Option<&'a NotifierCreds>,
+    pub status: &'a QueueStatus,
+    pub updated_at: i64,
+}
+
+/// Packs keys as `u16 len ‖ bytes` repeated (callers keep each under u16::MAX bytes).
+pub(crate) fn pack_keys(keys: &[Vec<u8>]) -> Vec<u8> {
+    let mut packed = Vec::with_capacity(keys.iter().map(|k| k.len() + 2).sum());
+    for k in keys {
+        put_short(&mut packed, k);
+    }
+    packed
+}
+
+/// How many keys a packed key list holds.
+fn packed_count(mut packed: &[u8]) -> usize {
+    let mut n = 0;
+    while let [a, b, rest @ ..] = packed {
+        let len = usize::from(u16::from_le_bytes([*a, *b])).min(rest.len());
+        packed = &rest[len..];
+        n += 1;
+    }
+    n
+}
+
+/// Encodes a queue creation from an owned record.
+fn encode_create(buf: &mut Vec<u8>, q: &QueueRec) -> Result<(), &'static str> {
+    let packed = pack_keys(&q.recipient_keys);
+    encode_view(
+        buf,
+        &QueueView {
+            rid: &q.recipient_id,
+            sid: &q.sender_id,
+            dh: q.rcv_dh_secret.as_bytes(),
+            packed_keys: &packed,
+            sender_key: q.sender_key.as_deref(),
+            queue_mode: q.queue_mode,
+            link: q.link.as_ref(),
+            notifier: q.notifier.as_ref(),
+            status: &q.status,
+            updated_at: q.updated_at,
+        },
+    )
+}
+
+/// Encodes a queue creation from borrowed parts (snapshots use this).
+pub(crate) fn encode_view(buf: &mut Vec<u8>, q: &QueueView) -> Result<(), &'static str> {
+    let n = u8::try_from(packed_count(q.packed_keys)).map_err(|_| "too many recipient keys")?;
     write_frame(buf, kind::CREATE_QUEUE, |b| {
-        b.extend_from_slice(&q.recipient_id);
-        b.extend_from_slice(&q.sender_id);
-        b.extend_from_slice(q.rcv_dh_secret.as_bytes());
-        put_keys(b, &q.recipient_keys);
-        put_opt(b, q.sender_key.as_ref(), |b, k| put_short(b, k));
+        b.extend_from_slice(q.rid);
+        b.extend_from_slice(q.sid);
+        b.extend_from_slice(q.dh);
+        b.push(n);
+        b.extend_from_slice(q.packed_keys);
+        put_opt(b, q.sender_key, put_short);
         b.push(match q.queue_mode {
             None => 0,
             Some(QueueMode::Messaging) => 1,
             Some(QueueMode::Contact) => 2,
         });
-        put_opt(b, q.link.as_ref(), put_link);
-        put_opt(b, q.notifier.as_ref(), put_notifier);
-        put_status(b, &q.status);
+        put_opt(b, q.link, put_link);
+        put_opt(b, q.notifier, put_notifier);
+        put_status(b, q.status);
         b.extend_from_slice(&q.updated_at.to_le_bytes());
     })
 }
@@ -259,11 +326,13 @@ pub(crate) fn encode_append(
 }
 
 fn header(buf: &mut Vec<u8>, k: u8, generation: u64) -> Result<(), &'static str> {
-    write_frame(buf, k, |b| {
-        b.extend_from_slice(MAGIC);
-        b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        put_u64(b, generation);
-    })
+    write_frame(buf, k, |b| put_magic(b, generation))
+}
+
+fn put_magic(b: &mut Vec<u8>, generation: u64) {
+    b.extend_from_slice(MAGIC);
+    b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    put_u64(b, generation);
 }
 
 fn rid_only(buf: &mut Vec<u8>, k: u8, rid: &QueueId) -> Result<(), &'static str> {
@@ -296,7 +365,7 @@ fn put_keys(b: &mut Vec<u8>, keys: &[Vec<u8>]) {
     }
 }
 
-fn put_opt<T>(b: &mut Vec<u8>, v: Option<&T>, put: impl FnOnce(&mut Vec<u8>, &T)) {
+fn put_opt<T: ?Sized>(b: &mut Vec<u8>, v: Option<&T>, put: impl FnOnce(&mut Vec<u8>, &T)) {
     match v {
         None => b.push(0),
         Some(v) => {
@@ -519,7 +588,11 @@ mod tests {
         let rid = [1; 24];
         vec![
             Record::LogHeader { generation: 3 },
-            Record::SnapshotHeader { generation: 4 },
+            Record::SnapshotHeader {
+                generation: 4,
+                queues: 1,
+                messages: 2,
+            },
             Record::SnapshotEnd {
                 queues: 5,
                 messages: 6,

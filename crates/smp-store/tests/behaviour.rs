@@ -473,3 +473,16 @@ suite!(
     counts_track_bytes,
     async_wait,
 );
+
+#[test]
+fn commit_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_sync<T: Send + Sync>() {}
+    assert_sync::<smp_store::DurableStore>();
+    assert_sync::<smp_store::MemoryStore>();
+    let dir = tempfile::tempdir().unwrap();
+    let s = smp_store::DurableStore::open(smp_store::StoreConfig::new(dir.path())).unwrap();
+    let fut = s.add_queue(queue(1)).unwrap().wait();
+    assert_send(&fut);
+    block_on(fut).unwrap();
+}

@@ -18,7 +18,7 @@ use std::path::Path;
 use super::Inner;
 use super::files::{self, LogFile, log_name, snapshot_name, snapshot_tmp_name};
 use crate::error::{Result, StoreError};
-use crate::record::{Record, encode_append, encode_create};
+use crate::record::{Record, encode_append, encode_view};
 use crate::state::State;
 
 /// Points after which a test can make compaction stop as if the process died.
@@ -141,10 +141,16 @@ fn write_snapshot(path: &Path, generation: u64, state: &State) -> Result<File> {
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut buf = Vec::with_capacity(1 << 20);
     let enc = |r: Result<(), &'static str>| r.map_err(StoreError::Internal);
-    enc(Record::SnapshotHeader { generation }.encode(&mut buf))?;
+    let counts = state.counts();
+    enc(Record::SnapshotHeader {
+        generation,
+        queues: counts.queues as u64,
+        messages: counts.messages as u64,
+    }
+    .encode(&mut buf))?;
     let (mut queues, mut messages) = (0u64, 0u64);
     for (rid, entry) in state.iter() {
-        enc(encode_create(&mut buf, &entry.to_rec(rid)))?;
+        enc(encode_view(&mut buf, &entry.view(rid)))?;
         queues += 1;
         for m in entry.msgs().into_iter().flatten() {
             enc(encode_append(&mut buf, rid, m))?;

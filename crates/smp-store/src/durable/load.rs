@@ -11,6 +11,9 @@ use crate::frame::{FRAME_OVERHEAD, FrameError, FrameReader};
 use crate::record::Record;
 use crate::state::State;
 
+/// Fewer bytes than any queue creation record takes in a snapshot.
+const MIN_QUEUE_RECORD: u64 = 100;
+
 /// What opening the store found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadInfo {
@@ -119,6 +122,9 @@ fn remove_stale(dir: &Path, listing: &files::Listing, generation: u64) -> Result
 
 /// Replays a snapshot, which must be complete: any defect is corruption.
 fn replay_snapshot(path: &Path, generation: u64, state: &mut State) -> Result<u64> {
+    let file_len = fs::metadata(path)
+        .map_err(|e| StoreError::io(path, e))?
+        .len();
     let mut r = open_reader(path)?;
     let mut records = 0u64;
     let (mut queues, mut messages) = (0u64, 0u64);
@@ -140,7 +146,14 @@ fn replay_snapshot(path: &Path, generation: u64, state: &mut State) -> Result<u6
         let bad = |why: &str| corrupt(path, offset, records, why);
         match rec {
             _ if ended => return Err(bad("data after the snapshot end")),
-            Record::SnapshotHeader { generation: g } if offset == 0 && g == generation => {}
+            Record::SnapshotHeader {
+                generation: g,
+                queues: q,
+                ..
+            } if offset == 0 && g == generation => {
+                // Trust the count only as far as the file could hold that many queues.
+                state.reserve(q.min(file_len / MIN_QUEUE_RECORD) as usize);
+            }
             _ if offset == 0 => return Err(bad("missing or wrong snapshot header")),
             Record::SnapshotEnd {
                 queues: q,

@@ -43,17 +43,41 @@ fn due(inner: &Inner, log: &LogFile, floor: u64) -> bool {
     log.bytes >= live.saturating_mul(cfg.compact_ratio)
 }
 
+/// Fails the store if the writer leaves its loop other than by a clean shutdown (for
+/// instance by a panic), so that no waiter is left hanging.
+struct ExitGuard<'a> {
+    inner: &'a Inner,
+    clean: bool,
+}
+
+impl Drop for ExitGuard<'_> {
+    fn drop(&mut self) {
+        if !self.clean {
+            self.inner.fail("store writer stopped");
+        }
+    }
+}
+
 /// Runs until shutdown (after writing everything pending) or the first failure.
-pub(crate) fn run(inner: Arc<Inner>, mut log: LogFile) {
+pub(crate) fn run(inner: Arc<Inner>, log: LogFile) {
+    let mut guard = ExitGuard {
+        inner: &inner,
+        clean: false,
+    };
+    guard.clean = write_loop(&inner, log);
+}
+
+/// The writer's loop; returns true on a clean shutdown.
+fn write_loop(inner: &Inner, mut log: LogFile) -> bool {
     let mut spare = Vec::new();
     // After a failed automatic compaction, wait for the log to grow before trying again.
     let mut floor = 0u64;
     loop {
-        let batch = next_batch(&inner, spare);
+        let batch = next_batch(inner, spare);
         if !batch.bytes.is_empty() {
             if let Err(e) = log.append(&batch.bytes, inner.config.durability) {
                 inner.fail(&e.to_string());
-                return;
+                return false;
             }
             inner.signal.durable(batch.seq);
         }
@@ -62,8 +86,8 @@ pub(crate) fn run(inner: Arc<Inner>, mut log: LogFile) {
         if spare.capacity() > KEEP_BUFFER {
             spare = Vec::new();
         }
-        if batch.compact || due(&inner, &log, floor) {
-            match compact::run(&inner, &mut log) {
+        if batch.compact || due(inner, &log, floor) {
+            match compact::run(inner, &mut log) {
                 Ok(()) => {
                     floor = 0;
                     inner.signal.update(|p| {
@@ -82,12 +106,12 @@ pub(crate) fn run(inner: Arc<Inner>, mut log: LogFile) {
                 }
                 Err(CompactError::Fatal(e)) => {
                     inner.fail(&e.to_string());
-                    return;
+                    return false;
                 }
                 #[cfg(test)]
                 Err(CompactError::Crash) => {
                     inner.fail("simulated crash");
-                    return;
+                    return false;
                 }
             }
         }
@@ -96,8 +120,9 @@ pub(crate) fn run(inner: Arc<Inner>, mut log: LogFile) {
                 && let Err(e) = log.sync()
             {
                 inner.fail(&e.to_string());
+                return false;
             }
-            return;
+            return true;
         }
     }
 }

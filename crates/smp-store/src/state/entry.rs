@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 
+use crate::record::{QueueView, pack_keys};
 use crate::types::{
     DhSecret, LinkData, Msg, NotifierCreds, QueueId, QueueMode, QueueRec, QueueStatus,
 };
@@ -54,12 +55,31 @@ impl Entry {
             queue_mode: rec.queue_mode,
         };
         e.set_keys(&rec.recipient_keys);
-        e.edit_extra(|x| {
-            x.link = rec.link;
-            x.notifier = rec.notifier;
-            x.status = rec.status;
-        });
+        let extra = Extra {
+            link: rec.link,
+            notifier: rec.notifier,
+            status: rec.status,
+        };
+        if !extra.is_empty() {
+            e.extra = Some(Box::new(extra));
+        }
         e
+    }
+
+    /// A borrowed view for encoding the queue's creation record.
+    pub fn view<'a>(&'a self, rid: &'a QueueId) -> QueueView<'a> {
+        QueueView {
+            rid,
+            sid: &self.sender_id,
+            dh: self.rcv_dh_secret.as_bytes(),
+            packed_keys: &self.keys,
+            sender_key: self.sender_key.as_deref(),
+            queue_mode: self.queue_mode,
+            link: self.link(),
+            notifier: self.notifier(),
+            status: self.status(),
+            updated_at: self.updated_at,
+        }
     }
 
     /// An owned copy of the full record.
@@ -93,13 +113,7 @@ impl Entry {
 
     /// Packs and stores the recipient keys (callers check each is at most u16::MAX long).
     pub fn set_keys(&mut self, keys: &[Vec<u8>]) {
-        let mut packed = Vec::with_capacity(keys.iter().map(|k| k.len() + 2).sum());
-        for k in keys {
-            let len = u16::try_from(k.len()).unwrap_or(u16::MAX);
-            packed.extend_from_slice(&len.to_le_bytes());
-            packed.extend_from_slice(&k[..usize::from(len)]);
-        }
-        self.keys = packed.into_boxed_slice();
+        self.keys = pack_keys(keys).into_boxed_slice();
     }
 
     pub fn link(&self) -> Option<&LinkData> {

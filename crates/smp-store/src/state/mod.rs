@@ -6,6 +6,7 @@
 mod entry;
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Entry_;
 
 pub(crate) use entry::Entry;
 
@@ -172,19 +173,35 @@ impl State {
             .ok_or("record for a missing queue")
     }
 
+    /// Makes room for `queues` more queues (loading a snapshot).
+    pub fn reserve(&mut self, queues: usize) {
+        self.queues.reserve(queues);
+        self.senders.reserve(queues);
+    }
+
     fn create(&mut self, rec: QueueRec) -> Result<(), &'static str> {
-        if self.ids_taken(&rec) {
+        let rid = rec.recipient_id;
+        // One hash per map on the common path: look up through the entry API.
+        let (Entry_::Vacant(q), Entry_::Vacant(s)) =
+            (self.queues.entry(rid), self.senders.entry(rec.sender_id))
+        else {
+            return Err("queue ids in use");
+        };
+        let nid = rec.notifier.as_ref().map(|n| n.notifier_id);
+        let lid = rec.link.as_ref().map(|l| l.link_id);
+        if nid.is_some_and(|n| self.notifiers.contains_key(&n))
+            || lid.is_some_and(|l| self.links.contains_key(&l))
+        {
             return Err("queue ids in use");
         }
-        let rid = rec.recipient_id;
-        self.senders.insert(rec.sender_id, rid);
-        if let Some(n) = &rec.notifier {
-            self.notifiers.insert(n.notifier_id, rid);
+        s.insert(rid);
+        q.insert(Box::new(Entry::from_rec(rec)));
+        if let Some(n) = nid {
+            self.notifiers.insert(n, rid);
         }
-        if let Some(l) = &rec.link {
-            self.links.insert(l.link_id, rid);
+        if let Some(l) = lid {
+            self.links.insert(l, rid);
         }
-        self.queues.insert(rid, Box::new(Entry::from_rec(rec)));
         Ok(())
     }
 
