@@ -3,68 +3,13 @@
 //! and the errors an operator meets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+mod common;
+
+use common::bin::*;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
-
-struct Dirs {
-    _tmp: tempfile::TempDir,
-    cfg: PathBuf,
-    log: PathBuf,
-}
-
-fn dirs() -> Dirs {
-    let tmp = tempfile::tempdir().unwrap();
-    let cfg = tmp.path().join("cfg");
-    let log = tmp.path().join("log");
-    Dirs {
-        _tmp: tmp,
-        cfg,
-        log,
-    }
-}
-
-fn command(d: &Dirs, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_smp-server"));
-    c.args(args)
-        .env("SMP_SERVER_CFG_PATH", &d.cfg)
-        .env("SMP_SERVER_LOG_PATH", &d.log)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null());
-    c
-}
-
-fn run(d: &Dirs, args: &[&str]) -> Output {
-    command(d, args).output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// The value of a `Label: value` line of the output.
-fn line_value(out: &str, label: &str) -> String {
-    out.lines()
-        .find_map(|l| l.strip_prefix(label))
-        .unwrap_or_else(|| panic!("no `{label}` line in:\n{out}"))
-        .trim()
-        .to_owned()
-}
-
-fn init(d: &Dirs, extra: &[&str]) -> String {
-    let mut args = vec!["init", "-y"];
-    args.extend_from_slice(extra);
-    let out = run(d, &args);
-    assert!(
-        out.status.success(),
-        "init failed: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
@@ -227,54 +172,6 @@ fn start_refuses_reference_store_files() {
     assert!(text(&out.stderr).contains("smp-server-store.log"));
     let out = run(&d, &["start", "--maintenance", "--skip-warnings"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-/// Forwards the child's stdout lines to a channel.
-fn stdout_lines(child: &mut Child) -> mpsc::Receiver<String> {
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-fn wait_for(rx: &mpsc::Receiver<String>, prefix: &str, seen: &mut Vec<String>) -> String {
-    loop {
-        match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(line) => {
-                seen.push(line.clone());
-                if line.starts_with(prefix) {
-                    return line;
-                }
-            }
-            Err(_) => panic!("no `{prefix}` line; output so far:\n{}", seen.join("\n")),
-        }
-    }
-}
-
-fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
-    let deadline = std::time::Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the server did not exit within {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! A relay on loopback with real TLS, and clients connected to it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod bin;
+
 use simplex_crypto::keys::{AuthAlgorithm, PrivateAuthKey, X25519Secret};
 use simplex_transport::{SignAlgorithm, generate_credentials};
 use smp_client::{ClientConfig, ServerEvent, SmpClient};
