@@ -104,10 +104,37 @@ fn main() {
         s.load_info()
     );
     let t = Instant::now();
-    s.compact().unwrap();
-    println!("compaction: {:?}", t.elapsed());
+    // Measure how long changes stall while the snapshot is written.
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let worst = std::thread::scope(|sc| {
+        let probe = sc.spawn(|| {
+            let mut worst = std::time::Duration::ZERO;
+            let rid = id(1, 0);
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let t = Instant::now();
+                s.update_time(&rid, 0).unwrap().wait_blocking().unwrap();
+                s.update_time(&rid, 86_400)
+                    .unwrap()
+                    .wait_blocking()
+                    .unwrap();
+                worst = worst.max(t.elapsed());
+            }
+            worst
+        });
+        s.compact().unwrap();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        probe.join().unwrap()
+    });
+    println!(
+        "compaction: {:?}, longest stall of changes meanwhile: {worst:?}",
+        t.elapsed()
+    );
     s.close().unwrap();
 
+    // Compact away the probe's records, then time a reload from the snapshot alone.
+    let mut compacting = cfg.clone();
+    compacting.compact_on_open = true;
+    DurableStore::open(compacting).unwrap().close().unwrap();
     let t = Instant::now();
     let s = DurableStore::open(cfg).unwrap();
     println!(

@@ -101,6 +101,28 @@ pub(crate) enum Record {
 }
 
 impl Record {
+    /// The existing queue this record changes (`None` for headers and queue creation).
+    pub(crate) fn target(&self) -> Option<&QueueId> {
+        match self {
+            Record::LogHeader { .. }
+            | Record::SnapshotHeader { .. }
+            | Record::SnapshotEnd { .. }
+            | Record::CreateQueue(_) => None,
+            Record::Secure { rid, .. }
+            | Record::UpdateKeys { rid, .. }
+            | Record::SetLink { rid, .. }
+            | Record::DeleteLink { rid }
+            | Record::AddNotifier { rid, .. }
+            | Record::DeleteNotifier { rid }
+            | Record::SetStatus { rid, .. }
+            | Record::UpdateTime { rid, .. }
+            | Record::DeleteQueue { rid }
+            | Record::AppendMsg { rid, .. }
+            | Record::DeleteMsg { rid, .. }
+            | Record::DropFront { rid, .. } => Some(rid),
+        }
+    }
+
     /// Appends this record as one frame.
     pub(crate) fn encode(&self, buf: &mut Vec<u8>) -> Result<(), &'static str> {
         match self {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::files::{self, LogFile, log_name, snapshot_name};
 use crate::error::{Result, StoreError};
-use crate::frame::{FRAME_OVERHEAD, FrameError, FrameReader};
+use crate::frame::{FrameError, FrameReader};
 use crate::record::Record;
 use crate::state::State;
 
@@ -48,6 +48,9 @@ fn open_reader(path: &Path) -> Result<FrameReader<BufReader<File>>> {
 }
 
 /// Loads the store in `dir` (which must exist).
+///
+/// The newest snapshot `g` (none: generation 0) is replayed, then every log from `g` on in
+/// order; only the last log may end in a torn record. Older files are removed.
 pub(crate) fn load(dir: &Path) -> Result<Loaded> {
     let listing = files::list(dir)?;
     for tmp in &listing.temps {
@@ -64,52 +67,60 @@ pub(crate) fn load(dir: &Path) -> Result<Loaded> {
         info.snapshot_records =
             replay_snapshot(&dir.join(snapshot_name(generation)), generation, &mut state)?;
     }
-    let log_path = dir.join(log_name(generation));
-    let log = if listing.logs.contains(&generation) {
-        let (records, valid_len) = replay_log(&log_path, generation, &mut state)?;
-        let len = fs::metadata(&log_path)
-            .map_err(|e| StoreError::io(&log_path, e))?
+    let mut logs: Vec<u64> = listing
+        .logs
+        .iter()
+        .copied()
+        .filter(|g| *g >= generation)
+        .collect();
+    logs.sort_unstable();
+    let mut log = None;
+    for (i, &g) in logs.iter().enumerate() {
+        let path = dir.join(log_name(g));
+        if g != generation + i as u64 {
+            return Err(corrupt(
+                &path,
+                0,
+                0,
+                "a log of an earlier generation is missing",
+            ));
+        }
+        let last = i + 1 == logs.len();
+        let (records, valid_len) = replay_log(&path, g, &mut state)?;
+        let len = fs::metadata(&path)
+            .map_err(|e| StoreError::io(&path, e))?
             .len();
-        info.log_records = records;
-        info.dropped_tail_bytes = len.saturating_sub(valid_len);
-        LogFile::reopen(log_path, generation, valid_len)?
-    } else {
-        LogFile::create(dir, generation)?
+        if len != valid_len && !last {
+            return Err(corrupt(
+                &path,
+                valid_len,
+                records,
+                "torn record before the last log",
+            ));
+        }
+        info.log_records += records;
+        info.dropped_tail_bytes += len - valid_len;
+        if last {
+            log = Some(LogFile::reopen(path, g, valid_len)?);
+        }
+    }
+    let log = match log {
+        Some(log) => log,
+        None => LogFile::create(dir, generation)?,
     };
     remove_stale(dir, &listing, generation)?;
     Ok(Loaded { state, log, info })
 }
 
-/// Removes files of older generations; a newer log must hold nothing but its header.
+/// Removes snapshots and logs older than the current generation.
 fn remove_stale(dir: &Path, listing: &files::Listing, generation: u64) -> Result<()> {
-    let header_len = (FRAME_OVERHEAD + 18) as u64;
-    let mut stale: Vec<PathBuf> = Vec::new();
-    for &g in &listing.logs {
-        let path = dir.join(log_name(g));
-        if g > generation {
-            let len = fs::metadata(&path)
-                .map_err(|e| StoreError::io(&path, e))?
-                .len();
-            if len > header_len {
-                return Err(corrupt(
-                    &path,
-                    0,
-                    0,
-                    "log is newer than the newest snapshot",
-                ));
-            }
-        }
-        if g != generation {
-            stale.push(path);
-        }
-    }
-    stale.extend(
-        listing
-            .snapshots
-            .iter()
-            .filter(|g| **g < generation)
-            .map(|g| dir.join(snapshot_name(*g))),
-    );
+    let logs = listing.logs.iter().map(|g| (*g, log_name(*g)));
+    let snapshots = listing.snapshots.iter().map(|g| (*g, snapshot_name(*g)));
+    let stale: Vec<PathBuf> = logs
+        .chain(snapshots)
+        .filter(|(g, _)| *g < generation)
+        .map(|(_, name)| dir.join(name))
+        .collect();
     for path in &stale {
         tracing::info!(file = %path.display(), "removing a store file of an older generation");
         fs::remove_file(path).map_err(|e| StoreError::io(path, e))?;

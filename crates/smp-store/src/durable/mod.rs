@@ -85,8 +85,15 @@ pub(crate) struct Inner {
     pub signal: Arc<CommitSignal>,
     pub config: StoreConfig,
     failed: AtomicBool,
+    /// A compaction is between its cut and its end.
+    pub compacting: AtomicBool,
+    /// The thread writing the current (or last) snapshot.
+    pub compactor: Mutex<Option<JoinHandle<()>>>,
     #[cfg(test)]
     pub crash_at: Mutex<Option<compact::Step>>,
+    /// Makes snapshots slow, so that changes interleave with them.
+    #[cfg(test)]
+    pub slow_chunks: AtomicBool,
 }
 
 impl Inner {
@@ -141,13 +148,19 @@ impl DurableStore {
             signal: Arc::new(CommitSignal::new(0)),
             config,
             failed: AtomicBool::new(false),
+            compacting: AtomicBool::new(false),
+            compactor: Mutex::new(None),
             #[cfg(test)]
             crash_at: Mutex::new(None),
+            #[cfg(test)]
+            slow_chunks: AtomicBool::new(false),
         });
         let mut log = loaded.log;
         let mut info = loaded.info;
         if inner.config.compact_on_open {
-            match compact::run(&inner, &mut log) {
+            let done =
+                compact::cut(&inner, &mut log).and_then(|cut| compact::snapshot(&inner, cut));
+            match done {
                 Ok(()) => info.generation = log.generation,
                 Err(compact::CompactError::Retry(e)) => {
                     tracing::warn!(error = %e, "store compaction at open failed");
@@ -182,7 +195,8 @@ impl DurableStore {
         &self.info
     }
 
-    /// Compacts now and waits for it (blocking; call from a blocking context).
+    /// Compacts now and waits for it (blocking; call from a blocking context). If a
+    /// compaction is already running, waits for that one instead.
     pub fn compact(&self) -> Result<()> {
         self.inner.check()?;
         let before = self.inner.signal.current().compactions;
@@ -217,6 +231,12 @@ impl DurableStore {
             && w.join().is_err()
         {
             self.inner.fail("store writer thread panicked");
+        }
+        let compactor = self.inner.compactor.lock().take();
+        if let Some(c) = compactor
+            && c.join().is_err()
+        {
+            self.inner.fail("store compactor thread panicked");
         }
         // Wake anyone still waiting: nothing more becomes durable.
         self.inner.signal.fail("store closed");

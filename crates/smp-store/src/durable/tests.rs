@@ -8,12 +8,12 @@ use crate::traits::{MsgStore, QueueStore};
 use crate::types::{DhSecret, Message, Msg, QueueId, QueueMode, QueueRec, QueueStatus};
 
 const STEPS: [Step; 7] = [
-    Step::LogFlushed,
+    Step::NewLogCreated,
+    Step::Cut,
     Step::SnapshotWritten,
     Step::SnapshotSynced,
     Step::SnapshotRenamed,
     Step::DirSynced,
-    Step::NewLogCreated,
     Step::OldRemoved,
 ];
 
@@ -130,29 +130,36 @@ fn compaction_interrupted_at_every_step_loses_nothing() {
 
         let s = DurableStore::open(cfg.clone()).unwrap();
         let generation = s.load_info().generation;
-        let expected_generation = if matches!(
+        let installed = !matches!(
             step,
-            Step::LogFlushed | Step::SnapshotWritten | Step::SnapshotSynced
-        ) {
-            1
-        } else {
-            2
-        };
-        assert_eq!(generation, expected_generation, "{step:?}");
-        assert_eq!(
-            store_files(dir.path()),
-            vec![
-                format!("log-{generation}.bin"),
-                format!("snapshot-{generation}.bin")
-            ],
-            "{step:?}"
+            Step::NewLogCreated | Step::Cut | Step::SnapshotWritten | Step::SnapshotSynced
         );
+        let expected_files: Vec<String> = if installed {
+            vec!["log-2.bin".into(), "snapshot-2.bin".into()]
+        } else {
+            vec![
+                "log-1.bin".into(),
+                "log-2.bin".into(),
+                "snapshot-1.bin".into(),
+            ]
+        };
+        assert_eq!(generation, if installed { 2 } else { 1 }, "{step:?}");
+        assert_eq!(store_files(dir.path()), expected_files, "{step:?}");
         populate(&s, 25, 30);
         populate(&mem, 25, 30);
+        // A later compaction completes and leaves one generation.
+        s.compact().unwrap();
+        populate(&s, 30, 32);
+        populate(&mem, 30, 32);
         s.close().unwrap();
 
         let s = DurableStore::open(cfg).unwrap();
-        assert_eq!(dump(&s, 30), dump(&mem, 30), "{step:?}");
+        let g = s.load_info().generation;
+        assert_eq!(
+            store_files(dir.path()),
+            vec![format!("log-{g}.bin"), format!("snapshot-{g}.bin")]
+        );
+        assert_eq!(dump(&s, 32), dump(&mem, 32), "{step:?}");
         s.close().unwrap();
     }
 }
@@ -177,7 +184,10 @@ fn unfinished_snapshot_is_ignored_and_removed() {
         .unwrap();
     let s = DurableStore::open(cfg).unwrap();
     assert_eq!(s.load_info().generation, 0);
-    assert_eq!(store_files(dir.path()), vec!["log-0.bin".to_string()]);
+    assert_eq!(
+        store_files(dir.path()),
+        vec!["log-0.bin".to_string(), "log-1.bin".to_string()]
+    );
     let mem = MemoryStore::new();
     populate(&mem, 0, 10);
     assert_eq!(dump(&s, 10), dump(&mem, 10));
@@ -206,4 +216,91 @@ fn compaction_on_open_and_automatic() {
     assert_eq!(s.load_info().generation, g + 1);
     assert_eq!(s.load_info().log_records, 0);
     assert_eq!(dump(&s, 40), dump(&mem, 40));
+}
+
+/// Deterministic changes of many kinds over queues `0..n`, varied by `round`.
+fn churn(s: &(impl QueueStore + MsgStore), n: u32, round: u32) {
+    for q in 0..n {
+        let r = rid(q);
+        if s.queue_by_recipient(&r).unwrap().is_none() {
+            s.add_queue(rec(q)).unwrap().wait_blocking().unwrap();
+            continue;
+        }
+        match (q + round) % 7 {
+            0 => {
+                s.write_msg(&r, msg(q, 1000 + round), 6)
+                    .unwrap()
+                    .wait_blocking()
+                    .unwrap();
+            }
+            1 => {
+                if let Some(m) = s.peek(&r).unwrap() {
+                    s.del_msg(&r, m.id()).unwrap().wait_blocking().unwrap();
+                }
+            }
+            2 => {
+                s.update_keys(&r, vec![vec![round as u8; 10]])
+                    .unwrap()
+                    .wait_blocking()
+                    .unwrap();
+            }
+            3 if q % 4 == 0 => {
+                s.delete_queue(&r).unwrap().wait_blocking().unwrap();
+            }
+            4 => {
+                s.update_time(&r, i64::from(round) * 86_400)
+                    .unwrap()
+                    .wait_blocking()
+                    .unwrap();
+            }
+            5 => {
+                s.expire(Some(&r), i64::from(round))
+                    .unwrap()
+                    .wait_blocking()
+                    .unwrap();
+            }
+            _ => {
+                s.write_msg(&r, msg(q, 2000 + round), 6)
+                    .unwrap()
+                    .wait_blocking()
+                    .unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn changes_during_compaction_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = StoreConfig::new(dir.path());
+    let s = DurableStore::open(cfg.clone()).unwrap();
+    s.inner
+        .slow_chunks
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    let mem = MemoryStore::new();
+    populate(&s, 0, 40);
+    populate(&mem, 0, 40);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let rounds = std::thread::scope(|sc| {
+        let compactor = sc.spawn(|| {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || n < 3 {
+                s.compact().unwrap();
+                n += 1;
+            }
+            n
+        });
+        for round in 0..30 {
+            churn(&s, 45, round);
+            churn(&mem, 45, round);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        compactor.join().unwrap()
+    });
+    assert!(rounds >= 3);
+    s.close().unwrap();
+    let s = DurableStore::open(cfg).unwrap();
+    assert!(s.load_info().generation >= 3);
+    assert_eq!(s.counts().unwrap(), mem.counts().unwrap());
+    assert_eq!(dump(&s, 45), dump(&mem, 45));
 }

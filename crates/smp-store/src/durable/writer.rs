@@ -1,10 +1,12 @@
-//! The writer thread: group commit and automatic compaction.
+//! The writer thread: group commit, and the start of compactions.
 //!
 //! Changes append encoded records to a shared buffer. The thread takes the whole buffer,
 //! writes it with one `write`, syncs once (with `Fsync`), then publishes the last record's
-//! sequence number, waking every waiter at once.
+//! sequence number, waking every waiter at once. When the log has grown enough it makes the
+//! compaction cut and hands the snapshot to a compactor thread.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use super::compact::{self, CompactError};
 use super::files::LogFile;
@@ -67,8 +69,66 @@ pub(crate) fn run(inner: Arc<Inner>, log: LogFile) {
     guard.clean = write_loop(&inner, log);
 }
 
+/// Records the end of a compaction attempt for [`super::DurableStore::compact`].
+pub(crate) fn compaction_done(inner: &Inner, error: Option<String>) {
+    if let Some(e) = &error {
+        tracing::warn!(error = %e, "store compaction failed; the current files stay in use");
+    }
+    inner.compacting.store(false, Ordering::Release);
+    inner.signal.update(|p| {
+        p.compactions += 1;
+        p.compact_error = error.map(Arc::from);
+    });
+}
+
+/// Starts a compaction: the cut here, the snapshot on its own thread.
+/// Returns false if the store must stop.
+fn start_compaction(inner: &Arc<Inner>, log: &mut LogFile) -> bool {
+    inner.compacting.store(true, Ordering::Release);
+    let cut = match compact::cut(inner, log) {
+        Ok(cut) => cut,
+        Err(CompactError::Retry(e)) => {
+            compaction_done(inner, Some(e.to_string()));
+            return true;
+        }
+        Err(CompactError::Fatal(e)) => {
+            inner.fail(&e.to_string());
+            return false;
+        }
+        #[cfg(test)]
+        Err(CompactError::Crash) => {
+            inner.fail("simulated crash");
+            return false;
+        }
+    };
+    let worker = Arc::clone(inner);
+    let spawned = std::thread::Builder::new()
+        .name("smp-store-compactor".into())
+        .spawn(move || match compact::snapshot(&worker, cut) {
+            Ok(()) => compaction_done(&worker, None),
+            Err(CompactError::Retry(e) | CompactError::Fatal(e)) => {
+                compaction_done(&worker, Some(e.to_string()));
+            }
+            #[cfg(test)]
+            Err(CompactError::Crash) => worker.fail("simulated crash"),
+        });
+    match spawned {
+        Ok(handle) => {
+            if let Some(old) = inner.compactor.lock().replace(handle) {
+                // The previous compaction has finished (`compacting` was false).
+                let _ = old.join();
+            }
+        }
+        Err(e) => {
+            inner.state.write().end_capture();
+            compaction_done(inner, Some(e.to_string()));
+        }
+    }
+    true
+}
+
 /// The writer's loop; returns true on a clean shutdown.
-fn write_loop(inner: &Inner, mut log: LogFile) -> bool {
+fn write_loop(inner: &Arc<Inner>, mut log: LogFile) -> bool {
     let mut spare = Vec::new();
     // After a failed automatic compaction, wait for the log to grow before trying again.
     let mut floor = 0u64;
@@ -86,34 +146,17 @@ fn write_loop(inner: &Inner, mut log: LogFile) -> bool {
         if spare.capacity() > KEEP_BUFFER {
             spare = Vec::new();
         }
-        if batch.compact || due(inner, &log, floor) {
-            match compact::run(inner, &mut log) {
-                Ok(()) => {
-                    floor = 0;
-                    inner.signal.update(|p| {
-                        p.compactions += 1;
-                        p.compact_error = None;
-                    });
-                }
-                Err(CompactError::Retry(e)) => {
-                    tracing::warn!(error = %e, "store compaction failed; continuing with the current log");
-                    floor = log.bytes + inner.config.compact_min_log_bytes;
-                    let why: Arc<str> = Arc::from(e.to_string());
-                    inner.signal.update(|p| {
-                        p.compactions += 1;
-                        p.compact_error = Some(why);
-                    });
-                }
-                Err(CompactError::Fatal(e)) => {
-                    inner.fail(&e.to_string());
-                    return false;
-                }
-                #[cfg(test)]
-                Err(CompactError::Crash) => {
-                    inner.fail("simulated crash");
-                    return false;
-                }
+        let busy = inner.compacting.load(Ordering::Acquire);
+        if !busy && (batch.compact || due(inner, &log, floor)) {
+            let before = log.generation;
+            if !start_compaction(inner, &mut log) {
+                return false;
             }
+            floor = if log.generation == before {
+                log.bytes + inner.config.compact_min_log_bytes
+            } else {
+                0
+            };
         }
         if batch.shutdown && inner.pending.lock().buf.is_empty() {
             if inner.config.durability != Durability::Fsync

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use crate::record::{QueueView, pack_keys};
+use crate::record::{QueueView, encode_append, encode_view, pack_keys};
 use crate::types::{
     DhSecret, LinkData, Msg, NotifierCreds, QueueId, QueueMode, QueueRec, QueueStatus,
 };
@@ -39,6 +39,9 @@ pub(crate) struct Entry {
     msgs: Option<Box<VecDeque<Msg>>>,
     pub updated_at: i64,
     pub queue_mode: Option<QueueMode>,
+    /// Snapshot mark: equal to the state's mark once this queue is in the running snapshot
+    /// (or was created after it started). Fits in what would be padding.
+    pub mark: u32,
 }
 
 impl Entry {
@@ -53,6 +56,7 @@ impl Entry {
             msgs: None,
             updated_at: rec.updated_at,
             queue_mode: rec.queue_mode,
+            mark: 0,
         };
         e.set_keys(&rec.recipient_keys);
         let extra = Extra {
@@ -64,6 +68,17 @@ impl Entry {
             e.extra = Some(Box::new(extra));
         }
         e
+    }
+
+    /// Appends the queue's creation record and one record per entry; returns the entry count.
+    pub fn encode(&self, rid: &QueueId, buf: &mut Vec<u8>) -> Result<u64, &'static str> {
+        encode_view(buf, &self.view(rid))?;
+        let mut n = 0;
+        for m in self.msgs().into_iter().flatten() {
+            encode_append(buf, rid, m)?;
+            n += 1;
+        }
+        Ok(n)
     }
 
     /// A borrowed view for encoding the queue's creation record.

@@ -22,6 +22,26 @@ pub(crate) struct State {
     links: HashMap<QueueId, QueueId>,
     msg_count: usize,
     msg_bytes: u64,
+    /// Mark of the running (or last) snapshot; see [`Entry::mark`].
+    mark: u32,
+    /// While a snapshot runs: queues saved because a change reached them first.
+    capture: Option<Capture>,
+}
+
+/// Encoded queue records for a snapshot, with how many queues and entries they hold.
+#[derive(Default)]
+pub(crate) struct Capture {
+    pub buf: Vec<u8>,
+    pub queues: u64,
+    pub messages: u64,
+}
+
+impl Capture {
+    fn save(&mut self, rid: &QueueId, e: &Entry) -> Result<(), &'static str> {
+        self.messages += e.encode(rid, &mut self.buf)?;
+        self.queues += 1;
+        Ok(())
+    }
 }
 
 impl State {
@@ -74,10 +94,58 @@ impl State {
         self.queues.iter().map(|(k, v)| (k, &**v))
     }
 
+    /// Starts a snapshot of the current state: returns the ids of the queues it must hold.
+    ///
+    /// From now on a change to a queue not yet saved saves it first (copy on write), so the
+    /// snapshot is the state at this moment, while changes go on.
+    pub fn begin_capture(&mut self) -> Vec<QueueId> {
+        self.mark = self.mark.wrapping_add(1);
+        self.capture = Some(Capture::default());
+        self.queues.keys().copied().collect()
+    }
+
+    /// Saves the not yet saved queues among `rids`, after what changes saved meanwhile.
+    pub fn capture_chunk(&mut self, rids: &[QueueId]) -> Result<Capture, &'static str> {
+        let mut out = self
+            .capture
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        for rid in rids {
+            if let Some(e) = self.queues.get_mut(rid)
+                && e.mark != self.mark
+            {
+                e.mark = self.mark;
+                out.save(rid, e)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ends the snapshot, returning what changes saved since the last chunk.
+    pub fn end_capture(&mut self) -> Capture {
+        self.capture.take().unwrap_or_default()
+    }
+
+    /// Saves the queue a change is about to touch, if a snapshot needs it.
+    fn capture_before(&mut self, rec: &Record) -> Result<(), &'static str> {
+        let (Some(cap), Some(rid)) = (self.capture.as_mut(), rec.target()) else {
+            return Ok(());
+        };
+        match self.queues.get_mut(rid) {
+            Some(e) if e.mark != self.mark => {
+                e.mark = self.mark;
+                cap.save(rid, e)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Applies one change; returns the entry removed by `DeleteMsg`/`DropFront` (the last one).
     ///
     /// Every check happens before anything changes, so an error leaves the state as it was.
     pub fn apply(&mut self, rec: Record) -> Result<Option<Msg>, &'static str> {
+        self.capture_before(&rec)?;
         match rec {
             Record::LogHeader { .. }
             | Record::SnapshotHeader { .. }
@@ -195,7 +263,10 @@ impl State {
             return Err("queue ids in use");
         }
         s.insert(rid);
-        q.insert(Box::new(Entry::from_rec(rec)));
+        let mut e = Box::new(Entry::from_rec(rec));
+        // Created after a running snapshot started: not part of it.
+        e.mark = self.mark;
+        q.insert(e);
         if let Some(n) = nid {
             self.notifiers.insert(n, rid);
         }
