@@ -333,7 +333,11 @@ const BASE_ENV: &str = "SMP_STORE_KILL_CHILD_BASE";
 
 /// In the child: write with Fsync from 4 threads, print every acknowledged id, forever.
 fn crash_child(dir: &str, base: u32) {
-    let s = DurableStore::open(StoreConfig::new(dir)).unwrap();
+    // Compact often, so that kills also land inside compactions.
+    let mut cfg = StoreConfig::new(dir);
+    cfg.compact_min_log_bytes = 32 * 1024;
+    cfg.compact_ratio = 0;
+    let s = DurableStore::open(cfg).unwrap();
     let out = std::sync::Mutex::new(std::io::stdout());
     std::thread::scope(|sc| {
         for t in 0..4u32 {
@@ -391,6 +395,7 @@ fn kill_9_keeps_every_acknowledged_write() {
             acked.len()
         );
         let s = DurableStore::open(StoreConfig::new(dir.path())).unwrap();
+        assert!(s.load_info().generation > 0, "round {round}: no compaction happened");
         for q in &acked {
             let rid = queue(*q).recipient_id;
             assert!(

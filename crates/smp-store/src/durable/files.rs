@@ -1,8 +1,8 @@
 //! The store directory: file names, listing, directory sync, and the open log file.
 //!
-//! Generation `g` of the state is `snapshot-g.bin` (absent for generation 0) followed by
-//! `log-g.bin`. Compaction writes `snapshot-(g+1).bin.tmp`, renames it, then starts
-//! `log-(g+1).bin`; the newest snapshot decides which generation is current.
+//! `snapshot-g.bin` holds the state at the start of `log-g.bin` (generation 0 has no
+//! snapshot). The state is the newest snapshot followed by every log from its generation
+//! on; a snapshot being written is `snapshot-g.bin.tmp` and never read.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};

@@ -17,11 +17,11 @@ const MIN_QUEUE_RECORD: u64 = 100;
 /// What opening the store found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadInfo {
-    /// Current generation (number of compactions so far).
+    /// Generation of the snapshot the state was loaded from (0: none yet).
     pub generation: u64,
     /// Records read from the snapshot.
     pub snapshot_records: u64,
-    /// Records replayed from the log.
+    /// Records replayed from the logs.
     pub log_records: u64,
     /// Bytes of a torn final record that were cut off the log (0 normally).
     pub dropped_tail_bytes: u64,
