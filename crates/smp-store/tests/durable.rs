@@ -395,7 +395,10 @@ fn kill_9_keeps_every_acknowledged_write() {
             acked.len()
         );
         let s = DurableStore::open(StoreConfig::new(dir.path())).unwrap();
-        assert!(s.load_info().generation > 0, "round {round}: no compaction happened");
+        assert!(
+            s.load_info().generation > 0,
+            "round {round}: no compaction happened"
+        );
         for q in &acked {
             let rid = queue(*q).recipient_id;
             assert!(
