@@ -25,11 +25,12 @@ use super::files::{self, LogFile, snapshot_name, snapshot_tmp_name};
 use crate::error::{Result, StoreError};
 use crate::record::Record;
 
-/// Queues written per chunk (changes pause only while one chunk is encoded).
+/// Bytes encoded per chunk (changes pause only while one chunk is encoded; one queue
+/// is never split, so a chunk may exceed this by one queue).
 #[cfg(not(test))]
-const CHUNK: usize = 4096;
+const CHUNK_BYTES: usize = 1 << 20;
 #[cfg(test)]
-const CHUNK: usize = 3;
+const CHUNK_BYTES: usize = 1000;
 
 /// Points after which a test can make compaction stop as if the process died.
 #[cfg(test)]
@@ -197,20 +198,26 @@ fn write_snapshot(inner: &Inner, path: &Path, cut: &Cut) -> Result<File, Compact
     .map_err(internal)?;
     out.write_all(&head).map_err(io)?;
     let (mut queues, mut messages) = (0u64, 0u64);
-    for chunk in cut.rids.chunks(CHUNK) {
+    let mut rest = &cut.rids[..];
+    while !rest.is_empty() {
         #[cfg(test)]
         if inner.slow_chunks.load(std::sync::atomic::Ordering::Relaxed) {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        let part = inner.state.write().capture_chunk(chunk).map_err(internal)?;
+        let (part, used) = inner
+            .state
+            .write()
+            .capture_chunk(rest, CHUNK_BYTES)
+            .map_err(internal)?;
+        rest = &rest[used..];
         out.write_all(&part.buf).map_err(io)?;
         queues += part.queues;
         messages += part.messages;
     }
-    let rest = inner.state.write().end_capture();
-    out.write_all(&rest.buf).map_err(io)?;
-    queues += rest.queues;
-    messages += rest.messages;
+    let tail = inner.state.write().end_capture();
+    out.write_all(&tail.buf).map_err(io)?;
+    queues += tail.queues;
+    messages += tail.messages;
     if (queues, messages) != (cut.queues, cut.messages) {
         return Err(internal("snapshot does not hold the state at the cut"));
     }

@@ -104,14 +104,24 @@ impl State {
         self.queues.keys().copied().collect()
     }
 
-    /// Saves the not yet saved queues among `rids`, after what changes saved meanwhile.
-    pub fn capture_chunk(&mut self, rids: &[QueueId]) -> Result<Capture, &'static str> {
+    /// Saves not yet saved queues from the front of `rids`, after what changes saved
+    /// meanwhile, until about `max_bytes` are encoded; returns them and how many ids it used.
+    pub fn capture_chunk(
+        &mut self,
+        rids: &[QueueId],
+        max_bytes: usize,
+    ) -> Result<(Capture, usize), &'static str> {
         let mut out = self
             .capture
             .as_mut()
             .map(std::mem::take)
             .unwrap_or_default();
+        let mut used = 0;
         for rid in rids {
+            if used > 0 && out.buf.len() >= max_bytes {
+                break;
+            }
+            used += 1;
             if let Some(e) = self.queues.get_mut(rid)
                 && e.mark != self.mark
             {
@@ -119,7 +129,7 @@ impl State {
                 out.save(rid, e)?;
             }
         }
-        Ok(out)
+        Ok((out, used))
     }
 
     /// Ends the snapshot, returning what changes saved since the last chunk.
