@@ -61,11 +61,24 @@ impl Decode for BasicAuth {
     }
 }
 
-fn valid_host(h: &str) -> bool {
-    !h.is_empty()
-        && h.len() <= 255
-        && h.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || b".-_:[]".contains(&c))
+/// A host name, IPv4 address or `.onion` name (ASCII letters, digits, `.`, `-`, `_`), or
+/// a bracketed IPv6 address; no whitespace or URI punctuation (`EncodingTests.hs`).
+pub fn valid_host(h: &str) -> bool {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b".-_".contains(&c))
+    };
+    let ipv6 = |s: &str| {
+        s.strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .is_some_and(|r| {
+                !r.is_empty()
+                    && r.bytes()
+                        .all(|c| c.is_ascii_hexdigit() || c == b':' || c == b'.')
+            })
+    };
+    h.len() <= 255 && (plain(h) || ipv6(h))
 }
 
 impl SmpServer {
@@ -184,6 +197,34 @@ mod tests {
         let b = srv.to_bytes();
         assert_eq!(&b[..11], b"\x01\x09localhost");
         assert_eq!(SmpServer::from_bytes(&b).unwrap(), srv);
+    }
+
+    /// tests/CoreTests/EncodingTests.hs "Encoding transport hosts".
+    #[test]
+    fn transport_host_vectors() {
+        for ok in [
+            "smp.simplex.im",
+            "beccx4yfxxbvyhqypaavemqurytl6hozr47wfc7uuecacjqdvwpw2xid.onion",
+            "192.168.0.1",
+            "192.168.1",
+            "192.256.0.1",
+            "192.168.0.-1",
+            "[::1]",
+        ] {
+            assert!(valid_host(ok), "{ok}");
+        }
+        for bad in [
+            "smp,simplex.im",
+            "smp:simplex.im",
+            "smp#simplex.im",
+            "smp simplex.im",
+            "smp\nsimplex.im",
+            "beccx4yfxxbvyhqypaavemqurytl 6hozr47wfc7uuecacjqdvwpw2xid.onion",
+            "bèccx4yfxxbvyhqypaavemqurytl6hozr47wfc7uuecacjqdvwpw2xid.onion",
+            "",
+        ] {
+            assert!(!valid_host(bad), "{bad:?}");
+        }
     }
 
     #[test]

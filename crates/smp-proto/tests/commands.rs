@@ -370,3 +370,51 @@ fn version_gated_responses() {
     assert_eq!(BrokerMsg::Sok(None).to_bytes(15), b"OK");
     assert_eq!(BrokerMsg::Sok(None).to_bytes(16), b"SOK 0");
 }
+
+/// tests/CoreTests/BatchingTests.hs: 135 `SUB`s per block at the current version, 106 at
+/// v6, 255 `END`s and 80 `NMSG`s.
+#[test]
+fn batching_vectors() {
+    use smp_proto::CorrId;
+    use smp_proto::batch::{Batch, batch_transmissions};
+    use smp_proto::transmission::{TParams, encode};
+    let per_block = |ts: Vec<Vec<u8>>| match &batch_transmissions(&ts)[..] {
+        [Batch::Block(_, r), ..] => r.len(),
+        other => panic!("{other:?}"),
+    };
+    let corr = CorrId::new(&[1; 24]).unwrap();
+    let q = EntityId::from([2; 24]);
+    let subs = |v: u16| {
+        let p = TParams {
+            version: v,
+            session_id: vec![3; 32],
+        };
+        vec![encode(&p, &[4; 64], None, &corr, &q, &Command::Sub.to_bytes(v)); 270]
+    };
+    // 270 = 2 x 135: the partial block comes first, so check the last one.
+    let last = |ts: Vec<Vec<u8>>| match batch_transmissions(&ts).last() {
+        Some(Batch::Block(_, r)) => r.len(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(last(subs(18)), 135);
+    assert_eq!(last(subs(6)), 106);
+    let p = TParams {
+        version: 18,
+        session_id: vec![3; 32],
+    };
+    let ends = vec![
+        encode(
+            &p,
+            &[],
+            None,
+            &CorrId::empty(),
+            &q,
+            &BrokerMsg::End.to_bytes(18)
+        );
+        300
+    ];
+    assert_eq!(last(ends), 255);
+    let nmsg = BrokerMsg::Nmsg([5; 24], vec![6; 144]).to_bytes(18);
+    let nmsgs = vec![encode(&p, &[], None, &CorrId::empty(), &q, &nmsg); 160];
+    assert_eq!(per_block(nmsgs), 80);
+}
