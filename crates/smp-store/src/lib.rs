@@ -15,6 +15,8 @@
 //! server maps protocol types onto its records), nor on an async runtime beyond
 //! `tokio::sync`.
 
+#![deny(missing_docs)]
+
 mod commit;
 mod durable;
 mod error;

@@ -139,6 +139,7 @@ fn replay_snapshot(path: &Path, generation: u64, state: &mut State) -> Result<u6
     let mut r = open_reader(path)?;
     let mut records = 0u64;
     let (mut queues, mut messages) = (0u64, 0u64);
+    let mut announced = (0u64, 0u64);
     let mut ended = false;
     loop {
         let offset = r.offset();
@@ -160,8 +161,9 @@ fn replay_snapshot(path: &Path, generation: u64, state: &mut State) -> Result<u6
             Record::SnapshotHeader {
                 generation: g,
                 queues: q,
-                ..
+                messages: m,
             } if offset == 0 && g == generation => {
+                announced = (q, m);
                 // Trust the count only as far as the file could hold that many queues.
                 state.reserve(q.min(file_len / MIN_QUEUE_RECORD) as usize);
             }
@@ -170,7 +172,7 @@ fn replay_snapshot(path: &Path, generation: u64, state: &mut State) -> Result<u6
                 queues: q,
                 messages: m,
             } => {
-                if (q, m) != (queues, messages) {
+                if (q, m) != (queues, messages) || (q, m) != announced {
                     return Err(bad("snapshot counts do not match its records"));
                 }
                 ended = true;
