@@ -269,15 +269,17 @@ pub(crate) fn pack_keys(keys: &[Vec<u8>]) -> Vec<u8> {
     packed
 }
 
-/// How many keys a packed key list holds.
-fn packed_count(mut packed: &[u8]) -> usize {
-    let mut n = 0;
-    while let [a, b, rest @ ..] = packed {
+/// The keys of a packed key list.
+pub(crate) fn unpack_keys(mut packed: &[u8]) -> impl Iterator<Item = &[u8]> {
+    std::iter::from_fn(move || {
+        let [a, b, rest @ ..] = packed else {
+            return None;
+        };
         let len = usize::from(u16::from_le_bytes([*a, *b])).min(rest.len());
-        packed = &rest[len..];
-        n += 1;
-    }
-    n
+        let (key, tail) = rest.split_at(len);
+        packed = tail;
+        Some(key)
+    })
 }
 
 /// Encodes a queue creation from an owned record.
@@ -302,7 +304,8 @@ fn encode_create(buf: &mut Vec<u8>, q: &QueueRec) -> Result<(), &'static str> {
 
 /// Encodes a queue creation from borrowed parts (snapshots use this).
 pub(crate) fn encode_view(buf: &mut Vec<u8>, q: &QueueView) -> Result<(), &'static str> {
-    let n = u8::try_from(packed_count(q.packed_keys)).map_err(|_| "too many recipient keys")?;
+    let n =
+        u8::try_from(unpack_keys(q.packed_keys).count()).map_err(|_| "too many recipient keys")?;
     write_frame(buf, kind::CREATE_QUEUE, |b| {
         b.extend_from_slice(q.rid);
         b.extend_from_slice(q.sid);

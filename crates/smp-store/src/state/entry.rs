@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use crate::record::{QueueView, encode_append, encode_view, pack_keys};
+use crate::record::{QueueView, encode_append, encode_view, pack_keys, unpack_keys};
 use crate::types::{
     DhSecret, LinkData, Msg, NotifierCreds, QueueId, QueueMode, QueueRec, QueueStatus,
 };
@@ -116,14 +116,7 @@ impl Entry {
 
     /// Unpacks the recipient keys.
     pub fn keys(&self) -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
-        let mut rest = &self.keys[..];
-        while let [a, b, tail @ ..] = rest {
-            let n = usize::from(u16::from_le_bytes([*a, *b])).min(tail.len());
-            out.push(tail[..n].to_vec());
-            rest = &tail[n..];
-        }
-        out
+        unpack_keys(&self.keys).map(<[u8]>::to_vec).collect()
     }
 
     /// Packs and stores the recipient keys (callers check each is at most u16::MAX long).
