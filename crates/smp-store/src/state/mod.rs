@@ -89,7 +89,7 @@ impl State {
         self.queues.len() as u64 * 220 + self.msg_count as u64 * 60 + self.msg_bytes
     }
 
-    /// Visits every queue (snapshots, expiry of all queues).
+    /// Visits every queue (expiry of all queues).
     pub fn iter(&self) -> impl Iterator<Item = (&QueueId, &Entry)> {
         self.queues.iter().map(|(k, v)| (k, &**v))
     }
