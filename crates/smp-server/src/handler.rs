@@ -318,7 +318,10 @@ impl ConnCtx {
         q: QueueRec,
     ) -> R<(BrokerMsg, Vec<Out>)> {
         if let QueueStatus::Blocked(info) = &q.status
-            && !matches!(cmd, Command::Send(..) | Command::Del)
+            && !matches!(
+                cmd,
+                Command::Send(..) | Command::Del | Command::Off | Command::NSub
+            )
         {
             return Err(ErrorType::Blocked(blocked_info(info)));
         }

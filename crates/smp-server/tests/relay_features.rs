@@ -301,3 +301,36 @@ async fn proxy_password_and_unknown_session() {
         .await;
     assert!(format!("{r:?}").contains("NoSession"), "{r:?}");
 }
+
+#[tokio::test]
+async fn blocked_queue_answers_blocked() {
+    use smp_proto::error::{BlockingInfo, BlockingReason};
+    let relay = start().await;
+    let (rc, _) = relay.connect().await;
+    let q = new_queue(&rc, SubMode::OnlyCreate).await;
+    let rid: [u8; 24] = q.ids.rcv_id.to_array().unwrap();
+    relay
+        .handle
+        .env()
+        .store
+        .block_queue(&rid, "reason=content,notice={\"ttl\":60}".into())
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let blocked = ErrorType::Blocked(BlockingInfo {
+        reason: BlockingReason::Content,
+        notice: Some("{\"ttl\":60}".into()),
+    });
+    let e = rc
+        .send(&q.ids.snd_id, None, MsgFlags::default(), b"x")
+        .await
+        .unwrap_err();
+    assert_eq!(proto(e), blocked);
+    assert_eq!(
+        proto(rc.subscribe(&q.ids.rcv_id, &q.key).await.unwrap_err()),
+        blocked
+    );
+    // Deleting a blocked queue is allowed.
+    rc.delete(&q.ids.rcv_id, &q.key).await.unwrap();
+}
