@@ -23,6 +23,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod aead;
 pub mod authenticator;
 pub mod cbox;
 pub mod error;
