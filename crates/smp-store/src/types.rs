@@ -57,9 +57,7 @@ impl Eq for DhSecret {}
 
 impl Drop for DhSecret {
     fn drop(&mut self) {
-        // Best effort without `unsafe`: black_box keeps the store from being elided.
-        self.0 = [0; 32];
-        std::hint::black_box(&mut self.0);
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
