@@ -145,11 +145,7 @@ impl ConnectionRequest {
         };
         sc.eat('/');
         sc.literal("#/?")?;
-        let rest = sc.take_rest();
-        if rest.contains([' ', '\n']) {
-            return Err(DecodeError::Invalid("whitespace in link"));
-        }
-        let q = Query::parse(rest);
+        let q = Query::parse_link(sc.take_rest())?;
         let queues = q
             .require("smp")?
             .split(';')

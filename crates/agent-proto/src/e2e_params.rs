@@ -243,7 +243,7 @@ impl E2eParamsUri {
 
     /// Parses the text form.
     pub fn parse_text(s: &str) -> Result<E2eParamsUri, DecodeError> {
-        let q = Query::parse(s);
+        let q = Query::parse_link(s)?;
         let versions = parse_vrange(q.require("v")?)?;
         let (k1, k2) = q
             .require("x3dh")?

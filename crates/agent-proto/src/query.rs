@@ -85,6 +85,16 @@ impl Query {
         Query(items.collect())
     }
 
+    /// Parses the query that ends a link or URI: like [`Query::parse`], but a space or a
+    /// newline is an error (the reference's parser stops there and then finds input left).
+    pub fn parse_link(s: &str) -> Result<Query, DecodeError> {
+        if s.contains([' ', '\n']) {
+            Err(DecodeError::Invalid("whitespace in link"))
+        } else {
+            Ok(Query::parse(s))
+        }
+    }
+
     /// The decoded value of the first item called `name`.
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         self.0
@@ -178,6 +188,12 @@ mod tests {
         assert_eq!(q.get("x"), Some(&b"a=b"[..]));
         assert_eq!(q.get("none"), None);
         assert!(q.require("none").is_err());
+        assert!(Query::parse_link("a=b c").is_err());
+        assert!(Query::parse_link("a=b\nc").is_err());
+        assert_eq!(
+            Query::parse_link("a=b+c").unwrap().get("a"),
+            Some(&b"b c"[..])
+        );
     }
 
     #[test]

@@ -168,7 +168,7 @@ impl SmpQueueUri {
             _ => {
                 sc.eat('/');
                 sc.literal("?")?;
-                let q = Query::parse(sc.take_rest());
+                let q = Query::parse_link(sc.take_rest())?;
                 server.hosts.extend(srv_hosts(&q)?);
                 let dh = match inline_key {
                     Some(k) => k,

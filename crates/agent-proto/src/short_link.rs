@@ -294,11 +294,7 @@ fn server_from_query(sc: &mut Scanner<'_>, host: Option<String>) -> Result<Relay
             .map(|h| RelayAddr::only_host(&h))
             .ok_or(DecodeError::Invalid("short link without server"));
     }
-    let rest = sc.take_rest();
-    if rest.contains([' ', '\n']) {
-        return Err(DecodeError::Invalid("whitespace in link"));
-    }
-    let q = Query::parse(rest);
+    let q = Query::parse_link(sc.take_rest())?;
     let mut hosts: Vec<String> = host.into_iter().collect();
     if let Some(list) = q.get_str("h")?.filter(|l| !l.is_empty()) {
         let mut hs = Scanner::new(list);

@@ -182,6 +182,31 @@ fn smp_queue_uris() {
     parses_to(Q_V1_NO_PORT_UNVERSIONED, &queue_v1(""));
 }
 
+#[test]
+fn malformed_queue_uris_and_links() {
+    for bad in [
+        format!("{QUEUE_STR} "),
+        QUEUE_STR.replace("&q=m", "&q=m x"),
+        QUEUE_STR.replace("v=1-4", "v=4-1"),
+        QUEUE_STR.replace("&dh=", "&dhx="),
+        QUEUE_STR.replace("1234-w==@", "1234-w==:pass@"),
+        QUEUE_STR.replace("/3456-w==#", "/#"),
+        QUEUE_STR.replace(":5223", ":99999"),
+        QUEUE_STR.replace("#/?", "#/"),
+    ] {
+        assert!(SmpQueueUri::parse_text(&bad).is_err(), "{bad}");
+    }
+    for bad in [
+        format!("{INV}\n"),
+        INV.replace("/invitation#", "/invite#"),
+        INV.replace("&e2e=", "&e2f="),
+        INV.replace("v=2-7", "v=x"),
+        INV_2Q.replace("%3B", "%3B%3B"),
+    ] {
+        assert!(ConnectionRequest::parse_text(&bad).is_err(), "{bad}");
+    }
+}
+
 fn e2e() -> E2eParamsUri {
     let der = base64url::decode(TEST_X448_KEY).unwrap();
     let k = X448Public::from_spki(&der).unwrap();
@@ -394,6 +419,24 @@ fn short_links() {
     ];
     for (l, s) in &cases {
         short_round_trips(l, s);
+    }
+    // Upper-case type letters are read too; link ids and keys may carry padding.
+    let upper = format!("https://smp.simplex.im/G#{key}=?{q}");
+    assert_eq!(
+        ShortLink::parse_text(&upper).unwrap(),
+        contact(srv(), Group, Server)
+    );
+    for bad in [
+        format!("https://smp.simplex.im/x#{key}"),
+        format!("https://smp.simplex.im/I#{id}/{key}"),
+        format!("simplex:/a#{key}"),
+        format!("https://smp.simplex.im/i#{key}"),
+        format!("https://smp.simplex.im/a#{id}"),
+        format!("https://smp.simplex.im/a#{key}?p=x"),
+        format!("https://smp.simplex.im/a#{key}?{q} "),
+        format!("https://smp.simplex.im/a#{key}#"),
+    ] {
+        assert!(ShortLink::parse_text(&bad).is_err(), "{bad}");
     }
 }
 
