@@ -13,7 +13,7 @@ use simplex_encoding::writer::{put_large, put_maybe};
 use simplex_encoding::{Decode, DecodeError, Encode, Reader, Version};
 
 use crate::conn_request::ConnectionRequest;
-use crate::e2e_params::E2eParams;
+use crate::e2e_params::{E2eParams, check_proposed};
 
 /// The agent-level envelope.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -130,9 +130,7 @@ impl Decode for AgentMsgEnvelope {
             },
             b'R' => {
                 let e2e = E2eParams::decode(r)?;
-                if e2e.kem.as_ref().is_some_and(|k| !k.is_proposed()) {
-                    return Err(DecodeError::Invalid("bad ratchet KEM state"));
-                }
+                check_proposed(e2e.kem.as_ref())?;
                 AgentMsgEnvelope::RatchetKey {
                     agent_version,
                     e2e,

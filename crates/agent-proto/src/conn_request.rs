@@ -16,7 +16,7 @@ use simplex_encoding::writer::{put_large, put_list, put_maybe};
 use simplex_encoding::{Decode, DecodeError, Encode, Reader, VersionRange};
 use smp_proto::command::QueueMode;
 
-use crate::e2e_params::E2eParamsUri;
+use crate::e2e_params::{E2eParamsUri, check_proposed};
 use crate::query::{Query, QueryWriter};
 use crate::queue_uri::SmpQueueUri;
 use crate::text::{Scanner, parse_vrange};
@@ -82,10 +82,7 @@ pub enum ConnectionRequest {
 }
 
 fn rcv_params(e2e: E2eParamsUri) -> Result<E2eParamsUri, DecodeError> {
-    match &e2e.kem {
-        Some(k) if !k.is_proposed() => Err(DecodeError::Invalid("bad ratchet KEM state")),
-        _ => Ok(e2e),
-    }
+    check_proposed(e2e.kem.as_ref()).map(|()| e2e)
 }
 
 /// The reference's `adjustAgentVRange`: raise the minimum to 2 (and the maximum with it).

@@ -114,6 +114,15 @@ impl KemParams {
     }
 }
 
+/// Fails unless the KEM parameters are absent or only proposed (the reference's
+/// "receiving" parameters, in invitation links and ratchet re-sync keys).
+pub fn check_proposed(kem: Option<&KemParams>) -> Result<(), DecodeError> {
+    match kem {
+        Some(k) if !k.is_proposed() => Err(DecodeError::Invalid("bad ratchet KEM state")),
+        _ => Ok(()),
+    }
+}
+
 impl Encode for KemParams {
     fn encode(&self, out: &mut Vec<u8>) {
         match self {

@@ -19,7 +19,7 @@ use smp_proto::command::QueueMode;
 
 use crate::query::{Query, QueryWriter};
 use crate::relay::RelayAddr;
-use crate::text::{Scanner, decode_b64, is_b64_char, parse_vrange};
+use crate::text::{Scanner, decode_b64, is_b64_char, parse_hosts, parse_vrange};
 use crate::versions::{
     INITIAL_SMP_CLIENT_V, SHORT_LINKS_SMP_CLIENT_V, SND_AUTH_KEY_SMP_CLIENT_V,
     SRV_HOSTNAMES_SMP_CLIENT_V,
@@ -169,7 +169,9 @@ impl SmpQueueUri {
                 sc.eat('/');
                 sc.literal("?")?;
                 let q = Query::parse_link(sc.take_rest())?;
-                server.hosts.extend(srv_hosts(&q)?);
+                server
+                    .hosts
+                    .extend(parse_hosts(q.get_str("srv")?.unwrap_or_default())?);
                 let dh = match inline_key {
                     Some(k) => k,
                     None => x25519_from_text(q.require("dh")?)?,
@@ -188,23 +190,6 @@ impl SmpQueueUri {
         };
         Ok(SmpQueueUri { versions, addr })
     }
-}
-
-/// Extra hosts of the legacy layout (`srv=`, comma-separated, possibly absent).
-fn srv_hosts(q: &Query) -> Result<Vec<String>, DecodeError> {
-    let Some(list) = q.get_str("srv")? else {
-        return Ok(Vec::new());
-    };
-    if list.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sc = Scanner::new(list);
-    let mut hosts = vec![sc.host()?];
-    while sc.eat(',') {
-        hosts.push(sc.host()?);
-    }
-    sc.end()?;
-    Ok(hosts)
 }
 
 fn mode_from_query(q: &Query) -> Result<Option<QueueMode>, DecodeError> {

@@ -135,10 +135,7 @@ impl RelayAddr {
             return Err(DecodeError::Invalid("server password is not allowed here"));
         }
         sc.literal("@")?;
-        let mut hosts = vec![sc.host()?];
-        while sc.eat(',') {
-            hosts.push(sc.host()?);
-        }
+        let hosts = sc.hosts()?;
         let port = if sc.eat(':') {
             sc.port()?
         } else {

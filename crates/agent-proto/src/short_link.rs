@@ -20,7 +20,7 @@ use smp_proto::EntityId;
 use crate::conn_request::ConnectionMode;
 use crate::query::{Query, QueryWriter};
 use crate::relay::RelayAddr;
-use crate::text::{Scanner, decode_b64};
+use crate::text::{Scanner, decode_b64, parse_hosts, parse_port};
 
 /// How a short link is written: `simplex:/…` or `https://<relay host>/…`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -296,25 +296,15 @@ fn server_from_query(sc: &mut Scanner<'_>, host: Option<String>) -> Result<Relay
     }
     let q = Query::parse_link(sc.take_rest())?;
     let mut hosts: Vec<String> = host.into_iter().collect();
-    if let Some(list) = q.get_str("h")?.filter(|l| !l.is_empty()) {
-        let mut hs = Scanner::new(list);
-        hosts.push(hs.host()?);
-        while hs.eat(',') {
-            hosts.push(hs.host()?);
-        }
-        hs.end()?;
-    }
+    hosts.extend(parse_hosts(q.get_str("h")?.unwrap_or_default())?);
     if hosts.is_empty() {
         return Err(DecodeError::Invalid("short link without server"));
     }
-    let port = match q.get_str("p")? {
-        Some(p) if p.bytes().all(|c| c.is_ascii_digit()) => p
-            .parse::<u16>()
-            .map(|p| p.to_string())
-            .map_err(|_| DecodeError::Invalid("bad port"))?,
-        Some(_) => return Err(DecodeError::Invalid("bad port")),
-        None => String::new(),
-    };
+    let port = q
+        .get_str("p")?
+        .map(parse_port)
+        .transpose()?
+        .unwrap_or_default();
     let key_hash = match q.get_str("c")? {
         Some(c) => Short::new(decode_b64(c)?)?,
         None => Short::default(),

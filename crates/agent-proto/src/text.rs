@@ -30,6 +30,26 @@ pub fn parse_vrange(s: &str) -> Result<VersionRange, DecodeError> {
     }
 }
 
+/// Parses a whole comma-separated host list; empty text is an empty list (the
+/// reference's `TransportHosts_`, used by `srv=` and `h=`).
+pub fn parse_hosts(s: &str) -> Result<Vec<String>, DecodeError> {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sc = Scanner::new(s);
+    let hosts = sc.hosts()?;
+    sc.end()?;
+    Ok(hosts)
+}
+
+/// Parses a whole decimal port, returning it without leading zeros.
+pub fn parse_port(s: &str) -> Result<String, DecodeError> {
+    let mut sc = Scanner::new(s);
+    let port = sc.port()?;
+    sc.end()?;
+    Ok(port)
+}
+
 /// A cursor over link or URI text.
 #[derive(Debug, Clone)]
 pub struct Scanner<'a> {
@@ -126,6 +146,15 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Reads one or more comma-separated hosts.
+    pub fn hosts(&mut self) -> Result<Vec<String>, DecodeError> {
+        let mut hosts = vec![self.host()?];
+        while self.eat(',') {
+            hosts.push(self.host()?);
+        }
+        Ok(hosts)
+    }
+
     /// Reads a decimal port (after its `:`), returning it without leading zeros.
     pub fn port(&mut self) -> Result<String, DecodeError> {
         let digits = self.take_while(|c| c.is_ascii_digit());
@@ -167,6 +196,11 @@ mod tests {
         assert!(decode_b64("YWI").is_ok());
         assert!(decode_b64("YWI=x").is_err());
         assert_eq!(parse_vrange("2-7").unwrap().to_string(), "2-7");
+        assert_eq!(parse_hosts("").unwrap(), Vec::<String>::new());
+        assert_eq!(parse_hosts("a.b,c.onion").unwrap(), ["a.b", "c.onion"]);
+        assert!(parse_hosts("a,").is_err());
+        assert_eq!(parse_port("007").unwrap(), "7");
+        assert!(parse_port("7x").is_err());
         assert!(parse_vrange("+2").is_err());
         assert!(parse_vrange("3-2").is_err());
     }
