@@ -54,13 +54,7 @@ impl Server {
         let mut tasks = Vec::new();
         let mut addrs = Vec::new();
         for addr in env.config.listen.clone() {
-            let l = TcpListener::bind(addr)
-                .await
-                .map_err(|source| ServerError::Bind { addr, source })?;
-            let local = l
-                .local_addr()
-                .map_err(|source| ServerError::Bind { addr, source })?;
-            addrs.push(local);
+            let l = bind(addr, &mut addrs).await?;
             tasks.push(tokio::spawn(accept_loop(
                 l,
                 env.clone(),
@@ -69,13 +63,7 @@ impl Server {
             )));
         }
         if let Some(addr) = env.config.metrics_addr {
-            let l = TcpListener::bind(addr)
-                .await
-                .map_err(|source| ServerError::Bind { addr, source })?;
-            let local = l
-                .local_addr()
-                .map_err(|source| ServerError::Bind { addr, source })?;
-            addrs.push(local);
+            let l = bind(addr, &mut addrs).await?;
             tasks.push(tokio::spawn(crate::metrics::serve(
                 l,
                 env.clone(),
@@ -90,6 +78,14 @@ impl Server {
             tasks,
         })
     }
+}
+
+/// Binds `addr` and records the bound address (the port may have been 0).
+async fn bind(addr: SocketAddr, bound: &mut Vec<SocketAddr>) -> Result<TcpListener, ServerError> {
+    let err = |source| ServerError::Bind { addr, source };
+    let l = TcpListener::bind(addr).await.map_err(err)?;
+    bound.push(l.local_addr().map_err(err)?);
+    Ok(l)
 }
 
 async fn accept_loop(

@@ -5,11 +5,10 @@
 mod common;
 
 use common::bin::*;
-use common::{RcvQueue, ed25519, text as msg_text};
-use simplex_crypto::keys::X25519Secret;
+use common::{new_queue, text as msg_text};
 use smp_client::{ClientConfig, SmpClient};
 use smp_proto::SmpServer;
-use smp_proto::command::{MsgFlags, QueueReqData, SubMode};
+use smp_proto::command::{MsgFlags, SubMode};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -43,20 +42,7 @@ async fn acknowledged_messages_survive_kill_9() {
     let (mut child, _out) = start_server(&d);
     let (srv, cfg) = server(&d, port);
     let (c, _) = SmpClient::connect(&srv, &cfg).await.unwrap();
-    let key = ed25519();
-    let dh = X25519Secret::generate(&mut rand::rng());
-    let ids = c
-        .create_queue(
-            &key,
-            &dh.public(),
-            None,
-            SubMode::OnlyCreate,
-            Some(QueueReqData::Messaging(None)),
-            None,
-        )
-        .await
-        .unwrap();
-    let q = RcvQueue { key, dh, ids };
+    let q = new_queue(&c, SubMode::OnlyCreate).await;
     // Senders keep sending until the relay is killed; only messages that got OK count.
     let acked = Arc::new(std::sync::Mutex::new(Vec::<u32>::new()));
     let sent = Arc::new(AtomicUsize::new(0));
