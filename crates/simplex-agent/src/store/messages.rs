@@ -1,0 +1,323 @@
+//! Tables `snd_messages` and `rcv_messages`. Both take their [`InternalId`] from the
+//! connection's shared counter and update the connection's last sent / last received
+//! id and hash, so a message and its counters always change together.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::error::Result;
+use super::records::{ConnId, Integrity, InternalId, MsgType, RcvQueueId, SecretBytes, Timestamp};
+use super::{Tx, changed_one};
+
+/// A message to send, after the engine computed its id and hashes (from the
+/// connection's `last_snd_msg_id` and `last_snd_hash`).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSndMessage<'a> {
+    /// Its connection.
+    pub conn_id: &'a ConnId,
+    /// `sndMsgId` in the agent message header (normally `last_snd_msg_id + 1`).
+    pub snd_msg_id: i64,
+    /// Its kind.
+    pub msg_type: MsgType,
+    /// `prevMsgHash` in the header (the previous message's hash).
+    pub prev_hash: &'a [u8],
+    /// This message's hash (becomes the connection's `last_snd_hash`).
+    pub hash: &'a [u8],
+    /// The message body (app message, receipt, connection info ...), unencrypted.
+    pub body: &'a [u8],
+    /// Whether it is sent with post-quantum encryption.
+    pub pq_encryption: bool,
+}
+
+/// A stored sent message.
+#[derive(Debug)]
+pub struct SndMessage {
+    /// Its connection.
+    pub conn_id: ConnId,
+    /// Its id in the connection.
+    pub internal_id: InternalId,
+    /// `sndMsgId`.
+    pub snd_msg_id: i64,
+    /// Its kind.
+    pub msg_type: MsgType,
+    /// `prevMsgHash`.
+    pub prev_hash: Vec<u8>,
+    /// Its hash.
+    pub hash: Vec<u8>,
+    /// The unencrypted body.
+    pub body: SecretBytes,
+    /// Whether it is sent with post-quantum encryption.
+    pub pq_encryption: bool,
+    /// When it was stored.
+    pub created_at: Timestamp,
+}
+
+impl SndMessage {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(SndMessage {
+            conn_id: row.get("conn_id")?,
+            internal_id: row.get("internal_id")?,
+            snd_msg_id: row.get("snd_msg_id")?,
+            msg_type: row.get("msg_type")?,
+            prev_hash: row.get("prev_hash")?,
+            hash: row.get("hash")?,
+            body: row.get("body")?,
+            pq_encryption: row.get("pq_encryption")?,
+            created_at: row.get("created_at")?,
+        })
+    }
+}
+
+const SND_COLUMNS: &str =
+    "conn_id, internal_id, snd_msg_id, msg_type, prev_hash, hash, body, pq_encryption, created_at";
+
+/// A received message, after decryption and the integrity check.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRcvMessage<'a> {
+    /// Its connection.
+    pub conn_id: &'a ConnId,
+    /// The queue it came from.
+    pub rcv_queue_id: RcvQueueId,
+    /// The sender's `sndMsgId` (becomes the connection's `last_rcv_snd_msg_id`).
+    pub snd_msg_id: i64,
+    /// The relay's message id.
+    pub broker_msg_id: &'a [u8],
+    /// The relay's timestamp.
+    pub broker_ts: Timestamp,
+    /// Its kind.
+    pub msg_type: MsgType,
+    /// The sender's `prevMsgHash`.
+    pub prev_hash: &'a [u8],
+    /// This message's hash (becomes the connection's `last_rcv_hash`).
+    pub hash: &'a [u8],
+    /// Result of the integrity check.
+    pub integrity: Integrity,
+    /// The decrypted body.
+    pub body: &'a [u8],
+    /// Whether it came with post-quantum encryption.
+    pub pq_encryption: bool,
+}
+
+/// A stored received message.
+#[derive(Debug)]
+pub struct RcvMessage {
+    /// Its connection.
+    pub conn_id: ConnId,
+    /// Its id in the connection.
+    pub internal_id: InternalId,
+    /// The queue it came from (`None` once that queue is deleted).
+    pub rcv_queue_id: Option<RcvQueueId>,
+    /// The sender's `sndMsgId`.
+    pub snd_msg_id: i64,
+    /// The relay's message id.
+    pub broker_msg_id: Vec<u8>,
+    /// The relay's timestamp.
+    pub broker_ts: Timestamp,
+    /// Its kind.
+    pub msg_type: MsgType,
+    /// The sender's `prevMsgHash`.
+    pub prev_hash: Vec<u8>,
+    /// Its hash.
+    pub hash: Vec<u8>,
+    /// Result of the integrity check.
+    pub integrity: Integrity,
+    /// The decrypted body.
+    pub body: SecretBytes,
+    /// Whether it came with post-quantum encryption.
+    pub pq_encryption: bool,
+    /// Whether the app acknowledged it.
+    pub acked: bool,
+    /// When it was stored.
+    pub created_at: Timestamp,
+}
+
+impl RcvMessage {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RcvMessage {
+            conn_id: row.get("conn_id")?,
+            internal_id: row.get("internal_id")?,
+            rcv_queue_id: row.get("rcv_queue_id")?,
+            snd_msg_id: row.get("snd_msg_id")?,
+            broker_msg_id: row.get("broker_msg_id")?,
+            broker_ts: row.get("broker_ts")?,
+            msg_type: row.get("msg_type")?,
+            prev_hash: row.get("prev_hash")?,
+            hash: row.get("hash")?,
+            integrity: row.get("integrity")?,
+            body: row.get("body")?,
+            pq_encryption: row.get("pq_encryption")?,
+            acked: row.get("acked")?,
+            created_at: row.get("created_at")?,
+        })
+    }
+}
+
+const RCV_COLUMNS: &str = "conn_id, internal_id, rcv_queue_id, snd_msg_id, broker_msg_id, \
+     broker_ts, msg_type, prev_hash, hash, integrity, body, pq_encryption, acked, created_at";
+
+impl Tx<'_> {
+    /// Stores a message to send: gives it the next internal id and sets the
+    /// connection's `last_snd_msg_id` and `last_snd_hash` to its own.
+    pub fn insert_snd_message(&self, new: &NewSndMessage<'_>) -> Result<InternalId> {
+        let internal_id = self.next_internal_id(new.conn_id)?;
+        let now = Timestamp::now();
+        self.db()
+            .prepare_cached(
+                "INSERT INTO snd_messages (conn_id, internal_id, snd_msg_id, msg_type,
+                   prev_hash, hash, body, pq_encryption, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                new.conn_id,
+                internal_id,
+                new.snd_msg_id,
+                new.msg_type,
+                new.prev_hash,
+                new.hash,
+                new.body,
+                new.pq_encryption,
+                now
+            ])?;
+        self.db()
+            .prepare_cached(
+                "UPDATE connections SET last_snd_msg_id = ?2, last_snd_hash = ?3
+                 WHERE conn_id = ?1",
+            )?
+            .execute(params![new.conn_id, new.snd_msg_id, new.hash])?;
+        Ok(internal_id)
+    }
+
+    /// One sent message.
+    pub fn snd_message(&self, conn_id: &ConnId, id: InternalId) -> Result<Option<SndMessage>> {
+        let sql = format!(
+            "SELECT {SND_COLUMNS} FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2"
+        );
+        Ok(self
+            .db()
+            .prepare_cached(&sql)?
+            .query_row(params![conn_id, id], SndMessage::from_row)
+            .optional()?)
+    }
+
+    /// The sent message with a given `sndMsgId` (to match a delivery receipt).
+    pub fn snd_message_by_snd_id(
+        &self,
+        conn_id: &ConnId,
+        snd_msg_id: i64,
+    ) -> Result<Option<SndMessage>> {
+        let sql = format!(
+            "SELECT {SND_COLUMNS} FROM snd_messages WHERE conn_id = ?1 AND snd_msg_id = ?2"
+        );
+        Ok(self
+            .db()
+            .prepare_cached(&sql)?
+            .query_row(params![conn_id, snd_msg_id], SndMessage::from_row)
+            .optional()?)
+    }
+
+    /// Deletes a sent message with its remaining deliveries.
+    pub fn delete_snd_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
+        let n = self
+            .db()
+            .prepare_cached("DELETE FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2")?
+            .execute(params![conn_id, id])?;
+        changed_one(n, "sent message")
+    }
+
+    /// Stores a received message: gives it the next internal id and sets the
+    /// connection's `last_rcv_snd_msg_id` and `last_rcv_hash` to its own. Record the
+    /// queue's last relay message in the same transaction ([`Tx::set_last_broker_msg`]).
+    pub fn insert_rcv_message(&self, new: &NewRcvMessage<'_>) -> Result<InternalId> {
+        let internal_id = self.next_internal_id(new.conn_id)?;
+        let now = Timestamp::now();
+        self.db()
+            .prepare_cached(
+                "INSERT INTO rcv_messages (conn_id, internal_id, rcv_queue_id, snd_msg_id,
+                   broker_msg_id, broker_ts, msg_type, prev_hash, hash, integrity, body,
+                   pq_encryption, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                new.conn_id,
+                internal_id,
+                new.rcv_queue_id,
+                new.snd_msg_id,
+                new.broker_msg_id,
+                new.broker_ts,
+                new.msg_type,
+                new.prev_hash,
+                new.hash,
+                new.integrity,
+                new.body,
+                new.pq_encryption,
+                now
+            ])?;
+        self.db()
+            .prepare_cached(
+                "UPDATE connections SET last_rcv_snd_msg_id = ?2, last_rcv_hash = ?3
+                 WHERE conn_id = ?1",
+            )?
+            .execute(params![new.conn_id, new.snd_msg_id, new.hash])?;
+        Ok(internal_id)
+    }
+
+    /// One received message.
+    pub fn rcv_message(&self, conn_id: &ConnId, id: InternalId) -> Result<Option<RcvMessage>> {
+        let sql = format!(
+            "SELECT {RCV_COLUMNS} FROM rcv_messages WHERE conn_id = ?1 AND internal_id = ?2"
+        );
+        Ok(self
+            .db()
+            .prepare_cached(&sql)?
+            .query_row(params![conn_id, id], RcvMessage::from_row)
+            .optional()?)
+    }
+
+    /// The message received on a queue under a relay message id, if any (to recognise a
+    /// redelivery after a crash: then only `ACK` again).
+    pub fn rcv_message_by_broker_id(
+        &self,
+        rcv_queue_id: RcvQueueId,
+        broker_msg_id: &[u8],
+    ) -> Result<Option<RcvMessage>> {
+        let sql = format!(
+            "SELECT {RCV_COLUMNS} FROM rcv_messages WHERE rcv_queue_id = ?1 AND broker_msg_id = ?2
+             ORDER BY internal_id DESC LIMIT 1"
+        );
+        Ok(self
+            .db()
+            .prepare_cached(&sql)?
+            .query_row(params![rcv_queue_id, broker_msg_id], RcvMessage::from_row)
+            .optional()?)
+    }
+
+    /// A connection's received messages the app has not acknowledged, in order.
+    pub fn unacked_rcv_messages(&self, conn_id: &ConnId) -> Result<Vec<RcvMessage>> {
+        let sql = format!(
+            "SELECT {RCV_COLUMNS} FROM rcv_messages WHERE conn_id = ?1 AND acked = 0
+             ORDER BY internal_id"
+        );
+        let mut stmt = self.db().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![conn_id], RcvMessage::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks a received message as acknowledged by the app.
+    pub fn ack_rcv_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
+        let n = self
+            .db()
+            .prepare_cached(
+                "UPDATE rcv_messages SET acked = 1 WHERE conn_id = ?1 AND internal_id = ?2",
+            )?
+            .execute(params![conn_id, id])?;
+        changed_one(n, "received message")
+    }
+
+    /// Deletes a received message.
+    pub fn delete_rcv_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
+        let n = self
+            .db()
+            .prepare_cached("DELETE FROM rcv_messages WHERE conn_id = ?1 AND internal_id = ?2")?
+            .execute(params![conn_id, id])?;
+        changed_one(n, "received message")
+    }
+}
