@@ -1,0 +1,4 @@
+//! Fuzz target `server_hello`: see [`simplex_fuzz::handshake::check_server_hello`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| simplex_fuzz::handshake::check_server_hello(data));
