@@ -1,0 +1,432 @@
+//! The fast duplex handshake (agent v7, messaging queues secured by their senders;
+//! `protocol-map.md` §5.5): creating an invitation, joining it, allowing the joiner.
+//!
+//! PQ (KEM) is off for now: links propose no KEM key and the joiner proposes none.
+
+use std::sync::Arc;
+
+use agent_proto::envelope::seal_client_message;
+use agent_proto::versions::{
+    AGENT_RANGE, RATCHET_ON_CONF_AGENT_V, SMP_CLIENT_RANGE, conn_info_padded_len,
+};
+use agent_proto::{
+    AgentMessage, AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader,
+    QueueAddress, RelayAddr, SmpQueueInfo, SmpQueueUri,
+};
+use simplex_crypto::{X448Secret, X25519Secret};
+use simplex_encoding::{Decode, Encode, Version};
+use simplex_ratchet::{
+    CURRENT_E2E_VERSION, E2ERatchetParamsUri, PQEncryption, PQSupport, RatchetState,
+    RatchetVersions, SUPPORTED_E2E_VERSIONS, encrypt, generate_rcv_params, generate_snd_params,
+    init_snd, pq_x3dh_snd, reply_kem,
+};
+use smp_client::rcv_dh_secret;
+use smp_proto::SmpServer;
+use smp_proto::command::{QueueMode, QueueReqData, SubMode};
+use smp_proto::response::QueueIds;
+use zeroize::Zeroizing;
+
+use super::Inner;
+use super::keys::new_auth_key;
+use crate::convert::{params_to_proto, uri_to_proto, uri_to_ratchet};
+use crate::error::{AgentError, Result};
+use crate::pool::server_key;
+use crate::store::{
+    ConfirmationId, ConnId, ConnMode, ConnStatus, MsgType, NewConn, NewDelivery, NewRcvQueue,
+    NewSndMessage, NewSndQueue, QueueMode as StoreQueueMode, QueueStatus, Timestamp,
+};
+
+/// A receive queue just created on a relay, with its secrets ready to store.
+struct NewQueue {
+    server: SmpServer,
+    ids: QueueIds,
+    rcv_auth_key: Zeroizing<Vec<u8>>,
+    rcv_dh_secret: Zeroizing<Vec<u8>>,
+    e2e_key: X25519Secret,
+}
+
+impl NewQueue {
+    /// The queue's address for the peer, at SMP client version `version`.
+    fn address(&self) -> QueueAddress {
+        QueueAddress {
+            server: RelayAddr::from(&self.server),
+            sender_id: self.ids.snd_id.clone(),
+            dh_key: self.e2e_key.public(),
+            queue_mode: Some(QueueMode::Messaging),
+        }
+    }
+}
+
+/// `NEW`: a messaging queue on the first configured relay, subscribed on creation.
+async fn new_rcv_queue(inner: &Inner) -> Result<NewQueue> {
+    let relay = inner.config.relays.first().ok_or(AgentError::NoRelays)?;
+    let server = relay.server.clone();
+    let client = inner.pool.client(&server).await?;
+    let rcv_key = new_auth_key()?;
+    let (rcv_dh, e2e_key) = {
+        let mut rng = rand::rng();
+        (
+            X25519Secret::generate(&mut rng),
+            X25519Secret::generate(&mut rng),
+        )
+    };
+    let ids = client
+        .create_queue(
+            &rcv_key,
+            &rcv_dh.public(),
+            inner.pool.password(&server),
+            SubMode::Subscribe,
+            Some(QueueReqData::Messaging(None)),
+            None,
+        )
+        .await?;
+    let secret = rcv_dh_secret(&rcv_dh, &ids);
+    Ok(NewQueue {
+        server,
+        ids,
+        rcv_auth_key: Zeroizing::new(rcv_key.to_pkcs8().to_vec()),
+        rcv_dh_secret: Zeroizing::new(secret.as_bytes().to_vec()),
+        e2e_key,
+    })
+}
+
+/// Stores a queue made by [`new_rcv_queue`] for `conn_id`.
+fn store_rcv_queue(tx: &crate::store::Tx<'_>, conn_id: &ConnId, q: &StoredQueue) -> Result<()> {
+    tx.insert_rcv_queue(&NewRcvQueue {
+        conn_id,
+        server: &q.server,
+        rcv_id: &q.rcv_id,
+        rcv_auth_key: &q.rcv_auth_key,
+        rcv_dh_secret: &q.rcv_dh_secret,
+        e2e_private_key: &q.e2e_private_key,
+        e2e_dh_secret: None,
+        snd_id: &q.snd_id,
+        queue_mode: Some(StoreQueueMode::Messaging),
+        status: QueueStatus::New,
+        primary: true,
+        replaced_queue_id: None,
+    })?;
+    Ok(())
+}
+
+/// The owned columns of a new receive queue, moved into a store transaction.
+struct StoredQueue {
+    server: String,
+    rcv_id: Vec<u8>,
+    snd_id: Vec<u8>,
+    rcv_auth_key: Zeroizing<Vec<u8>>,
+    rcv_dh_secret: Zeroizing<Vec<u8>>,
+    e2e_private_key: Zeroizing<Vec<u8>>,
+}
+
+impl From<&NewQueue> for StoredQueue {
+    fn from(q: &NewQueue) -> Self {
+        StoredQueue {
+            server: server_key(&q.server),
+            rcv_id: q.ids.rcv_id.as_bytes().to_vec(),
+            snd_id: q.ids.snd_id.as_bytes().to_vec(),
+            rcv_auth_key: q.rcv_auth_key.clone(),
+            rcv_dh_secret: q.rcv_dh_secret.clone(),
+            e2e_private_key: Zeroizing::new(q.e2e_key.to_bytes().to_vec()),
+        }
+    }
+}
+
+/// See [`super::Agent::create_invitation`].
+pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, String)> {
+    let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, PQSupport::OFF)?;
+    let queue = new_rcv_queue(inner).await?;
+    let e2e = E2ERatchetParamsUri {
+        versions: SUPPORTED_E2E_VERSIONS,
+        k1: keys.params.k1.clone(),
+        k2: keys.params.k2.clone(),
+        kem: None,
+    };
+    let link = ConnectionRequest::Invitation {
+        data: ConnReqData {
+            agent_versions: AGENT_RANGE,
+            queues: vec![SmpQueueUri {
+                versions: SMP_CLIENT_RANGE,
+                addr: queue.address(),
+            }],
+            client_data: None,
+        },
+        e2e: uri_to_proto(&e2e)?,
+    };
+    let stored = StoredQueue::from(&queue);
+    let pk1 = Zeroizing::new(keys.pk1.to_bytes().to_vec());
+    let pk2 = Zeroizing::new(keys.pk2.to_bytes().to_vec());
+    let user_id = inner.user_id;
+    let conn_id = inner
+        .db(move |tx| {
+            let conn_id = tx.create_conn(&NewConn {
+                user_id,
+                mode: ConnMode::Invitation,
+                status: ConnStatus::Pending,
+                agent_version: agent_proto::versions::CURRENT_AGENT_V,
+                pq_support: false,
+                pq_encryption: false,
+            })?;
+            store_rcv_queue(tx, &conn_id, &stored)?;
+            tx.create_pending_ratchet(&conn_id, &pk1, &pk2, None)?;
+            Ok(conn_id)
+        })
+        .await?;
+    Ok((conn_id, link.to_text()))
+}
+
+/// A send queue secured with `SKEY`, with its secrets ready to store.
+struct SecuredQueue {
+    server: String,
+    snd_id: Vec<u8>,
+    snd_auth_key: Zeroizing<Vec<u8>>,
+    e2e_peer_key: Vec<u8>,
+    e2e_dh_secret: Zeroizing<Vec<u8>>,
+    /// Our per-queue e2e public key, sent in the first message.
+    own_e2e: X25519Secret,
+}
+
+/// `SKEY`s the peer's queue `addr` with a fresh sender key and agrees the per-queue e2e
+/// secret with a fresh key of ours.
+async fn secure_peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<SecuredQueue> {
+    let server = SmpServer::try_from(&addr.server)?;
+    let snd_key = new_auth_key()?;
+    let own_e2e = X25519Secret::generate(&mut rand::rng());
+    let secret = own_e2e.dh(&addr.dh_key);
+    let client = inner.pool.client(&server).await?;
+    client.sender_secure(&addr.sender_id, &snd_key).await?;
+    Ok(SecuredQueue {
+        server: server_key(&server),
+        snd_id: addr.sender_id.as_bytes().to_vec(),
+        snd_auth_key: Zeroizing::new(snd_key.to_pkcs8().to_vec()),
+        e2e_peer_key: addr.dh_key.to_spki(),
+        e2e_dh_secret: Zeroizing::new(secret.as_bytes().to_vec()),
+        own_e2e,
+    })
+}
+
+/// Ratchet-encrypts a connection-info message and wraps it as a confirmation to a
+/// queue whose first message this is. Returns the `SEND` body and the new ratchet state.
+fn seal_confirmation(
+    state: &RatchetState,
+    agent_version: Version,
+    smp_client_version: Version,
+    e2e: Option<agent_proto::E2eParams>,
+    queue: &SecuredQueue,
+    plain: &[u8],
+) -> Result<(Vec<u8>, RatchetState)> {
+    let padded = conn_info_padded_len(agent_version, false);
+    let (enc_conn_info, state) = encrypt(state, Some(PQEncryption::OFF), plain, padded)?;
+    let env = AgentMsgEnvelope::Confirmation {
+        agent_version,
+        e2e,
+        enc_conn_info,
+    };
+    let msg = ClientMessage {
+        header: PrivHeader::Empty,
+        body: env.to_bytes(),
+    };
+    let secret = simplex_crypto::DhSecret::from_bytes(
+        queue
+            .e2e_dh_secret
+            .as_slice()
+            .try_into()
+            .map_err(|_| AgentError::Prohibited("bad e2e secret length"))?,
+    );
+    let sealed = seal_client_message(
+        &mut rand::rng(),
+        smp_client_version,
+        &secret,
+        Some(queue.own_e2e.public()),
+        &msg,
+    )?;
+    Ok((sealed.to_bytes(), state))
+}
+
+/// See [`super::Agent::join`].
+pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<ConnId> {
+    let ConnectionRequest::Invitation { data, e2e } = ConnectionRequest::parse_text(link)? else {
+        return Err(AgentError::BadLink("not a one-time invitation"));
+    };
+    let agent_v = data
+        .agent_versions
+        .negotiate(&AGENT_RANGE)
+        .filter(|v| *v >= RATCHET_ON_CONF_AGENT_V)
+        .ok_or(AgentError::Version("agent version 7 is needed"))?;
+    let peer = data.queues.first().ok_or(AgentError::BadLink("no queue"))?;
+    let smp_v = peer
+        .versions
+        .negotiate(&SMP_CLIENT_RANGE)
+        .ok_or(AgentError::Version("SMP client version"))?;
+    if !agent_proto::queue_uri::sender_can_secure(peer.addr.queue_mode) {
+        return Err(AgentError::BadLink(
+            "the queue is not a messaging queue (legacy handshake not supported yet)",
+        ));
+    }
+    let rcv_uri = uri_to_ratchet(&e2e)?;
+    let e2e_v = rcv_uri
+        .versions
+        .negotiate(&SUPPORTED_E2E_VERSIONS)
+        .ok_or(AgentError::Version("e2e version"))?;
+    let rcv_params = rcv_uri.at_version(e2e_v);
+    let (state, snd_params) = {
+        let mut rng = rand::rng();
+        let use_kem = reply_kem(e2e_v, rcv_params.kem.as_ref(), PQSupport::OFF);
+        let keys = generate_snd_params(&mut rng, e2e_v, use_kem)?;
+        let init = pq_x3dh_snd(&keys.pk1, &keys.pk2, keys.kem.as_ref(), &rcv_params)?;
+        let own_dh = X448Secret::generate(&mut rng)?;
+        let versions = RatchetVersions {
+            current: e2e_v,
+            max_supported: CURRENT_E2E_VERSION,
+        };
+        let state = init_snd(versions, &rcv_params.k2, &own_dh, init)?;
+        (state, keys.params)
+    };
+
+    let sq = secure_peer_queue(inner, &peer.addr).await?;
+    let reply = new_rcv_queue(inner).await?;
+    let conn_info = AgentMessage::ConnInfoReply(
+        vec![SmpQueueInfo {
+            version: smp_v,
+            addr: reply.address(),
+        }],
+        info.to_vec(),
+    );
+    let plain = Zeroizing::new(conn_info.to_bytes());
+    let hash = conn_info.hash();
+    let (body, state) = seal_confirmation(
+        &state,
+        agent_v,
+        smp_v,
+        Some(params_to_proto(&snd_params)?),
+        &sq,
+        &plain,
+    )?;
+    let state = state.to_bytes();
+    let rq = StoredQueue::from(&reply);
+    let info = Zeroizing::new(info.to_vec());
+    let user_id = inner.user_id;
+    let (conn_id, sq_id) = inner
+        .db(move |tx| {
+            let conn_id = tx.create_conn(&NewConn {
+                user_id,
+                mode: ConnMode::Invitation,
+                status: ConnStatus::Joined,
+                agent_version: agent_v,
+                pq_support: false,
+                pq_encryption: false,
+            })?;
+            let sq_id = insert_snd_queue(tx, &conn_id, &sq)?;
+            store_rcv_queue(tx, &conn_id, &rq)?;
+            tx.save_ratchet_state(&conn_id, &state)?;
+            let internal_id = tx.insert_snd_message(&NewSndMessage {
+                conn_id: &conn_id,
+                snd_msg_id: 1,
+                msg_type: MsgType::ConnInfoReply,
+                prev_hash: &[],
+                hash: &hash,
+                body: &info,
+                pq_encryption: false,
+            })?;
+            tx.insert_delivery(&NewDelivery {
+                snd_queue_id: sq_id,
+                conn_id: &conn_id,
+                internal_id,
+                body: &body,
+                next_attempt_at: Timestamp::now(),
+            })?;
+            Ok((conn_id, sq_id))
+        })
+        .await?;
+    inner.wake_worker(sq_id);
+    Ok(conn_id)
+}
+
+fn insert_snd_queue(
+    tx: &crate::store::Tx<'_>,
+    conn_id: &ConnId,
+    sq: &SecuredQueue,
+) -> Result<crate::store::SndQueueId> {
+    Ok(tx.insert_snd_queue(&NewSndQueue {
+        conn_id,
+        server: &sq.server,
+        snd_id: &sq.snd_id,
+        snd_auth_key: &sq.snd_auth_key,
+        e2e_peer_key: &sq.e2e_peer_key,
+        e2e_dh_secret: &sq.e2e_dh_secret,
+        queue_mode: Some(StoreQueueMode::Messaging),
+        status: QueueStatus::Secured,
+        primary: true,
+        replaced_queue_id: None,
+    })?)
+}
+
+/// See [`super::Agent::allow`].
+pub(super) async fn allow(
+    inner: &Arc<Inner>,
+    conn_id: &ConnId,
+    conf_id: &ConfirmationId,
+    info: &[u8],
+) -> Result<()> {
+    let (cid, fid) = (conn_id.clone(), conf_id.clone());
+    let (conn, reply_queues, state) = inner
+        .db(move |tx| {
+            let conn = tx
+                .conn(&cid)?
+                .ok_or(AgentError::ConnNotFound(cid.clone()))?;
+            if conn.status != ConnStatus::Confirmed {
+                return Err(AgentError::WrongState {
+                    conn_id: cid,
+                    status: conn.status,
+                });
+            }
+            let conf = tx
+                .confirmation(&fid)?
+                .filter(|c| c.conn_id == cid && !c.accepted)
+                .ok_or(AgentError::Prohibited("no such pending confirmation"))?;
+            let state = tx
+                .ratchet(&cid)?
+                .and_then(|r| r.state)
+                .ok_or(AgentError::Prohibited("no ratchet for the confirmation"))?;
+            Ok((conn, conf.reply_queues, state))
+        })
+        .await?;
+    let reply = SmpQueueInfo::from_bytes(&reply_queues)?;
+    let state = RatchetState::from_bytes(state.as_bytes())?;
+    let sq = secure_peer_queue(inner, &reply.addr).await?;
+    let msg = AgentMessage::ConnInfo(info.to_vec());
+    let plain = Zeroizing::new(msg.to_bytes());
+    let hash = msg.hash();
+    let (body, state) =
+        seal_confirmation(&state, conn.agent_version, reply.version, None, &sq, &plain)?;
+    let state = state.to_bytes();
+    let info = Zeroizing::new(info.to_vec());
+    let (cid, fid) = (conn_id.clone(), conf_id.clone());
+    let sq_id = inner
+        .db(move |tx| {
+            let sq_id = insert_snd_queue(tx, &cid, &sq)?;
+            tx.save_ratchet_state(&cid, &state)?;
+            let internal_id = tx.insert_snd_message(&NewSndMessage {
+                conn_id: &cid,
+                snd_msg_id: conn.last_snd_msg_id + 1,
+                msg_type: MsgType::ConnInfo,
+                prev_hash: &conn.last_snd_hash,
+                hash: &hash,
+                body: &info,
+                pq_encryption: false,
+            })?;
+            tx.insert_delivery(&NewDelivery {
+                snd_queue_id: sq_id,
+                conn_id: &cid,
+                internal_id,
+                body: &body,
+                next_attempt_at: Timestamp::now(),
+            })?;
+            tx.accept_confirmation(&fid, &info)?;
+            tx.set_conn_status(&cid, ConnStatus::Allowed)?;
+            Ok(sq_id)
+        })
+        .await?;
+    inner.wake_worker(sq_id);
+    Ok(())
+}

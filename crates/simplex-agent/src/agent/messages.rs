@@ -1,0 +1,150 @@
+//! App messages: sending (`A_MSG` through the ratchet into a stored delivery) and the
+//! ratchet state as kept in the store.
+
+use std::sync::Arc;
+
+use agent_proto::agent_message::{AMessage, APrivHeader};
+use agent_proto::envelope::seal_client_message;
+use agent_proto::versions::{CURRENT_AGENT_V, CURRENT_SMP_CLIENT_V, agent_msg_padded_len};
+use agent_proto::{AgentMessage, AgentMsgEnvelope, ClientMessage, PrivHeader};
+use simplex_encoding::{Encode, Short};
+use simplex_ratchet::{
+    HeaderKey, Key32, MessageKey, PQEncryption, RatchetState, SkippedDiff, SkippedKeys, encrypt,
+};
+
+use super::Inner;
+use super::keys::dh_secret;
+use crate::error::{AgentError, Result};
+use crate::store::{
+    ConnId, ConnStatus, InternalId, MsgType, NewDelivery, NewSndMessage, QueueStatus, SecretBytes,
+    Timestamp, Tx,
+};
+
+/// The stored ratchet state of a connection.
+pub(super) fn load_ratchet(tx: &Tx<'_>, conn_id: &ConnId) -> Result<RatchetState> {
+    let state = tx
+        .ratchet(conn_id)?
+        .and_then(|r| r.state)
+        .ok_or(AgentError::Prohibited("the connection has no ratchet yet"))?;
+    Ok(RatchetState::from_bytes(state.as_bytes())?)
+}
+
+/// The stored skipped message keys of a connection.
+pub(super) fn load_skipped(tx: &Tx<'_>, conn_id: &ConnId) -> Result<SkippedKeys> {
+    let mut keys = SkippedKeys::new();
+    for k in tx.skipped_keys(conn_id)? {
+        let hk: [u8; 32] = k
+            .header_key
+            .as_bytes()
+            .try_into()
+            .map_err(|_| AgentError::Prohibited("stored header key has a wrong length"))?;
+        let mk = k.msg_key.as_bytes();
+        let (key, iv) = match (mk.get(..32), mk.get(32..)) {
+            (Some(key), Some(iv)) if iv.len() == 16 => (key, iv),
+            _ => {
+                return Err(AgentError::Prohibited(
+                    "stored message key has a wrong length",
+                ));
+            }
+        };
+        let key: [u8; 32] = key
+            .try_into()
+            .map_err(|_| AgentError::Prohibited("stored message key has a wrong length"))?;
+        let iv: [u8; 16] = iv
+            .try_into()
+            .map_err(|_| AgentError::Prohibited("stored message key has a wrong length"))?;
+        keys.insert(
+            HeaderKey::from_bytes(hk),
+            k.msg_n,
+            MessageKey::new(Key32::from_bytes(key), iv),
+        );
+    }
+    Ok(keys)
+}
+
+/// Applies a skipped-key change returned by the ratchet to the store.
+pub(super) fn store_skipped(tx: &Tx<'_>, conn_id: &ConnId, diff: &SkippedDiff) -> Result<()> {
+    match diff {
+        SkippedDiff::NoChange => {}
+        SkippedDiff::Remove { header_key, msg_n } => {
+            tx.delete_skipped_key(conn_id, header_key.as_bytes(), *msg_n)?;
+        }
+        SkippedDiff::Add(keys) => {
+            for (hk, n, mk) in keys.iter() {
+                let mut raw = zeroize::Zeroizing::new(mk.key().to_vec());
+                raw.extend_from_slice(mk.iv());
+                tx.insert_skipped_key(conn_id, hk.as_bytes(), n, &raw)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// See [`super::Agent::send`].
+pub(super) async fn send(inner: &Arc<Inner>, conn_id: &ConnId, body: &[u8]) -> Result<InternalId> {
+    let cid = conn_id.clone();
+    let body = SecretBytes::from_slice(body);
+    let (internal_id, sq_id) = inner
+        .db(move |tx| {
+            let conn = tx
+                .conn(&cid)?
+                .ok_or(AgentError::ConnNotFound(cid.clone()))?;
+            if conn.status != ConnStatus::Active {
+                return Err(AgentError::WrongState {
+                    conn_id: cid,
+                    status: conn.status,
+                });
+            }
+            let sq = tx
+                .snd_queues(&cid)?
+                .into_iter()
+                .find(|q| q.primary && q.status != QueueStatus::Disabled)
+                .ok_or(AgentError::Prohibited("the connection has no send queue"))?;
+            let snd_msg_id = conn.last_snd_msg_id + 1;
+            let msg = AgentMessage::Message(
+                APrivHeader {
+                    snd_msg_id,
+                    prev_msg_hash: Short::from_slice(&conn.last_snd_hash)?,
+                },
+                AMessage::Msg(body.as_bytes().to_vec()),
+            );
+            let plain = zeroize::Zeroizing::new(msg.to_bytes());
+            let hash = msg.hash();
+            let state = load_ratchet(tx, &cid)?;
+            let padded = agent_msg_padded_len(conn.agent_version, false);
+            let (enc, state) = encrypt(&state, Some(PQEncryption::OFF), &plain, padded)?;
+            let env = AgentMsgEnvelope::Message {
+                agent_version: CURRENT_AGENT_V,
+                enc_agent_message: enc,
+            };
+            let cm = ClientMessage {
+                header: PrivHeader::Empty,
+                body: env.to_bytes(),
+            };
+            let secret = dh_secret(&sq.e2e_dh_secret)?;
+            let sealed =
+                seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?
+                    .to_bytes();
+            tx.save_ratchet_state(&cid, &state.to_bytes())?;
+            let internal_id = tx.insert_snd_message(&NewSndMessage {
+                conn_id: &cid,
+                snd_msg_id,
+                msg_type: MsgType::Msg,
+                prev_hash: &conn.last_snd_hash,
+                hash: &hash,
+                body: body.as_bytes(),
+                pq_encryption: false,
+            })?;
+            tx.insert_delivery(&NewDelivery {
+                snd_queue_id: sq.snd_queue_id,
+                conn_id: &cid,
+                internal_id,
+                body: &sealed,
+                next_attempt_at: Timestamp::now(),
+            })?;
+            Ok((internal_id, sq.snd_queue_id))
+        })
+        .await?;
+    inner.wake_worker(sq_id);
+    Ok(internal_id)
+}

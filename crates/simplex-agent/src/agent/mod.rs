@@ -1,0 +1,266 @@
+//! The [`Agent`]: the async API over the store and the relay pool, and its workers.
+//!
+//! - the receive loop takes the events of all relays in order: each `MSG` is opened,
+//!   decrypted and stored in one transaction, then `ACK`ed, then reported;
+//! - one delivery worker per send queue sends stored message bodies in order, retrying
+//!   network failures with backoff;
+//! - at open, every receive queue is subscribed and the workers of queues with pending
+//!   deliveries are started.
+//!
+//! Dropping the [`Agent`] stops every task and closes the relay connections; what was
+//! committed to the store is picked up by the next [`Agent::open`].
+
+mod delivery;
+mod handshake;
+mod keys;
+mod messages;
+mod receive;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::{Notify, mpsc};
+use tokio::task::AbortHandle;
+
+use crate::config::AgentConfig;
+use crate::error::{AgentError, Result};
+use crate::event::AgentEvent;
+use crate::pool::{Pool, parse_server};
+use crate::store::{ConnId, InternalId, SndQueueId, Store, Tx, UserId};
+
+/// Capacity of the app's event channel (the workers wait when it is full).
+const EVENT_CAPACITY: usize = 4096;
+/// Capacity of the channel of relay events.
+const RELAY_EVENT_CAPACITY: usize = 1024;
+
+/// A running agent. Dropping it stops its tasks.
+#[derive(Debug)]
+pub struct Agent {
+    inner: Arc<Inner>,
+    _guard: Guard,
+}
+
+/// Stops the agent's tasks when the [`Agent`] handle is dropped (the tasks themselves
+/// hold the shared state, so its own drop would never run).
+#[derive(Debug)]
+struct Guard(Arc<Inner>);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.0.shutdown();
+    }
+}
+
+/// The state shared by the API and the tasks.
+#[derive(Debug)]
+struct Inner {
+    config: AgentConfig,
+    store: Store,
+    user_id: UserId,
+    pool: Pool,
+    events: mpsc::Sender<AgentEvent>,
+    /// Wake-ups of the delivery workers, by send queue.
+    workers: Mutex<HashMap<SndQueueId, Arc<Notify>>>,
+    tasks: Mutex<Vec<AbortHandle>>,
+}
+
+impl Agent {
+    /// Opens the agent's database (creating it and a default user when new), connects to
+    /// the relays of its receive queues and subscribes them, and resumes pending
+    /// deliveries. Returns the agent and its event channel.
+    pub async fn open(config: AgentConfig) -> Result<(Agent, mpsc::Receiver<AgentEvent>)> {
+        let path = config.db_path.clone();
+        let pass = config.passphrase.clone();
+        let (store, user_id) = tokio::task::spawn_blocking(move || -> Result<_> {
+            let store = Store::open(&path, &pass)?;
+            let user_id = store.transaction(|tx| -> Result<UserId> {
+                match tx.users()?.first() {
+                    Some(u) => Ok(u.user_id),
+                    None => Ok(tx.create_user()?),
+                }
+            })?;
+            Ok((store, user_id))
+        })
+        .await??;
+        let (events_tx, events_rx) = mpsc::channel(EVENT_CAPACITY);
+        let (relay_tx, relay_rx) = mpsc::channel(RELAY_EVENT_CAPACITY);
+        let pool = Pool::new(config.relays.clone(), config.request_timeout, relay_tx);
+        let inner = Arc::new(Inner {
+            config,
+            store,
+            user_id,
+            pool,
+            events: events_tx,
+            workers: Mutex::new(HashMap::new()),
+            tasks: Mutex::new(Vec::new()),
+        });
+        inner.spawn(receive::receive_loop(inner.clone(), relay_rx));
+        inner.subscribe_all().await;
+        let pending = inner.db(|tx| Ok(tx.pending_queues()?)).await?;
+        for q in pending {
+            inner.wake_worker(q.snd_queue_id);
+        }
+        let guard = Guard(inner.clone());
+        Ok((
+            Agent {
+                inner,
+                _guard: guard,
+            },
+            events_rx,
+        ))
+    }
+
+    /// The user the agent's connections belong to.
+    pub fn user_id(&self) -> UserId {
+        self.inner.user_id
+    }
+
+    /// The agent's store (for inspection; the agent keeps writing to it).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Creates a one-time invitation: a messaging queue on the first relay (subscribed on
+    /// creation) and the ratchet keys of the link. Returns the connection and the link
+    /// text (`simplex:/invitation#/?…`) to pass to the peer.
+    pub async fn create_invitation(&self) -> Result<(ConnId, String)> {
+        handshake::create_invitation(&self.inner).await
+    }
+
+    /// Joins a peer's invitation link, sending `info` with the confirmation.
+    pub async fn join(&self, link: &str, info: &[u8]) -> Result<ConnId> {
+        handshake::join(&self.inner, link, info).await
+    }
+
+    /// Accepts the confirmation `conf_id` (from [`AgentEvent::Conf`]), sending `info`.
+    /// [`AgentEvent::Con`] follows when the relay took the reply.
+    pub async fn allow(
+        &self,
+        conn_id: &ConnId,
+        conf_id: &crate::store::ConfirmationId,
+        info: &[u8],
+    ) -> Result<()> {
+        handshake::allow(&self.inner, conn_id, conf_id, info).await
+    }
+
+    /// Sends an app message on an established connection. It is stored encrypted before
+    /// this returns and delivered in the background ([`AgentEvent::Sent`] when the relay
+    /// took it). Returns its id within the connection.
+    pub async fn send(&self, conn_id: &ConnId, body: &[u8]) -> Result<InternalId> {
+        messages::send(&self.inner, conn_id, body).await
+    }
+}
+
+impl Inner {
+    /// Runs `f` in a store transaction on the blocking pool.
+    async fn db<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Tx<'_>) -> Result<T> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.transaction(f)).await?
+    }
+
+    /// Spawns a task that is stopped with the agent.
+    fn spawn<F>(&self, fut: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let handle = tokio::spawn(fut);
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(handle.abort_handle());
+    }
+
+    /// Reports an event to the app (dropped when the app closed its channel).
+    async fn emit(&self, event: AgentEvent) {
+        if self.events.send(event).await.is_err() {
+            tracing::debug!("agent event dropped: the app closed the channel");
+        }
+    }
+
+    /// Reports a background error.
+    async fn emit_error(&self, conn_id: Option<ConnId>, err: AgentError) {
+        tracing::warn!(?conn_id, %err, "agent error");
+        self.emit(AgentEvent::Error { conn_id, err }).await;
+    }
+
+    /// Starts the delivery worker of `sq` if needed, and tells it there is work.
+    fn wake_worker(self: &Arc<Self>, sq: SndQueueId) {
+        let mut workers = self.workers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = workers.get(&sq) {
+            n.notify_one();
+            return;
+        }
+        let notify = Arc::new(Notify::new());
+        workers.insert(sq, notify.clone());
+        drop(workers);
+        self.spawn(delivery::worker(self.clone(), sq, notify));
+    }
+
+    /// Subscribes every active receive queue, relay by relay; failures are reported and
+    /// retried in the background.
+    async fn subscribe_all(self: &Arc<Self>) {
+        let queues = match self.db(|tx| Ok(tx.rcv_queues_to_subscribe()?)).await {
+            Ok(q) => q,
+            Err(e) => return self.emit_error(None, e).await,
+        };
+        let mut by_server: BTreeMap<String, Vec<_>> = BTreeMap::new();
+        for q in queues {
+            by_server.entry(q.server.clone()).or_default().push(q);
+        }
+        for server in by_server.into_keys() {
+            if let Err(e) = self.subscribe_server(&server).await {
+                self.emit_error(None, e).await;
+                self.spawn(receive::resubscribe(self.clone(), server));
+            }
+        }
+    }
+
+    /// Subscribes the active receive queues on one relay.
+    async fn subscribe_server(&self, server: &str) -> Result<()> {
+        let key = server.to_owned();
+        let queues = self
+            .db(move |tx| {
+                Ok(tx
+                    .rcv_queues_to_subscribe()?
+                    .into_iter()
+                    .filter(|q| q.server == key)
+                    .collect::<Vec<_>>())
+            })
+            .await?;
+        if queues.is_empty() {
+            return Ok(());
+        }
+        let client = self.pool.client(&parse_server(server)?).await?;
+        let mut keys = Vec::with_capacity(queues.len());
+        for q in &queues {
+            keys.push((
+                smp_proto::EntityId::new(&q.rcv_id)?,
+                keys::auth_key(&q.rcv_auth_key)?,
+            ));
+        }
+        let refs: Vec<_> = keys.iter().map(|(id, k)| (id.clone(), k)).collect();
+        let results = client.subscribe_many(&refs).await;
+        for (q, r) in queues.iter().zip(results) {
+            if let Err(e) = r {
+                let temporary = crate::pool::is_temporary(&AgentError::Relay(e));
+                if temporary {
+                    return Err(AgentError::Closed("relay connection lost".into()));
+                }
+                tracing::warn!(conn_id = %q.conn_id, "subscription failed");
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops every task and closes the relay connections.
+    fn shutdown(&self) {
+        let tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        tasks.iter().for_each(AbortHandle::abort);
+        drop(tasks);
+        self.pool.close_all();
+    }
+}

@@ -1,0 +1,454 @@
+//! Receiving: relay events in order; each `MSG` is opened (relay layer, per-queue e2e
+//! layer, ratchet), its effects stored in one transaction, then `ACK`ed, then reported.
+//! A message whose broker id was stored before (redelivered after a crash between the
+//! commit and the `ACK`) is only `ACK`ed again.
+
+use std::sync::Arc;
+
+use agent_proto::envelope::open_client_message;
+use agent_proto::versions::{CURRENT_AGENT_V, RATCHET_ON_CONF_AGENT_V};
+use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope};
+use simplex_crypto::DhSecret;
+use simplex_encoding::{Decode, Encode};
+use simplex_ratchet::{
+    CURRENT_E2E_VERSION, PQSupport, RatchetVersions, SUPPORTED_E2E_VERSIONS, SkippedKeys, decrypt,
+    init_rcv, pq_x3dh_rcv,
+};
+use smp_client::{ReceivedMsg, ServerEvent, open_message};
+use smp_proto::message::RcvMsgBody;
+use smp_proto::{BrokerMsg, EntityId, MsgId};
+use tokio::sync::mpsc;
+
+use super::Inner;
+use super::keys::{auth_key, dh_secret, x448, x25519};
+use super::messages::{load_ratchet, load_skipped, store_skipped};
+use crate::convert::params_to_ratchet;
+use crate::error::{AgentError, Result};
+use crate::event::AgentEvent;
+use crate::pool::{RelayEvent, parse_server};
+use crate::store::{
+    Conn, ConnStatus, Integrity, MsgType, NewConfirmation, NewRcvMessage, QueueStatus, RcvQueue,
+    Timestamp, Tx,
+};
+
+/// Takes the relay events of all relays, in order, until the agent stops.
+pub(super) async fn receive_loop(inner: Arc<Inner>, mut rx: mpsc::Receiver<RelayEvent>) {
+    while let Some(RelayEvent { server, event }) = rx.recv().await {
+        match event {
+            ServerEvent::Event {
+                entity_id,
+                msg: BrokerMsg::Msg(msg_id, body),
+            } => {
+                let mut next = Some((msg_id, body));
+                while let Some((msg_id, body)) = next.take() {
+                    match handle_msg(&inner, &server, &entity_id, msg_id, body).await {
+                        Ok(n) => next = n,
+                        Err(e) => inner.emit_error(None, e).await,
+                    }
+                }
+            }
+            ServerEvent::Event { msg, .. } => {
+                tracing::debug!(?msg, "relay event ignored");
+            }
+            ServerEvent::Disconnected { reason } => {
+                tracing::info!(%server, %reason, "relay connection lost");
+                inner.pool.forget_closed(&server).await;
+                inner.spawn(resubscribe(inner.clone(), server));
+            }
+        }
+    }
+}
+
+/// Subscribes the receive queues of `server` again, retrying with backoff until it works.
+pub(super) async fn resubscribe(inner: Arc<Inner>, server: String) {
+    let mut delay = inner.config.retry_delay;
+    loop {
+        tokio::time::sleep(delay).await;
+        match inner.subscribe_server(&server).await {
+            Ok(()) => return,
+            Err(e) => tracing::info!(%server, %e, "resubscribing failed; will retry"),
+        }
+        delay = (delay * 2).min(inner.config.max_retry_delay);
+    }
+}
+
+/// Processes one `MSG`; returns the next message when the relay sent it with the `ACK`
+/// response.
+async fn handle_msg(
+    inner: &Arc<Inner>,
+    server: &str,
+    rcv_id: &EntityId,
+    msg_id: MsgId,
+    body: Vec<u8>,
+) -> Result<Option<ReceivedMsg>> {
+    let (srv, rid) = (server.to_owned(), rcv_id.as_bytes().to_vec());
+    let Some(rq) = inner
+        .db(move |tx| Ok(tx.rcv_queue_by_rcv_id(&srv, &rid)?))
+        .await?
+    else {
+        tracing::warn!(%server, "message for an unknown queue");
+        return Ok(None);
+    };
+    let key = auth_key(&rq.rcv_auth_key)?;
+    let conn_id = rq.conn_id.clone();
+    let mid = msg_id.clone();
+    let outcome = inner.db(move |tx| process(tx, &rq, &mid, &body)).await;
+    let events = match outcome {
+        Ok(events) => events,
+        // not stored: leave the message on the relay, it comes again
+        Err(e @ AgentError::Store(_)) => return Err(e),
+        Err(e) => vec![AgentEvent::Error {
+            conn_id: Some(conn_id),
+            err: e,
+        }],
+    };
+    let client = inner.pool.client(&parse_server(server)?).await?;
+    let next = client.ack(rcv_id, &key, &msg_id).await?;
+    for ev in events {
+        if let AgentEvent::Error { conn_id, err } = ev {
+            inner.emit_error(conn_id, err).await;
+        } else {
+            inner.emit(ev).await;
+        }
+    }
+    Ok(next)
+}
+
+/// Opens and stores one message inside a transaction; returns the events to report
+/// after the `ACK`.
+fn process(tx: &Tx<'_>, rq: &RcvQueue, msg_id: &MsgId, body: &[u8]) -> Result<Vec<AgentEvent>> {
+    let mid = msg_id.as_bytes();
+    if rq.last_broker_msg_id.as_deref() == Some(mid)
+        || tx.rcv_message_by_broker_id(rq.rcv_queue_id, mid)?.is_some()
+    {
+        return Ok(Vec::new());
+    }
+    let relay_secret = dh_secret(&rq.rcv_dh_secret)?;
+    let (ts, smp_body) = match open_message(&relay_secret, msg_id, body)? {
+        RcvMsgBody::Message { ts, body, .. } => (ts, body),
+        RcvMsgBody::Quota { ts } => {
+            tx.set_last_broker_msg(rq.rcv_queue_id, mid, Timestamp(ts.saturating_mul(1000)))?;
+            return Ok(Vec::new());
+        }
+    };
+    let broker_ts = Timestamp(ts.saturating_mul(1000));
+    let env = ClientMsgEnvelope::from_bytes(&smp_body)?;
+    let e2e_secret: DhSecret = match (&env.header.sender_key, &rq.e2e_dh_secret) {
+        (Some(k), _) => x25519(&rq.e2e_private_key)?.dh(k),
+        (None, Some(s)) => dh_secret(s)?,
+        (None, None) => return Err(AgentError::Prohibited("no e2e key for this queue yet")),
+    };
+    let cm = open_client_message(&e2e_secret, &env)?;
+    let conn = tx
+        .conn(&rq.conn_id)?
+        .ok_or_else(|| AgentError::ConnNotFound(rq.conn_id.clone()))?;
+    let rcv = Received {
+        rq,
+        conn: &conn,
+        broker_msg_id: mid,
+        broker_ts,
+    };
+    let events = match AgentMsgEnvelope::from_bytes(&cm.body)? {
+        AgentMsgEnvelope::Confirmation {
+            agent_version,
+            e2e: Some(params),
+            enc_conn_info,
+        } => rcv.joiner_confirmation(tx, agent_version, &params, &enc_conn_info, &e2e_secret)?,
+        AgentMsgEnvelope::Confirmation {
+            e2e: None,
+            enc_conn_info,
+            ..
+        } => rcv.initiator_confirmation(tx, &enc_conn_info, &e2e_secret)?,
+        AgentMsgEnvelope::Message {
+            enc_agent_message, ..
+        } => rcv.message(tx, &enc_agent_message)?,
+        _ => return Err(AgentError::Prohibited("envelope not supported yet")),
+    };
+    tx.set_last_broker_msg(rq.rcv_queue_id, mid, broker_ts)?;
+    Ok(events)
+}
+
+/// The reference's `checkMsgIntegrity`: the sender's id and previous-message hash
+/// against the last message received.
+pub(crate) fn check_integrity(
+    prev_id: i64,
+    prev_hash: &[u8],
+    id: i64,
+    received_prev_hash: &[u8],
+) -> Integrity {
+    if id == prev_id + 1 && prev_hash == received_prev_hash {
+        Integrity::Ok
+    } else if id < prev_id {
+        Integrity::BadId(id)
+    } else if id == prev_id {
+        Integrity::Duplicate
+    } else if id > prev_id + 1 {
+        Integrity::Skipped {
+            from: prev_id + 1,
+            to: id - 1,
+        }
+    } else {
+        Integrity::BadHash
+    }
+}
+
+/// What is stored with a received message besides its bodies.
+struct Meta<'a> {
+    msg_type: MsgType,
+    snd_msg_id: i64,
+    prev_hash: &'a [u8],
+    integrity: Integrity,
+}
+
+impl Meta<'_> {
+    /// A confirmation: the sender's first message, id 1, starting the hash chain.
+    fn confirmation(msg_type: MsgType) -> Self {
+        Meta {
+            msg_type,
+            snd_msg_id: 1,
+            prev_hash: &[],
+            integrity: Integrity::Ok,
+        }
+    }
+}
+
+/// One received message being processed.
+struct Received<'a> {
+    rq: &'a RcvQueue,
+    conn: &'a Conn,
+    broker_msg_id: &'a [u8],
+    broker_ts: Timestamp,
+}
+
+impl Received<'_> {
+    /// Stores a received message and moves the connection's last received id and hash.
+    fn store(
+        &self,
+        tx: &Tx<'_>,
+        meta: Meta<'_>,
+        plain: &[u8],
+        body: &[u8],
+    ) -> Result<crate::store::InternalId> {
+        let Meta {
+            msg_type,
+            snd_msg_id,
+            prev_hash,
+            integrity,
+        } = meta;
+        let hash = simplex_crypto::hash::sha256(plain);
+        Ok(tx.insert_rcv_message(&NewRcvMessage {
+            conn_id: &self.conn.conn_id,
+            rcv_queue_id: self.rq.rcv_queue_id,
+            snd_msg_id,
+            broker_msg_id: self.broker_msg_id,
+            broker_ts: self.broker_ts,
+            msg_type,
+            prev_hash,
+            hash: &hash,
+            integrity,
+            body,
+            pq_encryption: false,
+        })?)
+    }
+
+    /// Initiator: the joiner's confirmation with its X3DH parameters, reply queue and
+    /// info. The receive ratchet is initialised here (agent v7) and `CONF` reported.
+    fn joiner_confirmation(
+        &self,
+        tx: &Tx<'_>,
+        agent_version: u16,
+        params: &agent_proto::E2eParams,
+        enc_conn_info: &[u8],
+        e2e_secret: &DhSecret,
+    ) -> Result<Vec<AgentEvent>> {
+        let conn_id = &self.conn.conn_id;
+        if self.conn.status != ConnStatus::Pending {
+            return Err(AgentError::Prohibited(
+                "confirmation: connection is not pending",
+            ));
+        }
+        if !(RATCHET_ON_CONF_AGENT_V..=CURRENT_AGENT_V).contains(&agent_version) {
+            return Err(AgentError::Version("confirmation agent version"));
+        }
+        let params = params_to_ratchet(params)?;
+        if !SUPPORTED_E2E_VERSIONS.contains(params.version) {
+            return Err(AgentError::Version("confirmation e2e version"));
+        }
+        let x3dh = tx
+            .ratchet(conn_id)?
+            .and_then(|r| r.x3dh)
+            .ok_or(AgentError::Prohibited("confirmation: no pending X3DH keys"))?;
+        let (pk1, pk2) = (x448(&x3dh.key_1)?, x448(&x3dh.key_2)?);
+        let init = pq_x3dh_rcv(&pk1, &pk2, None, &params)?;
+        let versions = RatchetVersions {
+            current: params.version,
+            max_supported: CURRENT_E2E_VERSION,
+        };
+        let state = init_rcv(versions, &pk2, init, PQSupport::OFF);
+        let d = decrypt(&state, &SkippedKeys::new(), enc_conn_info, &mut rand::rng())?;
+        let plain = zeroize::Zeroizing::new(d.plaintext?);
+        let AgentMessage::ConnInfoReply(queues, info) = AgentMessage::from_bytes(&plain)? else {
+            return Err(AgentError::Prohibited(
+                "confirmation: not AgentConnInfoReply",
+            ));
+        };
+        let reply = queues
+            .first()
+            .ok_or(AgentError::Prohibited("confirmation: no reply queue"))?;
+        tx.set_conn_agent_version(conn_id, agent_version)?;
+        tx.save_ratchet_state(conn_id, &d.state.to_bytes())?;
+        store_skipped(tx, conn_id, &d.skipped)?;
+        tx.set_rcv_queue_e2e_secret(self.rq.rcv_queue_id, e2e_secret.as_bytes())?;
+        tx.set_rcv_queue_status(self.rq.rcv_queue_id, QueueStatus::Confirmed)?;
+        self.store(
+            tx,
+            Meta::confirmation(MsgType::ConnInfoReply),
+            &plain,
+            &info,
+        )?;
+        let conf_id = tx.create_confirmation(&NewConfirmation {
+            conn_id,
+            peer_info: &info,
+            reply_queues: &reply.to_bytes(),
+        })?;
+        tx.set_conn_status(conn_id, ConnStatus::Confirmed)?;
+        Ok(vec![AgentEvent::Conf {
+            conn_id: conn_id.clone(),
+            conf_id,
+            info,
+        }])
+    }
+
+    /// Joiner: the initiator's confirmation with its info; the connection is up.
+    fn initiator_confirmation(
+        &self,
+        tx: &Tx<'_>,
+        enc_conn_info: &[u8],
+        e2e_secret: &DhSecret,
+    ) -> Result<Vec<AgentEvent>> {
+        let conn_id = &self.conn.conn_id;
+        if self.conn.status != ConnStatus::Joined {
+            return Err(AgentError::Prohibited(
+                "confirmation: connection is not joined",
+            ));
+        }
+        let plain = match self.decrypt(tx, enc_conn_info)? {
+            Ok(plain) => plain,
+            Err(e) => return Ok(vec![self.error(e)]),
+        };
+        let AgentMessage::ConnInfo(info) = AgentMessage::from_bytes(&plain)? else {
+            return Err(AgentError::Prohibited("confirmation: not AgentConnInfo"));
+        };
+        tx.set_rcv_queue_e2e_secret(self.rq.rcv_queue_id, e2e_secret.as_bytes())?;
+        tx.set_rcv_queue_status(self.rq.rcv_queue_id, QueueStatus::Active)?;
+        for sq in tx.snd_queues(conn_id)? {
+            tx.set_snd_queue_status(sq.snd_queue_id, QueueStatus::Active)?;
+        }
+        self.store(tx, Meta::confirmation(MsgType::ConnInfo), &plain, &info)?;
+        tx.set_conn_status(conn_id, ConnStatus::Active)?;
+        Ok(vec![
+            AgentEvent::Info {
+                conn_id: conn_id.clone(),
+                info,
+            },
+            AgentEvent::Con {
+                conn_id: conn_id.clone(),
+            },
+        ])
+    }
+
+    /// An ordinary ratchet-encrypted agent message.
+    fn message(&self, tx: &Tx<'_>, enc: &[u8]) -> Result<Vec<AgentEvent>> {
+        let conn_id = &self.conn.conn_id;
+        if !matches!(self.conn.status, ConnStatus::Active | ConnStatus::Allowed) {
+            return Err(AgentError::Prohibited(
+                "message: connection is not established",
+            ));
+        }
+        let plain = match self.decrypt(tx, enc)? {
+            Ok(plain) => plain,
+            Err(e) => return Ok(vec![self.error(e)]),
+        };
+        let AgentMessage::Message(header, msg) = AgentMessage::from_bytes(&plain)? else {
+            return Err(AgentError::Prohibited("message: not an agent message"));
+        };
+        let integrity = check_integrity(
+            self.conn.last_rcv_snd_msg_id,
+            &self.conn.last_rcv_hash,
+            header.snd_msg_id,
+            header.prev_msg_hash.as_slice(),
+        );
+        let prev = header.prev_msg_hash.as_slice();
+        let (msg_type, body) = match msg {
+            AMessage::Msg(body) => (MsgType::Msg, body),
+            AMessage::Hello => (MsgType::Hello, Vec::new()),
+            AMessage::Rcvd(_) => (MsgType::Rcvd, Vec::new()),
+            AMessage::QCont(_) => (MsgType::QCont, Vec::new()),
+            AMessage::QAdd(_) => (MsgType::QAdd, Vec::new()),
+            AMessage::QKey(_) => (MsgType::QKey, Vec::new()),
+            AMessage::QUse(_) => (MsgType::QUse, Vec::new()),
+            AMessage::QTest(_) => (MsgType::QTest, Vec::new()),
+            AMessage::EReady(_) => (MsgType::EReady, Vec::new()),
+        };
+        let meta = Meta {
+            msg_type,
+            snd_msg_id: header.snd_msg_id,
+            prev_hash: prev,
+            integrity,
+        };
+        let id = self.store(tx, meta, &plain, &body)?;
+        if msg_type != MsgType::Msg {
+            // queue rotation, receipts and re-sync are not handled yet
+            return Ok(Vec::new());
+        }
+        Ok(vec![AgentEvent::Msg {
+            conn_id: conn_id.clone(),
+            id,
+            body,
+            integrity,
+        }])
+    }
+
+    /// Ratchet-decrypts with the stored state and skipped keys, storing both changes.
+    /// The inner error when the message was authentic but gave no plaintext (the state
+    /// change is still stored).
+    fn decrypt(
+        &self,
+        tx: &Tx<'_>,
+        enc: &[u8],
+    ) -> Result<Result<zeroize::Zeroizing<Vec<u8>>, simplex_ratchet::RatchetError>> {
+        let conn_id = &self.conn.conn_id;
+        let state = load_ratchet(tx, conn_id)?;
+        let skipped = load_skipped(tx, conn_id)?;
+        let d = decrypt(&state, &skipped, enc, &mut rand::rng())?;
+        tx.save_ratchet_state(conn_id, &d.state.to_bytes())?;
+        store_skipped(tx, conn_id, &d.skipped)?;
+        Ok(d.plaintext.map(zeroize::Zeroizing::new))
+    }
+
+    /// An error event about this message's connection.
+    fn error(&self, e: simplex_ratchet::RatchetError) -> AgentEvent {
+        AgentEvent::Error {
+            conn_id: Some(self.conn.conn_id.clone()),
+            err: AgentError::Ratchet(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrity_follows_the_reference_rules() {
+        // Agent.hs `checkMsgIntegrity`
+        assert_eq!(check_integrity(4, b"h", 5, b"h"), Integrity::Ok);
+        assert_eq!(check_integrity(4, b"h", 5, b"x"), Integrity::BadHash);
+        assert_eq!(check_integrity(4, b"h", 4, b"h"), Integrity::Duplicate);
+        assert_eq!(check_integrity(4, b"h", 2, b"h"), Integrity::BadId(2));
+        assert_eq!(
+            check_integrity(4, b"h", 8, b"x"),
+            Integrity::Skipped { from: 5, to: 7 }
+        );
+    }
+}

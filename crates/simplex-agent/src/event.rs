@@ -1,0 +1,55 @@
+//! What the agent tells the app, on the channel returned by [`crate::agent::Agent::open`].
+
+use crate::error::AgentError;
+use crate::store::{ConfirmationId, ConnId, Integrity, InternalId};
+
+/// An event of the agent.
+#[derive(Debug)]
+pub enum AgentEvent {
+    /// Initiator: the joiner's confirmation arrived; call `allow` with `conf_id` to accept.
+    Conf {
+        /// The connection.
+        conn_id: ConnId,
+        /// The confirmation to allow.
+        conf_id: ConfirmationId,
+        /// The joiner's connection info.
+        info: Vec<u8>,
+    },
+    /// Joiner: the initiator's connection info arrived (right before [`AgentEvent::Con`]).
+    Info {
+        /// The connection.
+        conn_id: ConnId,
+        /// The initiator's connection info.
+        info: Vec<u8>,
+    },
+    /// The connection works both ways.
+    Con {
+        /// The connection.
+        conn_id: ConnId,
+    },
+    /// A message arrived (stored and acknowledged to the relay).
+    Msg {
+        /// The connection.
+        conn_id: ConnId,
+        /// Its id within the connection.
+        id: InternalId,
+        /// The app's message body.
+        body: Vec<u8>,
+        /// How it fits after the previous message.
+        integrity: Integrity,
+    },
+    /// A message given to `send` was accepted by the relay.
+    Sent {
+        /// The connection.
+        conn_id: ConnId,
+        /// The id `send` returned.
+        id: InternalId,
+    },
+    /// Something failed in the background.
+    Error {
+        /// The connection, when the error concerns one.
+        conn_id: Option<ConnId>,
+        /// What failed.
+        err: AgentError,
+    },
+}
