@@ -40,7 +40,7 @@ mod raw {
     use simplex_crypto::nonce::cb_nonce;
     use simplex_crypto::pad::{pad, unpad};
     use simplex_crypto::sbchain::{ChainKey, sbc_init};
-    use simplex_encoding::{Encode, Version};
+    use simplex_encoding::{Encode, Version, VersionRange};
     use simplex_transport::{ClientTls, TlsBlockReader, TlsBlockWriter, verify_signed_spki};
     use smp_proto::batch::parse_batch;
     use smp_proto::block;
@@ -76,16 +76,21 @@ mod raw {
         pub reader: TlsBlockReader,
         pub writer: TlsBlockWriter,
         pub session_id: Vec<u8>,
-        pub server_key: X25519Public,
+        pub server_key: Option<X25519Public>,
     }
 
     /// TLS with ALPN `smp/1`, then the relay's hello: its session id must be ours and its
     /// X25519 key must be signed by the TLS leaf.
     pub async fn tls(relay: &Relay) -> Tls {
+        tls_alpn(relay, &["smp/1"]).await.0
+    }
+
+    /// Like [`tls`] with the given ALPN protocols; also returns the offered versions.
+    pub async fn tls_alpn(relay: &Relay, alpn: &[&str]) -> (Tls, VersionRange) {
         let tcp = TcpStream::connect(relay.addr).await.unwrap();
         let conn = tokio::time::timeout(
             WAIT,
-            ClientTls::new(&["smp/1"])
+            ClientTls::new(alpn)
                 .unwrap()
                 .connect(tcp, &relay.server.key_hash),
         )
@@ -101,14 +106,19 @@ mod raw {
             .unwrap();
         let hello = ServerHello::parse(unpad(&block).unwrap()).unwrap();
         assert_eq!(hello.session_id, session_id);
-        let ck = hello.cert_key.expect("v7+ hello has a signed key");
-        let spki = verify_signed_spki(&leaf, &ck.signed_key).unwrap();
-        Tls {
+        // A v7+ hello has the relay's session key, signed by the TLS leaf.
+        assert_eq!(hello.cert_key.is_some(), hello.versions.max() >= 7);
+        let server_key = hello.cert_key.map(|ck| {
+            let spki = verify_signed_spki(&leaf, &ck.signed_key).unwrap();
+            X25519Public::from_spki(&spki).unwrap()
+        });
+        let tls = Tls {
             reader,
             writer,
             session_id,
-            server_key: X25519Public::from_spki(&spki).unwrap(),
-        }
+            server_key,
+        };
+        (tls, hello.versions)
     }
 
     /// A connection after a correct handshake.
@@ -125,6 +135,7 @@ mod raw {
         /// Completes the handshake as `s` describes.
         pub async fn connect(relay: &Relay, s: Session) -> RawConn {
             let mut t = tls(relay).await;
+            let server_key = t.server_key.expect("the relay's session key");
             let own = X25519Secret::generate(&mut rand::rng());
             let hello = ClientHello {
                 version: s.version,
@@ -137,7 +148,7 @@ mod raw {
             t.writer.write_block(&block).await.unwrap();
             let (send_key, recv_key) = if s.encrypted() {
                 // The relay sends with the first key; a client the other way round.
-                let (ck1, ck2) = sbc_init(&t.session_id, &own.dh(&t.server_key));
+                let (ck1, ck2) = sbc_init(&t.session_id, &own.dh(&server_key));
                 (Some(ck2), Some(ck1))
             } else {
                 (None, None)
@@ -149,7 +160,7 @@ mod raw {
                     version: s.version,
                     session_id: t.session_id,
                 },
-                server_key: t.server_key,
+                server_key,
                 send_key,
                 recv_key,
             }
@@ -430,6 +441,13 @@ async fn bad_client_hellos_close_the_connection() {
             .unwrap_or_else(|_| panic!("{name}: not closed"));
         assert_serves(&relay).await;
     }
+    // Without ALPN the relay offers only v6 (legacy clients): a v18 hello is refused.
+    let (mut t, versions) = raw::tls_alpn(&relay, &[]).await;
+    assert_eq!((versions.min(), versions.max()), (6, 6));
+    let block = pad(&hello(18, kh).to_bytes(), 16384).unwrap();
+    t.writer.write_block(&block).await.unwrap();
+    raw::expect_reader_closed(&mut t.reader).await;
+    assert_serves(&relay).await;
 }
 
 /// A block cut short (fewer than 16384 bytes, then the client closes) ends the connection,
@@ -468,6 +486,7 @@ async fn handshake_variants_work() {
         c.ping_pong().await;
         c.ping_pong().await;
     }
+    assert_serves(&relay).await;
 }
 
 #[tokio::test]
@@ -537,8 +556,8 @@ async fn malformed_batches_get_block_error() {
             assert_eq!(c.replies(1).await, vec![block_error()], "{s:?} bad padding");
             c.ping_pong().await;
         }
+        assert_serves(&relay).await;
     }
-    assert_serves(&relay).await;
 }
 
 #[tokio::test]
@@ -566,6 +585,50 @@ async fn full_batch_of_255_transmissions_is_answered() {
             "{s:?}"
         );
         c.ping_pong().await;
+        assert_serves(&relay).await;
+    }
+}
+
+/// Junk on many connections at once, and a client that never reads its replies, do not
+/// stop the relay from serving others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn junk_and_stalled_clients_do_not_stop_others() {
+    let relay = std::sync::Arc::new(start().await);
+    let mut junk = Vec::new();
+    for i in 0..8 {
+        let relay = relay.clone();
+        junk.push(tokio::spawn(async move {
+            let mut c = RawConn::connect(&relay, SESSIONS[i % SESSIONS.len()]).await;
+            for _ in 0..10 {
+                c.write_raw(&random_bytes(16384)).await;
+                c.skip_send_key();
+                assert_eq!(c.replies(1).await, vec![block_error()]);
+            }
+            c.ping_pong().await;
+        }));
+    }
+    // Writes PING blocks and never reads: the relay's replies back up until it stops
+    // reading this connection (our writes then stall).
+    let mut stalled = RawConn::connect(&relay, Session::new(18, true)).await;
+    let pings: Vec<Vec<u8>> = (0..200u8)
+        .map(|i| stalled.t(None, &[i], b"", b"PING"))
+        .collect();
+    let mut sent = 0;
+    while sent < 5000 {
+        let write = stalled.send(&pings);
+        if tokio::time::timeout(Duration::from_secs(2), write)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        sent += 1;
+    }
+    println!("stalled after {sent} blocks");
+    assert!(sent < 5000, "the relay never pushed back");
+    assert_serves(&relay).await;
+    for j in junk {
+        tokio::time::timeout(WAIT * 3, j).await.unwrap().unwrap();
     }
     assert_serves(&relay).await;
 }
@@ -712,6 +775,7 @@ async fn wrong_session_id_at_v6_gets_session_error() {
         reply(b"abcd", b"", err(ErrorType::Session))
     );
     c.ping_pong().await;
+    assert_serves(&relay).await;
 }
 
 /// In the reference (`transmissionP`, `tDecodeServer`), a transmission that does not parse
@@ -763,8 +827,8 @@ async fn send_over_the_maximum_length_is_refused() {
             "{s:?}"
         );
         c.ping_pong().await;
+        assert_serves(&relay).await;
     }
-    assert_serves(&relay).await;
 }
 
 // ---------------------------------------------------------------------------------------
