@@ -1,0 +1,60 @@
+//! A relay on loopback (in-process, real TLS) and agents configured to use it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use simplex_agent::{AgentConfig, RelayConfig};
+use simplex_transport::{SignAlgorithm, generate_credentials};
+use smp_proto::SmpServer;
+use smp_server::{Server, ServerConfig, ServerHandle};
+use smp_store::MemoryStore;
+
+/// A running relay.
+pub struct Relay {
+    pub handle: ServerHandle,
+    pub server: SmpServer,
+    pub addr: SocketAddr,
+}
+
+/// Starts a relay with an in-memory store on 127.0.0.1 (any free port).
+pub async fn start_relay() -> Relay {
+    let config = ServerConfig {
+        listen: vec![SocketAddr::from(([127, 0, 0, 1], 0))],
+        ..ServerConfig::default()
+    };
+    let creds = generate_credentials(SignAlgorithm::Ed25519, "localhost")
+        .unwrap()
+        .server_credentials();
+    let key_hash = creds.fingerprint().unwrap();
+    let handle = Server::start(config, Arc::new(MemoryStore::new()), creds)
+        .await
+        .unwrap();
+    let addr = handle.local_addrs()[0];
+    let server = SmpServer {
+        hosts: vec!["localhost".into()],
+        port: addr.port().to_string(),
+        key_hash,
+    };
+    Relay {
+        handle,
+        server,
+        addr,
+    }
+}
+
+impl Relay {
+    /// An agent configuration with its database at `db` and this relay.
+    pub fn agent_config(&self, db: &Path) -> AgentConfig {
+        let relay = RelayConfig {
+            connect_addr: Some(self.addr),
+            ..RelayConfig::new(self.server.clone())
+        };
+        let mut cfg = AgentConfig::new(db, "test passphrase", vec![relay]);
+        cfg.request_timeout = Duration::from_secs(10);
+        cfg.retry_delay = Duration::from_millis(200);
+        cfg
+    }
+}
