@@ -69,6 +69,11 @@ pub fn queue_rec(notifier: bool) -> QueueRec {
 /// Adds `n` queues (and a message of `body` bytes to each when `body` is some), waiting
 /// for durability every [`WAIT_EVERY`] changes and at the end.
 fn fill(s: &dyn Store, n: u32, notifier: bool, body: Option<usize>) -> Result<()> {
+    // Messages are stamped now: the relay deletes messages older than its expiry on start.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     for i in 0..n {
         let rec = queue_rec(notifier);
         let rid = rec.recipient_id;
@@ -76,7 +81,7 @@ fn fill(s: &dyn Store, n: u32, notifier: bool, body: Option<usize>) -> Result<()
         if let Some(len) = body {
             let msg = Message {
                 id: random(),
-                ts: 1_700_000_000,
+                ts: now,
                 ntf_flag: false,
                 body: vec![0x5a; len],
             };
