@@ -46,7 +46,7 @@ struct NewQueue {
 }
 
 impl NewQueue {
-    /// The queue's address for the peer, at SMP client version `version`.
+    /// The queue's address for the peer (messaging mode, our per-queue e2e key).
     fn address(&self) -> QueueAddress {
         QueueAddress {
             server: RelayAddr::from(&self.server),
