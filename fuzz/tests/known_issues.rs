@@ -1,7 +1,5 @@
-//! Inputs the fuzz targets found (or that were found while writing them) that show a
-//! defect in another crate, written as the regression tests they should become. They are
-//! ignored until the owning crate is fixed; the targets tolerate exactly these cases (see
-//! `KNOWN ISSUE` in `src/wire.rs`).
+//! Inputs the fuzz targets found (or that were found while writing them) that showed a
+//! defect in another crate, kept as regression tests now that the crates are fixed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use simplex_encoding::Reader;
@@ -18,7 +16,6 @@ fn parse(b: &[u8]) -> ErrorType {
 /// with `from_utf8_lossy` (every invalid byte becomes U+FFFD, 3 bytes) but encoded cut to
 /// 255 bytes, so decode → encode → decode changes the error.
 #[test]
-#[ignore = "smp-proto bug: BrokerErrorType RESPONSE/UNEXPECTED text is not stable under decode-encode-decode"]
 fn broker_response_text_survives_re_encoding() {
     let mut input = b"PROXY BROKER RESPONSE \xff".to_vec();
     input.extend([0xff; 255]);

@@ -148,6 +148,20 @@ fn utf8(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Text for a `short` field: invalid UTF-8 replaced, then cut at a character boundary to
+/// at most 255 bytes, so that decoding and re-encoding give the same text.
+fn short_text(b: &[u8]) -> String {
+    let mut s = utf8(b);
+    if s.len() > 255 {
+        let mut end = 255;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
+
 impl ErrorType {
     /// The text form as the relay sends it to a client of version `v`
     /// (`BLOCKED` becomes `AUTH` before v12 and loses its notice before v18).
@@ -285,8 +299,8 @@ impl ProxyError {
 impl BrokerErrorType {
     fn encode(&self, out: &mut Vec<u8>) {
         let short = |out: &mut Vec<u8>, s: &str| {
-            let b = s.as_bytes();
-            let s = Short::from_slice(&b[..b.len().min(255)]).unwrap_or_default();
+            let t = short_text(s.as_bytes());
+            let s = Short::from_slice(t.as_bytes()).unwrap_or_default();
             simplex_encoding::Encode::encode(&s, out)
         };
         match self {
@@ -311,8 +325,8 @@ impl BrokerErrorType {
 
     fn parse(r: &mut Reader<'_>) -> Res<Self> {
         Ok(match r.word() {
-            b"RESPONSE" => BrokerErrorType::Response(utf8(r.short()?)),
-            b"UNEXPECTED" => BrokerErrorType::Unexpected(utf8(r.short()?)),
+            b"RESPONSE" => BrokerErrorType::Response(short_text(r.short()?)),
+            b"UNEXPECTED" => BrokerErrorType::Unexpected(short_text(r.short()?)),
             b"TRANSPORT" => BrokerErrorType::Transport(TransportError::parse(r)?),
             b"NETWORK" => {
                 // Newer peers may append details; they are not kept.

@@ -98,7 +98,9 @@ pub fn parse(p: &TParams, t: &[u8]) -> Result<RawTransmission, TransmissionError
         Some(r.short().map_err(|_| block_err(CorrId::empty()))?)
     };
     let corr_id = CorrId::decode(&mut r).map_err(|_| block_err(CorrId::empty()))?;
-    let entity_id = EntityId::decode(&mut r).map_err(|_| block_err(corr_id.clone()))?;
+    // A transmission that does not parse as a whole is answered with an empty corrId
+    // (the reference's `tParse` fails before the corrId is known to it).
+    let entity_id = EntityId::decode(&mut r).map_err(|_| block_err(CorrId::empty()))?;
     let command = r.tail().to_vec();
     if let Some(s) = sess
         && s != p.session_id.as_slice()
@@ -123,7 +125,7 @@ pub fn parse(p: &TParams, t: &[u8]) -> Result<RawTransmission, TransmissionError
         _ => return Err(block_err(corr_id)),
     };
     if service_sig.as_ref().is_some_and(|s| s.len() != 64) {
-        return Err(block_err(corr_id));
+        return Err(block_err(CorrId::empty()));
     }
     Ok(RawTransmission {
         auth,

@@ -782,7 +782,6 @@ async fn wrong_session_id_at_v6_gets_session_error() {
 /// as a whole is answered `ERR BLOCK` with an empty corrId; only a well-formed transmission
 /// with an authorization of the wrong size gets its corrId back.
 #[tokio::test]
-#[ignore = "relay bug: smp-proto transmission::parse echoes the corrId when the entity id or the service signature does not parse (reference: empty corrId)"]
 async fn unparsable_transmission_gets_block_error_without_corr_id() {
     let relay = start().await;
     let mut c = RawConn::connect(&relay, Session::new(18, true)).await;
