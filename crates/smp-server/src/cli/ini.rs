@@ -208,7 +208,8 @@ impl Settings {
         StoreConfig {
             durability: self.durability,
             quota: self.msg_queue_quota,
-            compact_on_open: true,
+            // Compacted by `start` once the relay is serving, not while opening.
+            compact_on_open: false,
             ..StoreConfig::new(dir)
         }
     }

@@ -30,6 +30,26 @@ impl OpenStore {
         }
     }
 
+    /// Compacts a durable store now.
+    fn compact(&self) -> Result<()> {
+        if let OpenStore::Durable(s) = self {
+            s.compact().context("store compaction failed")?;
+        }
+        Ok(())
+    }
+
+    /// Compacts a durable store in a thread of its own (writes go on meanwhile).
+    fn compact_in_background(&self) {
+        if let OpenStore::Durable(s) = self {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = s.compact() {
+                    tracing::warn!("store compaction failed: {e}");
+                }
+            });
+        }
+    }
+
     /// Flushes and closes a durable store, reporting an earlier write failure.
     fn close(self) -> Result<()> {
         if let OpenStore::Durable(s) = self {
@@ -64,9 +84,13 @@ pub fn run(paths: &Paths, args: &StartArgs) -> Result<()> {
     check_reference_store(paths, args, &settings)?;
     let store = open_store(paths, &settings)?;
     if args.maintenance {
+        store.compact()?;
         println!("Maintenance mode: the store was opened and compacted; not starting the server.");
         return store.close();
     }
+    // Compaction (as the reference compacts its store log on start) runs beside the
+    // server, which serves from the moment the store is loaded.
+    store.compact_in_background();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
