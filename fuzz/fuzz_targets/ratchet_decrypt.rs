@@ -24,7 +24,13 @@ struct Fixture {
 
 const PLAINTEXT: &[u8] = b"the genuine message";
 
-fn step(from: &RatchetState, to: &RatchetState, skipped: &mut SkippedKeys, msg: &[u8], g: &mut StdRng) -> (RatchetState, RatchetState) {
+fn step(
+    from: &RatchetState,
+    to: &RatchetState,
+    skipped: &mut SkippedKeys,
+    msg: &[u8],
+    g: &mut StdRng,
+) -> (RatchetState, RatchetState) {
     let (ct, from2) = encrypt(from, None, msg, 200).unwrap();
     let d = decrypt(to, skipped, &ct, g).unwrap();
     assert_eq!(d.plaintext.unwrap(), msg);
@@ -49,7 +55,11 @@ fn fixture() -> &'static Fixture {
         let (_, bob) = encrypt(&bob, None, b"lost", 200).unwrap();
         let (bob, alice) = step(&bob, &alice, &mut skipped, b"after the lost one", g);
         let (genuine, _) = encrypt(&bob, None, PLAINTEXT, 200).unwrap();
-        Fixture { alice, skipped, genuine }
+        Fixture {
+            alice,
+            skipped,
+            genuine,
+        }
     })
 }
 
@@ -70,7 +80,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             m
         }
         _ => {
-            let cut = rest.first().map_or(0, |b| usize::from(*b) * f.genuine.len() / 255);
+            let cut = rest
+                .first()
+                .map_or(0, |b| usize::from(*b) * f.genuine.len() / 255);
             let mut m = f.genuine[..cut].to_vec();
             m.extend_from_slice(rest.get(1..).unwrap_or_default());
             m
