@@ -8,6 +8,8 @@
 //!   state and skipped-key diff must still be stored even though no plaintext came out
 //!   (duplicate, earlier or too-far-ahead message number, body failing authentication).
 
+use core::fmt;
+
 use simplex_crypto::aead::decrypt_padded;
 use simplex_crypto::rand_core::CryptoRng;
 use simplex_encoding::Decode;
@@ -28,8 +30,7 @@ use crate::x3dh::KemAccepted;
 pub const MAX_SKIP: u32 = 512;
 
 /// What [`decrypt`] produced: store `state` and apply `skipped` together, whatever
-/// `plaintext` holds.
-#[derive(Debug)]
+/// `plaintext` holds. Debug shows the plaintext's length, not its bytes.
 pub struct Decrypted {
     /// The message, or why this authentic message gave none.
     pub plaintext: Result<Vec<u8>>,
@@ -37,6 +38,16 @@ pub struct Decrypted {
     pub state: RatchetState,
     /// The change to the skipped keys.
     pub skipped: SkippedDiff,
+}
+
+impl fmt::Debug for Decrypted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decrypted")
+            .field("plaintext_len", &self.plaintext.as_ref().map(Vec::len))
+            .field("state", &self.state)
+            .field("skipped", &self.skipped)
+            .finish()
+    }
 }
 
 /// Whether the header came with the current receiving chain or starts the next one.
