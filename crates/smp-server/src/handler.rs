@@ -2,22 +2,15 @@
 //! store and the subscription registry (the reference's `Server.hs` `processCommand`).
 
 use crate::env::Env;
-use crate::ids::{random_id, x25519};
-use crate::subs::{ClientShared, Out, QueueId, Sub, SubKind};
+use crate::subs::{ClientShared, Out, QueueId};
 use crate::verify::{dummy_verify, verify};
-use simplex_crypto::hash::sha3_384;
 use simplex_crypto::keys::{PublicAuthKey, X25519Public, X25519Secret};
 use simplex_encoding::Version;
-use smp_proto::command::{MsgFlags, NewQueueReq, QueueLinkData, QueueMode, QueueReqData, SubMode};
+use smp_proto::command::QueueLinkData;
 use smp_proto::error::{BlockingInfo, BlockingReason, ErrorType};
-use smp_proto::message::{RcvMsgBody, seal_ntf_meta};
-use smp_proto::response::QueueIds;
 use smp_proto::transmission::{RawTransmission, TAuth};
-use smp_proto::versions::max_message_length;
-use smp_proto::{BrokerMsg, Command, CorrId, EntityId, MsgId};
-use smp_store::{
-    DhSecret, LinkData, Message, Msg, NotifierCreds, QueueRec, QueueStatus, StoreError, Write,
-};
+use smp_proto::{BrokerMsg, Command, CorrId, EntityId};
+use smp_store::{LinkData, QueueRec, QueueStatus, StoreError};
 use std::sync::Arc;
 
 /// The parts of a connection that command execution needs.
@@ -50,9 +43,9 @@ pub struct Replies {
     pub events: Vec<Out>,
 }
 
-type R<T> = Result<T, ErrorType>;
+pub(crate) type R<T> = Result<T, ErrorType>;
 
-fn store_err(e: StoreError) -> ErrorType {
+pub(crate) fn store_err(e: StoreError) -> ErrorType {
     match e {
         StoreError::NoQueue | StoreError::Auth(_) => ErrorType::Auth,
         StoreError::Duplicate => ErrorType::Duplicate,
@@ -64,15 +57,15 @@ fn store_err(e: StoreError) -> ErrorType {
     }
 }
 
-fn qid(e: &EntityId) -> Option<QueueId> {
+pub(crate) fn qid(e: &EntityId) -> Option<QueueId> {
     e.to_array()
 }
 
-fn parse_key(spki: &[u8]) -> Option<PublicAuthKey> {
+pub(crate) fn parse_key(spki: &[u8]) -> Option<PublicAuthKey> {
     PublicAuthKey::from_spki(spki).ok()
 }
 
-fn is_contact(q: &QueueRec) -> bool {
+pub(crate) fn is_contact(q: &QueueRec) -> bool {
     match q.queue_mode {
         Some(smp_store::QueueMode::Messaging) => false,
         Some(smp_store::QueueMode::Contact) => true,
@@ -80,12 +73,12 @@ fn is_contact(q: &QueueRec) -> bool {
     }
 }
 
-fn is_secured_msg_queue(q: &QueueRec) -> bool {
+pub(crate) fn is_secured_msg_queue(q: &QueueRec) -> bool {
     q.queue_mode != Some(smp_store::QueueMode::Contact) && q.sender_key.is_some()
 }
 
 /// Parses the stored blocking information back into its wire form.
-fn blocked_info(info: &str) -> BlockingInfo {
+pub(crate) fn blocked_info(info: &str) -> BlockingInfo {
     let reason = if info.contains("content") {
         BlockingReason::Content
     } else {
@@ -95,7 +88,7 @@ fn blocked_info(info: &str) -> BlockingInfo {
     BlockingInfo { reason, notice }
 }
 
-fn link_data(l: &LinkData) -> QueueLinkData {
+pub(crate) fn link_data(l: &LinkData) -> QueueLinkData {
     QueueLinkData {
         fixed: l.enc_fixed.clone(),
         user: l.enc_user.clone(),
@@ -104,7 +97,7 @@ fn link_data(l: &LinkData) -> QueueLinkData {
 
 impl ConnCtx {
     /// Applies a store change: its result now, its durability awaited before replying.
-    fn apply<T>(&self, c: Result<smp_store::Commit<T>, StoreError>) -> R<T> {
+    pub(crate) fn apply<T>(&self, c: Result<smp_store::Commit<T>, StoreError>) -> R<T> {
         let mut v = None;
         let unit = c.map_err(store_err)?.map(|x| v = Some(x));
         if !unit.is_durable() {
@@ -122,7 +115,7 @@ impl ConnCtx {
     }
 
     /// A handle on the pending change (for messages pushed to other connections).
-    fn pending_handle(&self) -> Option<smp_store::Commit> {
+    pub(crate) fn pending_handle(&self) -> Option<smp_store::Commit> {
         self.pending
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -159,7 +152,7 @@ impl ConnCtx {
 
     /// Proxy commands wait on other relays: they run in their own task (at most
     /// `proxy_client_concurrency` at once per connection) and reply when done.
-    fn spawn_proxy_command(&self, cmd: Command, corr: CorrId, ent: EntityId) {
+    pub(crate) fn spawn_proxy_command(&self, cmd: Command, corr: CorrId, ent: EntityId) {
         let env = self.env.clone();
         let client = self.client.clone();
         let permits = self.proxy_permits.clone();
@@ -195,7 +188,7 @@ impl ConnCtx {
         )
     }
 
-    fn verify_cmd(
+    pub(crate) fn verify_cmd(
         &self,
         cmd: &Command,
         auth: Option<&TAuth>,
@@ -311,7 +304,7 @@ impl ConnCtx {
         }
     }
 
-    async fn queue_command(
+    pub(crate) async fn queue_command(
         &self,
         v: Version,
         cmd: Command,
@@ -391,341 +384,14 @@ impl ConnCtx {
     }
 
     /// Records use of the queue once a day (not waited for: a lost update is harmless).
-    fn touch(&self, q: &QueueRec) {
+    pub(crate) fn touch(&self, q: &QueueRec) {
         let now = self.env.now();
         if smp_store::round_to_day(now) != q.updated_at {
             let _ = self.env.store.update_time(&q.recipient_id, now);
         }
     }
 
-    async fn create_queue(&self, req: NewQueueReq, corr: &CorrId) -> R<BrokerMsg> {
-        let cfg = &self.env.config;
-        let allowed = cfg.allow_new_queues
-            && cfg
-                .create_password
-                .as_ref()
-                .is_none_or(|p| req.auth.as_ref() == Some(p));
-        if !allowed {
-            return Err(ErrorType::Auth);
-        }
-        let server_dh = x25519();
-        let rcv_dh_secret = DhSecret::new(*server_dh.dh(&req.rcv_dh_key).as_bytes());
-        let ntf = req.ntf_creds.as_ref().map(|(k, dh)| {
-            let s = x25519();
-            (k.to_spki(), DhSecret::new(*s.dh(dh).as_bytes()), s.public())
-        });
-        let expected_sid: [u8; 24] = {
-            let h = sha3_384(corr.as_bytes());
-            let mut a = [0u8; 24];
-            a.copy_from_slice(&h[..24]);
-            a
-        };
-        for _ in 0..3 {
-            let (sid, client_ids, link) = match &req.queue_req_data {
-                Some(QueueReqData::Messaging(Some((sid, d)))) => {
-                    (sid.to_array(), true, Some((random_id(), d)))
-                }
-                Some(QueueReqData::Contact(Some((lid, sid, d)))) => (
-                    sid.to_array(),
-                    true,
-                    Some((lid.to_array().ok_or(ErrorType::SYNTAX)?, d)),
-                ),
-                _ => (Some(random_id()), false, None),
-            };
-            let sid = sid.ok_or(ErrorType::PROHIBITED)?;
-            if client_ids && sid != expected_sid {
-                return Err(ErrorType::PROHIBITED);
-            }
-            let rid = random_id();
-            let notifier = ntf.as_ref().map(|(k, s, _)| NotifierCreds {
-                notifier_id: random_id(),
-                notifier_key: k.clone(),
-                rcv_ntf_dh_secret: s.clone(),
-            });
-            let mode = req.queue_req_data.as_ref().map(|d| match d.mode() {
-                QueueMode::Messaging => smp_store::QueueMode::Messaging,
-                QueueMode::Contact => smp_store::QueueMode::Contact,
-            });
-            let rec = QueueRec {
-                recipient_id: rid,
-                recipient_keys: vec![req.rcv_auth_key.to_spki()],
-                rcv_dh_secret: rcv_dh_secret.clone(),
-                sender_id: sid,
-                sender_key: None,
-                queue_mode: mode,
-                link: link.map(|(lid, d)| LinkData {
-                    link_id: lid,
-                    enc_fixed: d.fixed.clone(),
-                    enc_user: d.user.clone(),
-                }),
-                notifier: notifier.clone(),
-                status: QueueStatus::Active,
-                updated_at: smp_store::round_to_day(self.env.now()),
-            };
-            let link_id = rec.link.as_ref().map(|l| EntityId::from(l.link_id));
-            match self.apply(self.env.store.add_queue(rec)) {
-                Err(ErrorType::Duplicate) if client_ids => return Err(ErrorType::Auth),
-                Err(ErrorType::Duplicate) => continue,
-                Err(e) => return Err(e),
-                Ok(()) => {}
-            }
-            self.env.stats.queues_created.inc();
-            if req.sub_mode == SubMode::Subscribe {
-                self.add_sub(&rid, SubKind::Server);
-            }
-            return Ok(BrokerMsg::Ids(Box::new(QueueIds {
-                rcv_id: EntityId::from(rid),
-                snd_id: EntityId::from(sid),
-                rcv_public_dh_key: server_dh.public(),
-                queue_mode: req.queue_req_data.as_ref().map(QueueReqData::mode),
-                link_id,
-                service_id: None,
-                ntf_creds: match (&notifier, &ntf) {
-                    (Some(n), Some((_, _, pk))) => {
-                        Some((EntityId::from(n.notifier_id), pk.clone()))
-                    }
-                    _ => None,
-                },
-            })));
-        }
-        Err(ErrorType::Internal)
-    }
-
-    /// Registers a server subscription of `rid` for this connection, ending another
-    /// connection's subscription.
-    fn add_sub(&self, rid: &QueueId, kind: SubKind) {
-        self.client.subs().insert(
-            *rid,
-            Sub {
-                kind,
-                delivered: None,
-            },
-        );
-        if kind == SubKind::Server
-            && let Some(prev) = self.env.subscribers.subscribe(rid, &self.client)
-        {
-            prev.subs().remove(rid);
-            self.env.stats.subs_end.inc();
-            prev.push(vec![Out::event(rid, BrokerMsg::End)]);
-        }
-    }
-
-    fn subscribe(&self, q: &QueueRec) -> R<(BrokerMsg, Vec<Out>)> {
-        let rid = q.recipient_id;
-        let existing = self.client.subs().get(&rid).map(|s| s.kind);
-        match existing {
-            Some(SubKind::Prohibit) => {
-                self.env.stats.subs_prohibited.inc();
-                return Err(ErrorType::PROHIBITED);
-            }
-            Some(SubKind::Server) => {
-                self.env.stats.subs_duplicate.inc();
-                if let Some(s) = self.client.subs().get_mut(&rid) {
-                    s.delivered = None;
-                }
-            }
-            None => {
-                self.env.stats.subs.inc();
-                self.add_sub(&rid, SubKind::Server);
-            }
-        }
-        let mut events = vec![];
-        if let Some(m) = self.env.store.peek(&rid).map_err(store_err)? {
-            events.push(Out {
-                corr_id: CorrId::empty(),
-                entity: EntityId::from(rid),
-                msg: self.deliver(q, &m)?,
-            });
-        }
-        Ok((BrokerMsg::Sok(None), events))
-    }
-
-    /// Encrypts `m` for the recipient and marks it delivered on this connection.
-    fn deliver(&self, q: &QueueRec, m: &Msg) -> R<BrokerMsg> {
-        if let Some(s) = self.client.subs().get_mut(&q.recipient_id) {
-            s.delivered = Some(*m.id());
-        }
-        encrypt_msg(q, m)
-    }
-
-    fn get(&self, q: &QueueRec) -> R<BrokerMsg> {
-        let rid = q.recipient_id;
-        let existing = self.client.subs().get(&rid).map(|s| s.kind);
-        match existing {
-            Some(SubKind::Server) => return Err(ErrorType::PROHIBITED),
-            Some(SubKind::Prohibit) => {}
-            None => {
-                self.client.subs().insert(
-                    rid,
-                    Sub {
-                        kind: SubKind::Prohibit,
-                        delivered: None,
-                    },
-                );
-            }
-        }
-        match self.env.store.peek(&rid).map_err(store_err)? {
-            Some(m) => self.deliver(q, &m),
-            None => Ok(BrokerMsg::Ok),
-        }
-    }
-
-    async fn ack(&self, q: &QueueRec, id: &MsgId) -> R<BrokerMsg> {
-        let rid = q.recipient_id;
-        let kind = {
-            let mut subs = self.client.subs();
-            let s = subs.get_mut(&rid).ok_or(ErrorType::NoMsg)?;
-            match s.delivered {
-                Some(d) if id.is_empty() || d.as_slice() == id.as_bytes() => {
-                    s.delivered = None;
-                    s.kind
-                }
-                _ => return Err(ErrorType::NoMsg),
-            }
-        };
-        let msg_id: [u8; 24] = id.to_array().unwrap_or([0; 24]);
-        let store = &self.env.store;
-        if kind == SubKind::Prohibit {
-            let del = self.apply(store.del_msg(&rid, &msg_id))?;
-            self.count_recv(del.as_ref());
-            return Ok(BrokerMsg::Ok);
-        }
-        let (del, next) = self.apply(store.del_peek(&rid, &msg_id))?;
-        self.count_recv(del.as_ref());
-        match next {
-            Some(m) => self.deliver(q, &m),
-            None => Ok(BrokerMsg::Ok),
-        }
-    }
-
-    fn count_recv(&self, m: Option<&Msg>) {
-        if let Some(Msg::Message(_)) = m {
-            self.env.stats.msg_recv.inc();
-        }
-    }
-
-    async fn send(&self, v: Version, q: &QueueRec, flags: MsgFlags, body: Vec<u8>) -> R<()> {
-        let stats = &self.env.stats;
-        if body.len() > max_message_length(v) {
-            stats.msg_sent_large.inc();
-            return Err(ErrorType::LargeMsg);
-        }
-        match &q.status {
-            QueueStatus::Off => {
-                stats.msg_sent_auth.inc();
-                return Err(ErrorType::Auth);
-            }
-            QueueStatus::Blocked(info) => {
-                stats.msg_sent_block.inc();
-                return Err(ErrorType::Blocked(blocked_info(info)));
-            }
-            QueueStatus::Active => {}
-        }
-        let rid = q.recipient_id;
-        if q.link.is_some() && is_secured_msg_queue(q) {
-            let _ = self.env.store.delete_link(&rid);
-        }
-        let msg = Message {
-            id: random_id(),
-            ts: self.env.now(),
-            ntf_flag: flags.notification,
-            body,
-        };
-        let quota = self.env.config.msg_queue_quota;
-        let stored = Msg::Message(msg.clone());
-        match self.apply(self.env.store.write_msg(&rid, msg, quota))? {
-            Write::QuotaExceeded => {
-                stats.msg_sent_quota.inc();
-                Err(ErrorType::Quota)
-            }
-            Write::Stored { was_empty } => {
-                stats.msg_sent.inc();
-                if was_empty {
-                    self.try_deliver(q, &stored, self.pending_handle());
-                }
-                if flags.notification
-                    && let Some(n) = &q.notifier
-                {
-                    self.notify(n, &stored);
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Pushes a newly stored message to the queue's subscriber when nothing is pending.
-    fn try_deliver(&self, q: &QueueRec, m: &Msg, after: Option<smp_store::Commit>) {
-        let rid = q.recipient_id;
-        let Some(sub) = self.env.subscribers.get(&rid) else {
-            return;
-        };
-        let ready = {
-            let mut subs = sub.subs();
-            match subs.get_mut(&rid) {
-                Some(s) if s.kind == SubKind::Server && s.delivered.is_none() => {
-                    s.delivered = Some(*m.id());
-                    true
-                }
-                _ => false,
-            }
-        };
-        if ready && let Ok(msg) = encrypt_msg(q, m) {
-            sub.push_after(vec![Out::event(&rid, msg)], after);
-        }
-    }
-
-    fn notify(&self, n: &NotifierCreds, m: &Msg) {
-        let mut nonce = [0u8; 24];
-        rand::fill(&mut nonce);
-        let secret = simplex_crypto::keys::DhSecret::from_bytes(*n.rcv_ntf_dh_secret.as_bytes());
-        let Ok(enc_meta) = seal_ntf_meta(&secret, &nonce, m.id(), m.ts()) else {
-            return;
-        };
-        self.env.stats.ntf_created.inc();
-        let nid = n.notifier_id;
-        match self.env.ntf_subscribers.get(&nid) {
-            Some(c) => {
-                self.env.stats.ntf_delivered.inc();
-                c.push_after(
-                    vec![Out::event(&nid, BrokerMsg::Nmsg(nonce, enc_meta))],
-                    self.pending_handle(),
-                );
-            }
-            None => self.env.ntf_store.store(
-                &nid,
-                crate::ntf::MsgNtf {
-                    ts: self.env.now(),
-                    nonce,
-                    enc_meta,
-                },
-            ),
-        }
-    }
-
-    fn subscribe_ntf(&self, nid: &QueueId) -> Vec<Out> {
-        self.client.ntf_subs().insert(*nid);
-        if let Some(prev) = self.env.ntf_subscribers.subscribe(nid, &self.client) {
-            prev.ntf_subs().remove(nid);
-            prev.push(vec![Out::event(nid, BrokerMsg::End)]);
-        }
-        self.env
-            .ntf_store
-            .take(nid)
-            .into_iter()
-            .map(|n| Out::event(nid, BrokerMsg::Nmsg(n.nonce, n.enc_meta)))
-            .collect()
-    }
-
-    fn end_ntf_sub(&self, nid: &QueueId) {
-        if let Some(c) = self.env.ntf_subscribers.remove(nid) {
-            c.ntf_subs().remove(nid);
-            if c.id != self.client.id {
-                c.push(vec![Out::event(nid, BrokerMsg::End)]);
-            }
-        }
-    }
-
-    async fn secure(&self, q: &QueueRec, k: &PublicAuthKey) -> R<()> {
+    pub(crate) async fn secure(&self, q: &QueueRec, k: &PublicAuthKey) -> R<()> {
         let spki = k.to_spki();
         if q.sender_key.as_ref() == Some(&spki) {
             return Ok(());
@@ -735,37 +401,7 @@ impl ConnCtx {
         Ok(())
     }
 
-    async fn add_notifier(
-        &self,
-        q: &QueueRec,
-        k: &PublicAuthKey,
-        dh: &X25519Public,
-    ) -> R<BrokerMsg> {
-        let s = x25519();
-        let secret = DhSecret::new(*s.dh(dh).as_bytes());
-        for _ in 0..3 {
-            let creds = NotifierCreds {
-                notifier_id: random_id(),
-                notifier_key: k.to_spki(),
-                rcv_ntf_dh_secret: secret.clone(),
-            };
-            let nid = creds.notifier_id;
-            match self.apply(self.env.store.add_notifier(&q.recipient_id, creds)) {
-                Err(ErrorType::Duplicate) => continue,
-                Err(e) => return Err(e),
-                Ok(old) => {
-                    if let Some(o) = old {
-                        self.env.ntf_store.take(&o.notifier_id);
-                        self.end_ntf_sub(&o.notifier_id);
-                    }
-                    return Ok(BrokerMsg::Nid(EntityId::from(nid), s.public()));
-                }
-            }
-        }
-        Err(ErrorType::Internal)
-    }
-
-    async fn delete(&self, q: &QueueRec) -> R<()> {
+    pub(crate) async fn delete(&self, q: &QueueRec) -> R<()> {
         let rid = q.recipient_id;
         self.apply(self.env.store.delete_queue(&rid))?;
         self.env.stats.queues_deleted.inc();
@@ -783,7 +419,7 @@ impl ConnCtx {
         Ok(())
     }
 
-    fn info(&self, q: &QueueRec) -> Vec<u8> {
+    pub(crate) fn info(&self, q: &QueueRec) -> Vec<u8> {
         let rid = q.recipient_id;
         let sub = self.client.subs().get(&rid).cloned();
         let size = self.env.store.queue_size(&rid).unwrap_or(0);
@@ -808,23 +444,4 @@ impl ConnCtx {
             self.env.ntf_subscribers.remove_if(&nid, self.client.id);
         }
     }
-}
-
-/// `MSG` for a stored entry, encrypted to the recipient.
-pub fn encrypt_msg(q: &QueueRec, m: &Msg) -> R<BrokerMsg> {
-    let body = match m {
-        Msg::Message(msg) => RcvMsgBody::Message {
-            ts: msg.ts,
-            flags: MsgFlags {
-                notification: msg.ntf_flag,
-            },
-            body: msg.body.clone(),
-        },
-        Msg::Quota { ts, .. } => RcvMsgBody::Quota { ts: *ts },
-    };
-    let secret = simplex_crypto::keys::DhSecret::from_bytes(*q.rcv_dh_secret.as_bytes());
-    let enc = body
-        .seal(&secret, m.id())
-        .map_err(|_| ErrorType::Internal)?;
-    Ok(BrokerMsg::Msg(MsgId::from(*m.id()), enc))
 }

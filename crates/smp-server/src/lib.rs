@@ -9,20 +9,24 @@
 //! The moving parts:
 //! - [`server::Server`] binds the listeners and spawns one task pair per connection.
 //! - [`conn`] runs the handshake and the reader and writer loops of one connection.
-//! - [`handler`] executes verified commands against the store and the subscription
-//!   registry ([`subs`]).
+//! - [`handler`] verifies commands and executes them against the store and the
+//!   subscription registry ([`subs`]); [`create`] (`NEW`), [`delivery`] (subscriptions,
+//!   `GET`/`ACK`/`SEND`) and [`notify`] (notifier credentials, `NMSG`) hold its parts.
 //! - [`ntf`] keeps notifications for notifier subscribers; [`tasks`] runs expiry.
 
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod conn;
+pub mod create;
+pub mod delivery;
 pub mod env;
 pub mod forward;
 pub mod handler;
 pub mod ids;
 pub mod info;
 pub mod metrics;
+pub mod notify;
 pub mod ntf;
 pub mod proxy;
 pub mod server;
