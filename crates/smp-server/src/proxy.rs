@@ -11,12 +11,13 @@ use smp_proto::proxy::FwdTransmission;
 use smp_proto::versions::{PROXIED_RANGE, SENDING_PROXY_V};
 use smp_proto::{BrokerMsg, CorrId, EntityId, SmpServer};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Connections from this relay to destination relays, by address and by session id.
 pub struct ProxyAgent {
-    by_server: tokio::sync::Mutex<HashMap<SmpServer, SmpClient>>,
+    /// One slot per destination, so that connecting to one relay does not hold up others.
+    by_server: Mutex<HashMap<SmpServer, Arc<tokio::sync::Mutex<Option<SmpClient>>>>>,
     by_session: Mutex<HashMap<Vec<u8>, SmpClient>>,
 }
 
@@ -49,7 +50,7 @@ impl ProxyAgent {
     /// An agent with no connections.
     pub fn new(_config: &crate::config::ServerConfig) -> Self {
         ProxyAgent {
-            by_server: tokio::sync::Mutex::new(HashMap::new()),
+            by_server: Mutex::new(HashMap::new()),
             by_session: Mutex::new(HashMap::new()),
         }
     }
@@ -59,8 +60,12 @@ impl ProxyAgent {
     }
 
     async fn client(&self, env: &Env, srv: &SmpServer) -> Result<SmpClient, ClientError> {
-        let mut map = self.by_server.lock().await;
-        if let Some(c) = map.get(srv)
+        let slot = {
+            let mut map = self.by_server.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(srv.clone()).or_default().clone()
+        };
+        let mut slot = slot.lock().await;
+        if let Some(c) = slot.as_ref()
             && !c.is_closed()
         {
             return Ok(c.clone());
@@ -78,9 +83,12 @@ impl ProxyAgent {
         let (c, mut events) = SmpClient::connect(srv, &cfg).await?;
         // The proxy subscribes to nothing; drain the channel so the reader never stalls.
         tokio::spawn(async move { while events.recv().await.is_some() {} });
-        self.sessions().retain(|_, v| !v.is_closed());
-        self.sessions().insert(c.session_id().to_vec(), c.clone());
-        map.insert(srv.clone(), c.clone());
+        {
+            let mut sessions = self.sessions();
+            sessions.retain(|_, v| !v.is_closed());
+            sessions.insert(c.session_id().to_vec(), c.clone());
+        }
+        *slot = Some(c.clone());
         Ok(c)
     }
 
