@@ -4,7 +4,7 @@
 #![no_main]
 
 use agent_proto::conn_request::ConnectionRequest;
-use agent_proto::e2e_params::E2eParamsUri;
+use agent_proto::e2e_params::{E2ERatchetParamsUri, ParamsUriText};
 use agent_proto::queue_uri::SmpQueueUri;
 use agent_proto::relay::RelayAddr;
 use agent_proto::short_link::ShortLink;
@@ -28,6 +28,6 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     reparse!(SmpQueueUri, s);
     reparse!(ConnectionRequest, s);
     reparse!(ShortLink, s);
-    reparse!(E2eParamsUri, s);
+    reparse!(E2ERatchetParamsUri, s);
     reparse!(RelayAddr, s);
 });

@@ -13,7 +13,7 @@ use simplex_encoding::writer::{put_large, put_maybe};
 use simplex_encoding::{Decode, DecodeError, Encode, Reader, Version};
 
 use crate::conn_request::ConnectionRequest;
-use crate::e2e_params::{E2eParams, check_proposed};
+use crate::e2e_params::{E2ERatchetParams, check_proposed};
 
 /// The agent-level envelope.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -23,7 +23,7 @@ pub enum AgentMsgEnvelope {
         /// Agent version.
         agent_version: Version,
         /// The joiner's X3DH parameters (KEM proposed or accepted).
-        e2e: Option<E2eParams>,
+        e2e: Option<E2ERatchetParams>,
         /// Ratchet-encrypted `AgentConnInfo`/`AgentConnInfoReply`.
         enc_conn_info: Vec<u8>,
     },
@@ -49,7 +49,7 @@ pub enum AgentMsgEnvelope {
         /// Agent version.
         agent_version: Version,
         /// Fresh X3DH parameters.
-        e2e: E2eParams,
+        e2e: E2ERatchetParams,
         /// Ratchet-sync info.
         info: Vec<u8>,
     },
@@ -116,7 +116,7 @@ impl Decode for AgentMsgEnvelope {
         Ok(match r.u8()? {
             b'C' => AgentMsgEnvelope::Confirmation {
                 agent_version,
-                e2e: Option::<E2eParams>::decode(r)?,
+                e2e: Option::<E2ERatchetParams>::decode(r)?,
                 enc_conn_info: r.tail().to_vec(),
             },
             b'M' => AgentMsgEnvelope::Message {
@@ -129,7 +129,7 @@ impl Decode for AgentMsgEnvelope {
                 conn_info: r.tail().to_vec(),
             },
             b'R' => {
-                let e2e = E2eParams::decode(r)?;
+                let e2e = E2ERatchetParams::decode(r)?;
                 check_proposed(e2e.kem.as_ref())?;
                 AgentMsgEnvelope::RatchetKey {
                     agent_version,

@@ -16,7 +16,7 @@ use simplex_encoding::writer::{put_large, put_list, put_maybe};
 use simplex_encoding::{Decode, DecodeError, Encode, Reader, VersionRange};
 use smp_proto::command::QueueMode;
 
-use crate::e2e_params::{E2eParamsUri, check_proposed};
+use crate::e2e_params::{E2ERatchetParamsUri, ParamsUriText, check_proposed};
 use crate::query::{Query, QueryWriter};
 use crate::queue_uri::SmpQueueUri;
 use crate::text::{Scanner, parse_vrange};
@@ -72,7 +72,7 @@ pub enum ConnectionRequest {
         /// Versions and queues.
         data: ConnReqData,
         /// The creator's X3DH keys (KEM, if any, only proposed).
-        e2e: E2eParamsUri,
+        e2e: E2ERatchetParamsUri,
     },
     /// A contact address (ratchet keys come later, in the `AgentInvitation`).
     Contact {
@@ -81,7 +81,7 @@ pub enum ConnectionRequest {
     },
 }
 
-fn rcv_params(e2e: E2eParamsUri) -> Result<E2eParamsUri, DecodeError> {
+fn rcv_params(e2e: E2ERatchetParamsUri) -> Result<E2ERatchetParamsUri, DecodeError> {
     check_proposed(e2e.kem.as_ref()).map(|()| e2e)
 }
 
@@ -157,7 +157,7 @@ impl ConnectionRequest {
         };
         Ok(match mode {
             ConnectionMode::Invitation => {
-                let e2e = rcv_params(E2eParamsUri::parse_text(q.require("e2e")?)?)?;
+                let e2e = rcv_params(E2ERatchetParamsUri::parse_text(q.require("e2e")?)?)?;
                 ConnectionRequest::Invitation { data, e2e }
             }
             ConnectionMode::Contact => ConnectionRequest::Contact {
@@ -229,7 +229,7 @@ impl Decode for ConnectionRequest {
         Ok(match ConnectionMode::decode(r)? {
             ConnectionMode::Invitation => ConnectionRequest::Invitation {
                 data: ConnReqData::decode(r)?,
-                e2e: rcv_params(E2eParamsUri::decode(r)?)?,
+                e2e: rcv_params(E2ERatchetParamsUri::decode(r)?)?,
             },
             ConnectionMode::Contact => ConnectionRequest::Contact {
                 data: ConnReqData::decode(r)?,

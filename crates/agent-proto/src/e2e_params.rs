@@ -1,236 +1,53 @@
 //! The double ratchet's public X3DH parameters as they travel in links and envelopes
 //! (the reference's `E2ERatchetParams` / `E2ERatchetParamsUri`, `Crypto/Ratchet.hs`).
 //!
-//! This module only carries the wire forms; the ratchet crate turns them into key
-//! agreement. It can depend on this crate and use these types directly, or take the raw
-//! keys out of them ([`X448Public::as_bytes`], [`KemPublicKey::as_bytes`]).
+//! The types and their binary forms are `simplex-ratchet`'s, re-exported here; this module
+//! adds only what belongs to the link layer:
 //!
-//! - [`E2eParams`] (one agreed version, inside `AgentConfirmation` and `AgentRatchetKey`):
-//!   `w16 v ‖ short(spki k1) ‖ short(spki k2)` and, when `v ≥ 3`, `maybe(kem)`.
-//! - [`E2eParamsUri`] (a version range, inside invitation links): binary
-//!   `vr ‖ short(spki k1) ‖ short(spki k2) ‖ maybe(kem)`; text
+//! - the text form of [`E2ERatchetParamsUri`] in invitation links ([`ParamsUriText`]):
 //!   `v=2-3&x3dh=<b64u spki k1>,<b64u spki k2>[&kem_key=<b64u pk>]`
-//!   (or `&kem_ct=<b64u ct>&kem_key=<b64u pk>`), KEM fields only when the range reaches 3.
-//! - `kem = 'P' ‖ large(pk)` (proposed) or `'A' ‖ large(ct) ‖ large(pk)` (accepted).
+//!   (or `&kem_ct=<b64u ct>&kem_key=<b64u pk>`), KEM fields only when the range reaches 3;
+//! - [`check_proposed`], the KEM state allowed in links and ratchet re-sync keys.
+//!
+//! Binary forms (from the ratchet crate): [`E2ERatchetParams`] is
+//! `w16 v ‖ short(spki k1) ‖ short(spki k2)` and, when `v ≥ 3`, `maybe(kem)`;
+//! [`E2ERatchetParamsUri`] is `vr ‖ short(spki k1) ‖ short(spki k2) ‖ maybe(kem)`;
+//! `kem = 'P' ‖ large(pk)` (proposed) or `'A' ‖ large(ct) ‖ large(pk)` (accepted).
 //!
 //! Keys are X448 in DER SubjectPublicKeyInfo; the KEM is sntrup761 (pk 1158, ct 1039 bytes).
 
-use std::fmt;
-
 use simplex_crypto::X448Public;
-use simplex_encoding::writer::{put_large, put_maybe, put_short};
-use simplex_encoding::{Decode, DecodeError, Encode, Reader, Version, VersionRange, base64url};
+use simplex_encoding::{DecodeError, base64url};
+
+pub use simplex_ratchet::kem::{KEM_CIPHERTEXT_LEN, KEM_PUBLIC_KEY_LEN};
+pub use simplex_ratchet::{
+    CURRENT_E2E_VERSION, E2ERatchetParams, E2ERatchetParamsUri, KDF_X3DH_E2E_VERSION,
+    KemCiphertext, KemParams, KemPublicKey, PQ_RATCHET_E2E_VERSION, SUPPORTED_E2E_VERSIONS,
+};
 
 use crate::query::{Query, QueryWriter};
 use crate::text::{decode_b64, parse_vrange};
-
-/// E2E v2: KDF in the X3DH agreement. The minimum supported version.
-pub const E2E_KDF_X3DH_V: Version = 2;
-/// E2E v3: PQ KEM fields in the parameters and headers.
-pub const E2E_PQ_RATCHET_V: Version = 3;
-/// The current E2E version.
-pub const E2E_CURRENT_V: Version = E2E_PQ_RATCHET_V;
-/// The supported E2E version range, 2..3.
-pub const E2E_RANGE: VersionRange = match VersionRange::new(E2E_KDF_X3DH_V, E2E_CURRENT_V) {
-    Some(r) => r,
-    None => VersionRange::single(E2E_CURRENT_V),
-};
-
-/// Length of an sntrup761 public (encapsulation) key.
-pub const KEM_PUBLIC_KEY_LEN: usize = 1158;
-/// Length of an sntrup761 ciphertext.
-pub const KEM_CIPHERTEXT_LEN: usize = 1039;
-
-macro_rules! kem_bytes {
-    ($(#[$doc:meta])* $name:ident, $len:expr) => {
-        $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq)]
-        pub struct $name(Vec<u8>);
-
-        impl $name {
-            /// Wraps bytes of the right length.
-            pub fn new(b: &[u8]) -> Result<Self, DecodeError> {
-                if b.len() == $len {
-                    Ok($name(b.to_vec()))
-                } else {
-                    Err(DecodeError::Invalid(concat!(stringify!($name), " has the wrong length")))
-                }
-            }
-
-            /// The raw bytes.
-            pub fn as_bytes(&self) -> &[u8] {
-                &self.0
-            }
-
-            fn from_text(s: &str) -> Result<Self, DecodeError> {
-                Self::new(&decode_b64(s)?)
-            }
-        }
-
-        impl Encode for $name {
-            fn encode(&self, out: &mut Vec<u8>) {
-                put_large(out, &self.0);
-            }
-        }
-
-        impl Decode for $name {
-            fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-                Self::new(r.large()?)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({} bytes)", stringify!($name), self.0.len())
-            }
-        }
-    };
-}
-
-kem_bytes!(
-    /// An sntrup761 public key (`large` on the wire).
-    KemPublicKey,
-    KEM_PUBLIC_KEY_LEN
-);
-kem_bytes!(
-    /// An sntrup761 ciphertext (`large` on the wire).
-    KemCiphertext,
-    KEM_CIPHERTEXT_LEN
-);
-
-/// The KEM part of the ratchet parameters.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum KemParams {
-    /// A KEM public key is offered (`'P'`).
-    Proposed(KemPublicKey),
-    /// The peer's key was used: ciphertext plus a new public key (`'A'`).
-    Accepted(KemCiphertext, KemPublicKey),
-}
-
-impl KemParams {
-    /// True for [`KemParams::Proposed`] (the only state allowed in links and re-sync keys).
-    pub fn is_proposed(&self) -> bool {
-        matches!(self, KemParams::Proposed(_))
-    }
-}
 
 /// Fails unless the KEM parameters are absent or only proposed (the reference's
 /// "receiving" parameters, in invitation links and ratchet re-sync keys).
 pub fn check_proposed(kem: Option<&KemParams>) -> Result<(), DecodeError> {
     match kem {
-        Some(k) if !k.is_proposed() => Err(DecodeError::Invalid("bad ratchet KEM state")),
+        Some(KemParams::Accepted(..)) => Err(DecodeError::Invalid("bad ratchet KEM state")),
         _ => Ok(()),
     }
 }
 
-impl Encode for KemParams {
-    fn encode(&self, out: &mut Vec<u8>) {
-        match self {
-            KemParams::Proposed(k) => {
-                out.push(b'P');
-                k.encode(out);
-            }
-            KemParams::Accepted(ct, k) => {
-                out.push(b'A');
-                ct.encode(out);
-                k.encode(out);
-            }
-        }
-    }
-}
-
-impl Decode for KemParams {
-    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        match r.u8()? {
-            b'P' => Ok(KemParams::Proposed(KemPublicKey::decode(r)?)),
-            b'A' => Ok(KemParams::Accepted(
-                KemCiphertext::decode(r)?,
-                KemPublicKey::decode(r)?,
-            )),
-            found => Err(DecodeError::BadByte {
-                found,
-                what: "ratchet KEM params",
-            }),
-        }
-    }
-}
-
-/// Ratchet parameters for one agreed E2E version.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct E2eParams {
-    /// The E2E version.
-    pub version: Version,
-    /// First X448 key.
-    pub k1: X448Public,
-    /// Second X448 key.
-    pub k2: X448Public,
-    /// KEM parameters; only encoded when `version ≥ 3`.
-    pub kem: Option<KemParams>,
-}
-
-/// Ratchet parameters offered for a range of E2E versions (in invitation links).
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct E2eParamsUri {
-    /// The E2E versions the creator supports.
-    pub versions: VersionRange,
-    /// First X448 key.
-    pub k1: X448Public,
-    /// Second X448 key.
-    pub k2: X448Public,
-    /// KEM parameters; in text only when the range reaches version 3.
-    pub kem: Option<KemParams>,
-}
-
-fn read_x448(r: &mut Reader<'_>) -> Result<X448Public, DecodeError> {
-    X448Public::from_spki(r.short()?).map_err(|_| DecodeError::Invalid("bad X448 key"))
-}
-
-fn x448_from_text(s: &str) -> Result<X448Public, DecodeError> {
-    X448Public::from_spki(&decode_b64(s)?).map_err(|_| DecodeError::Invalid("bad X448 key"))
-}
-
-impl Encode for E2eParams {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.version.encode(out);
-        put_short(out, &self.k1.to_spki());
-        put_short(out, &self.k2.to_spki());
-        if self.version >= E2E_PQ_RATCHET_V {
-            put_maybe(out, self.kem.as_ref(), |o, k| k.encode(o));
-        }
-    }
-}
-
-impl Decode for E2eParams {
-    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let version = r.u16()?;
-        let (k1, k2) = (read_x448(r)?, read_x448(r)?);
-        let kem = if version >= E2E_PQ_RATCHET_V {
-            Option::<KemParams>::decode(r)?
-        } else {
-            None
-        };
-        Ok(E2eParams {
-            version,
-            k1,
-            k2,
-            kem,
-        })
-    }
-}
-
-impl E2eParamsUri {
-    /// The parameters at one agreed version.
-    pub fn at_version(&self, version: Version) -> E2eParams {
-        E2eParams {
-            version,
-            k1: self.k1.clone(),
-            k2: self.k2.clone(),
-            kem: self.kem.clone(),
-        }
-    }
-
+/// The text form of [`E2ERatchetParamsUri`], as the `e2e` field of invitation links.
+pub trait ParamsUriText: Sized {
     /// The text form (query-string syntax, values not escaped).
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String;
+
+    /// Parses the text form.
+    fn parse_text(s: &str) -> Result<Self, DecodeError>;
+}
+
+impl ParamsUriText for E2ERatchetParamsUri {
+    fn to_text(&self) -> String {
         let keys = format!(
             "{},{}",
             base64url::encode(&self.k1.to_spki()),
@@ -239,7 +56,7 @@ impl E2eParamsUri {
         let mut q = QueryWriter::new();
         q.raw("v", &self.versions.to_string()).raw("x3dh", &keys);
         match &self.kem {
-            Some(kem) if self.versions.max() >= E2E_PQ_RATCHET_V => match kem {
+            Some(kem) if self.versions.max() >= PQ_RATCHET_E2E_VERSION => match kem {
                 KemParams::Proposed(k) => q.raw("kem_key", &base64url::encode(k.as_bytes())),
                 KemParams::Accepted(ct, k) => q
                     .raw("kem_ct", &base64url::encode(ct.as_bytes()))
@@ -250,8 +67,7 @@ impl E2eParamsUri {
         q.finish()
     }
 
-    /// Parses the text form.
-    pub fn parse_text(s: &str) -> Result<E2eParamsUri, DecodeError> {
+    fn parse_text(s: &str) -> Result<Self, DecodeError> {
         let q = Query::parse_link(s)?;
         let versions = parse_vrange(q.require("v")?)?;
         let (k1, k2) = q
@@ -259,12 +75,12 @@ impl E2eParamsUri {
             .split_once(',')
             .ok_or(DecodeError::Invalid("bad e2e params"))?;
         let (k1, k2) = (x448_from_text(k1)?, x448_from_text(k2)?);
-        let kem = if versions.max() >= E2E_PQ_RATCHET_V {
+        let kem = if versions.max() >= PQ_RATCHET_E2E_VERSION {
             kem_from_query(&q)?
         } else {
             None
         };
-        Ok(E2eParamsUri {
+        Ok(E2ERatchetParamsUri {
             versions,
             k1,
             k2,
@@ -273,40 +89,26 @@ impl E2eParamsUri {
     }
 }
 
+fn x448_from_text(s: &str) -> Result<X448Public, DecodeError> {
+    X448Public::from_spki(&decode_b64(s)?).map_err(|_| DecodeError::Invalid("bad X448 key"))
+}
+
 fn kem_from_query(q: &Query) -> Result<Option<KemParams>, DecodeError> {
     let Some(k) = q.get_str("kem_key")? else {
         return Ok(None);
     };
-    let k = KemPublicKey::from_text(k)?;
+    let k = KemPublicKey::from_bytes(&decode_b64(k)?)?;
     Ok(Some(match q.get_str("kem_ct")? {
-        Some(ct) => KemParams::Accepted(KemCiphertext::from_text(ct)?, k),
+        Some(ct) => KemParams::Accepted(KemCiphertext::from_bytes(&decode_b64(ct)?)?, k),
         None => KemParams::Proposed(k),
     }))
-}
-
-impl Encode for E2eParamsUri {
-    fn encode(&self, out: &mut Vec<u8>) {
-        self.versions.encode(out);
-        put_short(out, &self.k1.to_spki());
-        put_short(out, &self.k2.to_spki());
-        put_maybe(out, self.kem.as_ref(), |o, k| k.encode(o));
-    }
-}
-
-impl Decode for E2eParamsUri {
-    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(E2eParamsUri {
-            versions: VersionRange::decode(r)?,
-            k1: read_x448(r)?,
-            k2: read_x448(r)?,
-            kem: Option::<KemParams>::decode(r)?,
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use simplex_encoding::{Decode, Encode, VersionRange};
+
     use super::*;
 
     /// `testDhPubKey` of tests/AgentTests/ConnectionRequestTests.hs (an X448 SPKI).
@@ -318,7 +120,7 @@ mod tests {
 
     #[test]
     fn text_form_of_reference_params() {
-        let p = E2eParamsUri {
+        let p = E2ERatchetParamsUri {
             versions: VersionRange::single(1),
             k1: key(),
             k2: key(),
@@ -326,31 +128,31 @@ mod tests {
         };
         let s = p.to_text();
         assert_eq!(s, format!("v=1&x3dh={TEST_X448},{TEST_X448}"));
-        assert_eq!(E2eParamsUri::parse_text(&s).unwrap(), p);
+        assert_eq!(E2ERatchetParamsUri::parse_text(&s).unwrap(), p);
     }
 
     #[test]
     fn kem_only_in_text_from_version_3() {
-        let pk = KemPublicKey::new(&[9; KEM_PUBLIC_KEY_LEN]).unwrap();
-        let ct = KemCiphertext::new(&[8; KEM_CIPHERTEXT_LEN]).unwrap();
-        let mut p = E2eParamsUri {
-            versions: E2E_RANGE,
+        let pk = KemPublicKey::from_bytes(&[9; KEM_PUBLIC_KEY_LEN]).unwrap();
+        let ct = KemCiphertext::from_bytes(&[8; KEM_CIPHERTEXT_LEN]).unwrap();
+        let mut p = E2ERatchetParamsUri {
+            versions: SUPPORTED_E2E_VERSIONS,
             k1: key(),
             k2: key(),
             kem: Some(KemParams::Accepted(ct, pk.clone())),
         };
         let s = p.to_text();
         assert!(s.contains("&kem_ct=") && s.contains("&kem_key="));
-        assert_eq!(E2eParamsUri::parse_text(&s).unwrap(), p);
+        assert_eq!(E2ERatchetParamsUri::parse_text(&s).unwrap(), p);
         p.versions = VersionRange::single(2);
         p.kem = Some(KemParams::Proposed(pk));
         assert!(!p.to_text().contains("kem"));
-        assert!(KemPublicKey::new(&[0; 3]).is_err());
+        assert!(KemPublicKey::from_bytes(&[0; 3]).is_err());
     }
 
     #[test]
     fn binary_kem_gated_by_version() {
-        let p = E2eParams {
+        let p = E2ERatchetParams {
             version: 2,
             k1: key(),
             k2: key(),
@@ -358,9 +160,51 @@ mod tests {
         };
         let b = p.to_bytes();
         assert_eq!(b.len(), 2 + 69 + 69);
-        assert_eq!(E2eParams::from_bytes(&b).unwrap(), p);
-        let p3 = E2eParams { version: 3, ..p };
+        assert_eq!(E2ERatchetParams::from_bytes(&b).unwrap(), p);
+        let p3 = E2ERatchetParams { version: 3, ..p };
         assert_eq!(p3.to_bytes().last(), Some(&b'0'));
-        assert_eq!(E2eParams::from_bytes(&p3.to_bytes()).unwrap(), p3);
+        assert_eq!(E2ERatchetParams::from_bytes(&p3.to_bytes()).unwrap(), p3);
+    }
+
+    #[test]
+    fn only_proposed_kem_passes_the_check() {
+        let pk = KemPublicKey::from_bytes(&[9; KEM_PUBLIC_KEY_LEN]).unwrap();
+        let ct = KemCiphertext::from_bytes(&[8; KEM_CIPHERTEXT_LEN]).unwrap();
+        assert!(check_proposed(None).is_ok());
+        assert!(check_proposed(Some(&KemParams::Proposed(pk.clone()))).is_ok());
+        assert!(check_proposed(Some(&KemParams::Accepted(ct, pk))).is_err());
+    }
+
+    /// Freshly generated ratchet parameters (with and without a real sntrup761 key)
+    /// survive the binary forms and the link text form unchanged (this replaces the
+    /// bridge test of the former `simplex-agent::convert`).
+    #[test]
+    fn generated_params_survive_wire_and_text() {
+        let mut rng = rand::rng();
+        for pq in [
+            simplex_ratchet::PQSupport::OFF,
+            simplex_ratchet::PQSupport::ON,
+        ] {
+            let g = simplex_ratchet::generate_rcv_params(&mut rng, 3, pq).unwrap();
+            assert_eq!(g.params.version, 3);
+            assert_eq!(g.params.kem.is_some(), pq.0);
+            let b = g.params.to_bytes();
+            assert_eq!(E2ERatchetParams::from_bytes(&b).unwrap(), g.params);
+            let uri = E2ERatchetParamsUri {
+                versions: SUPPORTED_E2E_VERSIONS,
+                k1: g.params.k1.clone(),
+                k2: g.params.k2.clone(),
+                kem: g.params.kem.clone(),
+            };
+            assert_eq!(
+                E2ERatchetParamsUri::from_bytes(&uri.to_bytes()).unwrap(),
+                uri
+            );
+            assert_eq!(
+                E2ERatchetParamsUri::parse_text(&uri.to_text()).unwrap(),
+                uri
+            );
+            assert_eq!(uri.at_version(3), g.params);
+        }
     }
 }

@@ -12,15 +12,15 @@
 //!   owner chains, link-key derivations and the sender id derived from a correlation id;
 //! - [`envelope`], [`agent_envelope`], [`agent_message`]: the layers of a message, from the
 //!   SMP `SEND` body down to `AMessage`, with the per-queue e2e box;
-//! - [`e2e_params`]: the ratchet's public X3DH parameters as they travel (the ratchet
-//!   itself lives in `simplex-ratchet`);
+//! - [`e2e_params`]: the ratchet's public X3DH parameters (types and binary forms from
+//!   `simplex-ratchet`, re-exported) and their text form in links;
 //! - [`versions`]: agent and SMP client versions and the padded lengths they select.
 //!
-//! It is pure: it depends only on `simplex-encoding`, `simplex-crypto`, `smp-proto` and
-//! `thiserror`; no tokio, sockets, files, clock or global random number generator
-//! (randomness comes in as `&mut impl rand_core::CryptoRng`). Decoders never panic; they
-//! reject trailing bytes except where the reference deliberately ignores them for forward
-//! compatibility (documented on those types).
+//! It is pure: it depends only on `simplex-encoding`, `simplex-crypto`, `smp-proto`,
+//! `simplex-ratchet` (itself pure) and `thiserror`; no tokio, sockets, files, clock or
+//! global random number generator (randomness comes in as `&mut impl rand_core::CryptoRng`).
+//! Decoders never panic; they reject trailing bytes except where the reference
+//! deliberately ignores them for forward compatibility (documented on those types).
 #![warn(missing_docs)]
 
 pub mod agent_envelope;
@@ -41,7 +41,7 @@ pub mod versions;
 pub use agent_envelope::AgentMsgEnvelope;
 pub use agent_message::{AMessage, AgentMessage};
 pub use conn_request::{ConnReqData, ConnectionMode, ConnectionRequest};
-pub use e2e_params::{E2eParams, E2eParamsUri, KemParams};
+pub use e2e_params::{E2ERatchetParams, E2ERatchetParamsUri, KemParams, ParamsUriText};
 pub use envelope::{ClientMessage, ClientMsgEnvelope, PrivHeader};
 pub use error::{AgentProtoError, Result};
 pub use queue_uri::{QueueAddress, SmpQueueInfo, SmpQueueUri, SndQAddr};

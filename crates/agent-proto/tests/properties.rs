@@ -8,7 +8,7 @@ mod common;
 use agent_proto::agent_envelope::AgentMsgEnvelope;
 use agent_proto::agent_message::{AMessage, AgentMessage};
 use agent_proto::conn_request::ConnectionRequest;
-use agent_proto::e2e_params::{E2eParams, E2eParamsUri, KemParams};
+use agent_proto::e2e_params::{E2ERatchetParams, E2ERatchetParamsUri, KemParams, ParamsUriText};
 use agent_proto::envelope::{ClientMessage, ClientMsgEnvelope};
 use agent_proto::link_data::{
     ConnLinkData, FixedLinkData, OwnerAuth, UserContactData, UserLinkData,
@@ -62,7 +62,7 @@ proptest! {
         rt(&p)?;
         rt(&u)?;
         rt(&k)?;
-        prop_assert_eq!(E2eParamsUri::parse_text(&u.to_text()).unwrap(), norm_e2e_uri_text(u));
+        prop_assert_eq!(E2ERatchetParamsUri::parse_text(&u.to_text()).unwrap(), norm_e2e_uri_text(u));
     }
 
     #[test]
@@ -151,8 +151,8 @@ fn decode_all(b: &[u8]) {
     let _ = SmpQueueUri::from_bytes(b);
     let _ = SmpQueueInfo::from_bytes(b);
     let _ = SndQAddr::from_bytes(b);
-    let _ = E2eParams::from_bytes(b);
-    let _ = E2eParamsUri::from_bytes(b);
+    let _ = E2ERatchetParams::from_bytes(b);
+    let _ = E2ERatchetParamsUri::from_bytes(b);
     let _ = KemParams::from_bytes(b);
     let _ = ConnectionRequest::from_bytes(b);
     let _ = ShortLink::from_bytes(b);
@@ -173,5 +173,5 @@ fn parse_all(s: &str) {
     let _ = SmpQueueUri::parse_text(s);
     let _ = ConnectionRequest::parse_text(s);
     let _ = ShortLink::parse_text(s);
-    let _ = E2eParamsUri::parse_text(s);
+    let _ = E2ERatchetParamsUri::parse_text(s);
 }

@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use agent_proto::conn_request::{ConnReqData, ConnectionRequest};
-use agent_proto::e2e_params::E2eParamsUri;
+use agent_proto::e2e_params::E2ERatchetParamsUri;
 use agent_proto::queue_uri::{QueueAddress, SmpQueueUri};
 use agent_proto::relay::RelayAddr;
 use agent_proto::short_link::{ContactType, LinkKey, ShortLink, ShortLinkScheme};
@@ -207,10 +207,10 @@ fn malformed_queue_uris_and_links() {
     }
 }
 
-fn e2e() -> E2eParamsUri {
+fn e2e() -> E2ERatchetParamsUri {
     let der = base64url::decode(TEST_X448_KEY).unwrap();
     let k = X448Public::from_spki(&der).unwrap();
-    E2eParamsUri {
+    E2ERatchetParamsUri {
         versions: vr(1, 1),
         k1: k.clone(),
         k2: k,

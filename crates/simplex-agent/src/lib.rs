@@ -7,8 +7,7 @@
 //!   `tokio::task::spawn_blocking`;
 //! - [`pool`]: one `smp-client` connection per relay, events of all relays in one channel;
 //! - [`agent`]: [`Agent`] (open, invitations, join, allow, send) and its workers;
-//! - [`config`], [`event`], [`error`]: what it is opened with, what it reports, how it fails;
-//! - [`convert`]: bridges the X3DH parameter types of `agent-proto` and `simplex-ratchet`.
+//! - [`config`], [`event`], [`error`]: what it is opened with, what it reports, how it fails.
 //!
 //! So far only the fast duplex handshake by invitation (agent v7, messaging queues) and
 //! app messages are implemented, with PQ (KEM) off.
@@ -19,7 +18,6 @@
 
 pub mod agent;
 pub mod config;
-pub mod convert;
 pub mod error;
 pub mod event;
 pub mod pool;

@@ -5,8 +5,8 @@ use agent_proto::agent_envelope::AgentMsgEnvelope;
 use agent_proto::agent_message::{AMessage, APrivHeader, AgentMessage, MessageReceipt};
 use agent_proto::conn_request::{ConnReqData, ConnectionRequest};
 use agent_proto::e2e_params::{
-    E2eParams, E2eParamsUri, KEM_CIPHERTEXT_LEN, KEM_PUBLIC_KEY_LEN, KemCiphertext, KemParams,
-    KemPublicKey,
+    E2ERatchetParams, E2ERatchetParamsUri, KEM_CIPHERTEXT_LEN, KEM_PUBLIC_KEY_LEN, KemCiphertext,
+    KemParams, KemPublicKey,
 };
 use agent_proto::envelope::{ClientMessage, ClientMsgEnvelope, PrivHeader, PubHeader};
 use agent_proto::link_data::{
@@ -146,44 +146,44 @@ pub fn norm_queue_info(mut q: SmpQueueInfo) -> SmpQueueInfo {
 }
 
 pub fn kem_params() -> impl Strategy<Value = KemParams> {
-    let pk = any::<u8>().prop_map(|b| KemPublicKey::new(&[b; KEM_PUBLIC_KEY_LEN]).unwrap());
-    let ct = any::<u8>().prop_map(|b| KemCiphertext::new(&[b; KEM_CIPHERTEXT_LEN]).unwrap());
+    let pk = any::<u8>().prop_map(|b| KemPublicKey::from_bytes(&[b; KEM_PUBLIC_KEY_LEN]).unwrap());
+    let ct = any::<u8>().prop_map(|b| KemCiphertext::from_bytes(&[b; KEM_CIPHERTEXT_LEN]).unwrap());
     prop_oneof![
         pk.clone().prop_map(KemParams::Proposed),
         (ct, pk).prop_map(|(c, k)| KemParams::Accepted(c, k)),
     ]
 }
 
-pub fn e2e_params(proposed_only: bool) -> impl Strategy<Value = E2eParams> {
+pub fn e2e_params(proposed_only: bool) -> impl Strategy<Value = E2ERatchetParams> {
     (1u16..=4, x448(), x448(), proptest::option::of(kem_params())).prop_map(
-        move |(version, k1, k2, kem)| E2eParams {
+        move |(version, k1, k2, kem)| E2ERatchetParams {
             version,
             k1,
             k2,
             kem: kem
-                .filter(|k| !proposed_only || k.is_proposed())
+                .filter(|k| !proposed_only || matches!(k, KemParams::Proposed(_)))
                 .filter(|_| version >= 3),
         },
     )
 }
 
-pub fn e2e_params_uri(proposed_only: bool) -> impl Strategy<Value = E2eParamsUri> {
+pub fn e2e_params_uri(proposed_only: bool) -> impl Strategy<Value = E2ERatchetParamsUri> {
     (
         vrange(1, 4),
         x448(),
         x448(),
         proptest::option::of(kem_params()),
     )
-        .prop_map(move |(versions, k1, k2, kem)| E2eParamsUri {
+        .prop_map(move |(versions, k1, k2, kem)| E2ERatchetParamsUri {
             versions,
             k1,
             k2,
-            kem: kem.filter(|k| !proposed_only || k.is_proposed()),
+            kem: kem.filter(|k| !proposed_only || matches!(k, KemParams::Proposed(_))),
         })
 }
 
 /// What the text form of `E2ERatchetParamsUri` keeps: KEM only when the range reaches 3.
-pub fn norm_e2e_uri_text(mut p: E2eParamsUri) -> E2eParamsUri {
+pub fn norm_e2e_uri_text(mut p: E2ERatchetParamsUri) -> E2ERatchetParamsUri {
     if p.versions.max() < 3 {
         p.kem = None;
     }

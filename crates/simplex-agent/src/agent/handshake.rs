@@ -16,9 +16,9 @@ use agent_proto::{
 use simplex_crypto::{X448Secret, X25519Secret};
 use simplex_encoding::{Decode, Encode, Version};
 use simplex_ratchet::{
-    CURRENT_E2E_VERSION, E2ERatchetParamsUri, PQEncryption, PQSupport, RatchetState,
-    RatchetVersions, SUPPORTED_E2E_VERSIONS, encrypt, generate_rcv_params, generate_snd_params,
-    init_snd, pq_x3dh_snd, reply_kem,
+    CURRENT_E2E_VERSION, E2ERatchetParams, E2ERatchetParamsUri, PQEncryption, PQSupport,
+    RatchetState, RatchetVersions, SUPPORTED_E2E_VERSIONS, encrypt, generate_rcv_params,
+    generate_snd_params, init_snd, pq_x3dh_snd, reply_kem,
 };
 use smp_client::rcv_dh_secret;
 use smp_proto::SmpServer;
@@ -28,7 +28,6 @@ use zeroize::Zeroizing;
 
 use super::Inner;
 use super::keys::new_auth_key;
-use crate::convert::{params_to_proto, uri_to_proto, uri_to_ratchet};
 use crate::error::{AgentError, Result};
 use crate::pool::server_key;
 use crate::store::{
@@ -151,7 +150,7 @@ pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, Str
             }],
             client_data: None,
         },
-        e2e: uri_to_proto(&e2e)?,
+        e2e,
     };
     let stored = StoredQueue::from(&queue);
     let pk1 = Zeroizing::new(keys.pk1.to_bytes().to_vec());
@@ -211,7 +210,7 @@ fn seal_confirmation(
     state: &RatchetState,
     agent_version: Version,
     smp_client_version: Version,
-    e2e: Option<agent_proto::E2eParams>,
+    e2e: Option<E2ERatchetParams>,
     queue: &SecuredQueue,
     plain: &[u8],
 ) -> Result<(Vec<u8>, RatchetState)> {
@@ -263,12 +262,11 @@ pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<
             "the queue is not a messaging queue (legacy handshake not supported yet)",
         ));
     }
-    let rcv_uri = uri_to_ratchet(&e2e)?;
-    let e2e_v = rcv_uri
+    let e2e_v = e2e
         .versions
         .negotiate(&SUPPORTED_E2E_VERSIONS)
         .ok_or(AgentError::Version("e2e version"))?;
-    let rcv_params = rcv_uri.at_version(e2e_v);
+    let rcv_params = e2e.at_version(e2e_v);
     let (state, snd_params) = {
         let mut rng = rand::rng();
         let use_kem = reply_kem(e2e_v, rcv_params.kem.as_ref(), PQSupport::OFF);
@@ -294,14 +292,7 @@ pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<
     );
     let plain = Zeroizing::new(conn_info.to_bytes());
     let hash = conn_info.hash();
-    let (body, state) = seal_confirmation(
-        &state,
-        agent_v,
-        smp_v,
-        Some(params_to_proto(&snd_params)?),
-        &sq,
-        &plain,
-    )?;
+    let (body, state) = seal_confirmation(&state, agent_v, smp_v, Some(snd_params), &sq, &plain)?;
     let state = state.to_bytes();
     let rq = StoredQueue::from(&reply);
     let info = Zeroizing::new(info.to_vec());

@@ -11,8 +11,8 @@ use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope};
 use simplex_crypto::DhSecret;
 use simplex_encoding::{Decode, Encode};
 use simplex_ratchet::{
-    CURRENT_E2E_VERSION, PQSupport, RatchetVersions, SUPPORTED_E2E_VERSIONS, SkippedKeys, decrypt,
-    init_rcv, pq_x3dh_rcv,
+    CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, RatchetVersions, SUPPORTED_E2E_VERSIONS,
+    SkippedKeys, decrypt, init_rcv, pq_x3dh_rcv,
 };
 use smp_client::{ReceivedMsg, ServerEvent, open_message};
 use smp_proto::message::RcvMsgBody;
@@ -22,7 +22,6 @@ use tokio::sync::mpsc;
 use super::Inner;
 use super::keys::{auth_key, dh_secret, x448, x25519};
 use super::messages::{load_ratchet, load_skipped, store_skipped};
-use crate::convert::params_to_ratchet;
 use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{RelayEvent, parse_server};
@@ -257,7 +256,7 @@ impl Received<'_> {
         &self,
         tx: &Tx<'_>,
         agent_version: u16,
-        params: &agent_proto::E2eParams,
+        params: &E2ERatchetParams,
         enc_conn_info: &[u8],
         e2e_secret: &DhSecret,
     ) -> Result<Vec<AgentEvent>> {
@@ -270,7 +269,6 @@ impl Received<'_> {
         if !(RATCHET_ON_CONF_AGENT_V..=CURRENT_AGENT_V).contains(&agent_version) {
             return Err(AgentError::Version("confirmation agent version"));
         }
-        let params = params_to_ratchet(params)?;
         if !SUPPORTED_E2E_VERSIONS.contains(params.version) {
             return Err(AgentError::Version("confirmation e2e version"));
         }
@@ -279,7 +277,7 @@ impl Received<'_> {
             .and_then(|r| r.x3dh)
             .ok_or(AgentError::Prohibited("confirmation: no pending X3DH keys"))?;
         let (pk1, pk2) = (x448(&x3dh.key_1)?, x448(&x3dh.key_2)?);
-        let init = pq_x3dh_rcv(&pk1, &pk2, None, &params)?;
+        let init = pq_x3dh_rcv(&pk1, &pk2, None, params)?;
         let versions = RatchetVersions {
             current: params.version,
             max_supported: CURRENT_E2E_VERSION,
