@@ -1,7 +1,7 @@
 //! What the agent tells the app, on the channel returned by [`crate::agent::Agent::open`].
 
 use crate::error::AgentError;
-use crate::store::{ConfirmationId, ConnId, Integrity, InternalId};
+use crate::store::{ConfirmationId, ConnId, Integrity, InternalId, InvitationId};
 
 /// An event of the agent.
 #[derive(Debug)]
@@ -13,6 +13,16 @@ pub enum AgentEvent {
         /// The confirmation to allow.
         conf_id: ConfirmationId,
         /// The joiner's connection info.
+        info: Vec<u8>,
+    },
+    /// Contact address owner: a contact request arrived; call `accept_contact` or
+    /// `reject_contact` with `inv_id`.
+    Req {
+        /// The contact address connection.
+        conn_id: ConnId,
+        /// The stored request.
+        inv_id: InvitationId,
+        /// The requester's connection info.
         info: Vec<u8>,
     },
     /// Joiner: the initiator's connection info arrived (right before [`AgentEvent::Con`]).

@@ -142,3 +142,108 @@ async fn bad_links_are_refused() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_address_accept_and_reject() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (b, mut b_events) = Agent::open(relay.agent_config(&dir.path().join("b.db")))
+        .await
+        .unwrap();
+
+    let (address, link) = a.create_contact_address().await.unwrap();
+    assert!(link.starts_with("simplex:/contact#/?"), "{link}");
+
+    // B asks to connect; A accepts by joining B's invitation.
+    let b_conn = b.join(&link, b"bob's info").await.unwrap();
+    let inv_id = match next_event(&mut a_events).await {
+        AgentEvent::Req {
+            conn_id,
+            inv_id,
+            info,
+        } => {
+            assert_eq!(conn_id, address);
+            assert_eq!(info, b"bob's info");
+            inv_id
+        }
+        ev => panic!("expected REQ, got {ev:?}"),
+    };
+    let a_conn = a.accept_contact(&inv_id, b"alice's info").await.unwrap();
+    assert_ne!(a_conn, address);
+    let conf_id = match next_event(&mut b_events).await {
+        AgentEvent::Conf {
+            conn_id,
+            conf_id,
+            info,
+        } => {
+            assert_eq!(conn_id, b_conn);
+            assert_eq!(info, b"alice's info");
+            conf_id
+        }
+        ev => panic!("expected CONF on B, got {ev:?}"),
+    };
+    b.allow(&b_conn, &conf_id, b"bob's info again")
+        .await
+        .unwrap();
+    match next_event(&mut b_events).await {
+        AgentEvent::Con { conn_id } => assert_eq!(conn_id, b_conn),
+        ev => panic!("expected CON on B, got {ev:?}"),
+    }
+    match next_event(&mut a_events).await {
+        AgentEvent::Info { conn_id, info } => {
+            assert_eq!(conn_id, a_conn);
+            assert_eq!(info, b"bob's info again");
+        }
+        ev => panic!("expected INFO on A, got {ev:?}"),
+    }
+    match next_event(&mut a_events).await {
+        AgentEvent::Con { conn_id } => assert_eq!(conn_id, a_conn),
+        ev => panic!("expected CON on A, got {ev:?}"),
+    }
+    send_all(&a, &a_conn, "a to b", 1).await;
+    send_all(&b, &b_conn, "b to a", 1).await;
+    expect_messages(&mut b_events, &b_conn, "a to b", 1).await;
+    expect_messages(&mut a_events, &a_conn, "b to a", 1).await;
+
+    // A second request to the same address is rejected: no connection on A's side.
+    b.join(&link, b"bob again").await.unwrap();
+    let rejected = match next_event(&mut a_events).await {
+        AgentEvent::Req {
+            conn_id,
+            inv_id,
+            info,
+        } => {
+            assert_eq!(conn_id, address);
+            assert_eq!(info, b"bob again");
+            inv_id
+        }
+        ev => panic!("expected the second REQ, got {ev:?}"),
+    };
+    a.reject_contact(&rejected).await.unwrap();
+    assert!(a.accept_contact(&rejected, b"too late").await.is_err());
+    let user = a.user_id();
+    let (conns, gone) = a
+        .store()
+        .transaction(|tx| {
+            let conns: Vec<ConnId> = tx.conns(user)?.into_iter().map(|c| c.conn_id).collect();
+            Ok::<_, simplex_agent::store::StoreError>((conns, tx.invitation(&rejected)?.is_none()))
+        })
+        .unwrap();
+    assert!(gone, "the rejected request is deleted");
+    assert_eq!(
+        conns.len(),
+        2,
+        "only the address and the accepted connection"
+    );
+    assert!(conns.contains(&address) && conns.contains(&a_conn));
+    // nothing more happens on either side
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for events in [&mut a_events, &mut b_events] {
+        while let Ok(ev) = events.try_recv() {
+            assert!(matches!(ev, AgentEvent::Sent { .. }), "unexpected {ev:?}");
+        }
+    }
+}

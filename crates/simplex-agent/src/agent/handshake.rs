@@ -36,28 +36,30 @@ use crate::store::{
 };
 
 /// A receive queue just created on a relay, with its secrets ready to store.
-struct NewQueue {
+pub(super) struct NewQueue {
     server: SmpServer,
     ids: QueueIds,
     rcv_auth_key: Zeroizing<Vec<u8>>,
     rcv_dh_secret: Zeroizing<Vec<u8>>,
     e2e_key: X25519Secret,
+    mode: QueueMode,
 }
 
 impl NewQueue {
-    /// The queue's address for the peer (messaging mode, our per-queue e2e key).
-    fn address(&self) -> QueueAddress {
+    /// The queue's address for the peer (its mode, our per-queue e2e key).
+    pub(super) fn address(&self) -> QueueAddress {
         QueueAddress {
             server: RelayAddr::from(&self.server),
             sender_id: self.ids.snd_id.clone(),
             dh_key: self.e2e_key.public(),
-            queue_mode: Some(QueueMode::Messaging),
+            queue_mode: Some(self.mode),
         }
     }
 }
 
-/// `NEW`: a messaging queue on the first configured relay, subscribed on creation.
-async fn new_rcv_queue(inner: &Inner) -> Result<NewQueue> {
+/// `NEW`: a queue on the first configured relay, subscribed on creation — a messaging
+/// queue (`QueueReqData::Messaging`) or a contact address (`QueueReqData::Contact`).
+pub(super) async fn new_rcv_queue(inner: &Inner, req: QueueReqData) -> Result<NewQueue> {
     let relay = inner.config.relays.first().ok_or(AgentError::NoRelays)?;
     let server = relay.server.clone();
     let client = inner.pool.client(&server).await?;
@@ -69,13 +71,14 @@ async fn new_rcv_queue(inner: &Inner) -> Result<NewQueue> {
             X25519Secret::generate(&mut rng),
         )
     };
+    let mode = req.mode();
     let ids = client
         .create_queue(
             &rcv_key,
             &rcv_dh.public(),
             inner.pool.password(&server),
             SubMode::Subscribe,
-            Some(QueueReqData::Messaging(None)),
+            Some(req),
             None,
         )
         .await?;
@@ -86,11 +89,16 @@ async fn new_rcv_queue(inner: &Inner) -> Result<NewQueue> {
         rcv_auth_key: Zeroizing::new(rcv_key.to_pkcs8().to_vec()),
         rcv_dh_secret: Zeroizing::new(secret.as_bytes().to_vec()),
         e2e_key,
+        mode,
     })
 }
 
 /// Stores a queue made by [`new_rcv_queue`] for `conn_id`.
-fn store_rcv_queue(tx: &crate::store::Tx<'_>, conn_id: &ConnId, q: &StoredQueue) -> Result<()> {
+pub(super) fn store_rcv_queue(
+    tx: &crate::store::Tx<'_>,
+    conn_id: &ConnId,
+    q: &StoredQueue,
+) -> Result<()> {
     tx.insert_rcv_queue(&NewRcvQueue {
         conn_id,
         server: &q.server,
@@ -100,7 +108,7 @@ fn store_rcv_queue(tx: &crate::store::Tx<'_>, conn_id: &ConnId, q: &StoredQueue)
         e2e_private_key: &q.e2e_private_key,
         e2e_dh_secret: None,
         snd_id: &q.snd_id,
-        queue_mode: Some(StoreQueueMode::Messaging),
+        queue_mode: Some(q.queue_mode),
         status: QueueStatus::New,
         primary: true,
         replaced_queue_id: None,
@@ -109,7 +117,8 @@ fn store_rcv_queue(tx: &crate::store::Tx<'_>, conn_id: &ConnId, q: &StoredQueue)
 }
 
 /// The owned columns of a new receive queue, moved into a store transaction.
-struct StoredQueue {
+pub(super) struct StoredQueue {
+    queue_mode: StoreQueueMode,
     server: String,
     rcv_id: Vec<u8>,
     snd_id: Vec<u8>,
@@ -121,6 +130,10 @@ struct StoredQueue {
 impl From<&NewQueue> for StoredQueue {
     fn from(q: &NewQueue) -> Self {
         StoredQueue {
+            queue_mode: match q.mode {
+                QueueMode::Messaging => StoreQueueMode::Messaging,
+                QueueMode::Contact => StoreQueueMode::Contact,
+            },
             server: server_key(&q.server),
             rcv_id: q.ids.rcv_id.as_bytes().to_vec(),
             snd_id: q.ids.snd_id.as_bytes().to_vec(),
@@ -131,10 +144,10 @@ impl From<&NewQueue> for StoredQueue {
     }
 }
 
-/// See [`super::Agent::create_invitation`].
-pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, String)> {
+/// See [`super::Agent::create_invitation`]; returns the link unrendered.
+pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, ConnectionRequest)> {
     let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, PQSupport::OFF)?;
-    let queue = new_rcv_queue(inner).await?;
+    let queue = new_rcv_queue(inner, QueueReqData::Messaging(None)).await?;
     let e2e = E2ERatchetParamsUri {
         versions: SUPPORTED_E2E_VERSIONS,
         k1: keys.params.k1.clone(),
@@ -171,7 +184,7 @@ pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, Str
             Ok(conn_id)
         })
         .await?;
-    Ok((conn_id, link.to_text()))
+    Ok((conn_id, link))
 }
 
 /// A send queue secured with `SKEY`, with its secrets ready to store.
@@ -242,11 +255,25 @@ fn seal_confirmation(
     Ok((sealed.to_bytes(), state))
 }
 
-/// See [`super::Agent::join`].
+/// See [`super::Agent::join`]: a one-time invitation is joined, a contact address is
+/// sent a contact request.
 pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<ConnId> {
-    let ConnectionRequest::Invitation { data, e2e } = ConnectionRequest::parse_text(link)? else {
-        return Err(AgentError::BadLink("not a one-time invitation"));
-    };
+    match ConnectionRequest::parse_text(link)? {
+        ConnectionRequest::Invitation { data, e2e } => {
+            join_invitation(inner, data, e2e, info).await
+        }
+        ConnectionRequest::Contact { data } => super::contact::request(inner, &data, info).await,
+    }
+}
+
+/// Joins a one-time invitation: `SKEY`s its queue, creates the reply queue and sends the
+/// confirmation.
+pub(super) async fn join_invitation(
+    inner: &Arc<Inner>,
+    data: ConnReqData,
+    e2e: E2ERatchetParamsUri,
+    info: &[u8],
+) -> Result<ConnId> {
     let agent_v = data
         .agent_versions
         .negotiate(&AGENT_RANGE)
@@ -282,7 +309,7 @@ pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<
     };
 
     let sq = secure_peer_queue(inner, &peer.addr).await?;
-    let reply = new_rcv_queue(inner).await?;
+    let reply = new_rcv_queue(inner, QueueReqData::Messaging(None)).await?;
     let conn_info = AgentMessage::ConnInfoReply(
         vec![SmpQueueInfo {
             version: smp_v,

@@ -10,6 +10,7 @@
 //! Dropping the [`Agent`] stops every task and closes the relay connections; what was
 //! committed to the store is picked up by the next [`Agent::open`].
 
+mod contact;
 mod delivery;
 mod handshake;
 mod keys;
@@ -124,12 +125,38 @@ impl Agent {
     /// creation) and the ratchet keys of the link. Returns the connection and the link
     /// text (`simplex:/invitation#/?…`) to pass to the peer.
     pub async fn create_invitation(&self) -> Result<(ConnId, String)> {
-        handshake::create_invitation(&self.inner).await
+        let (conn_id, link) = handshake::create_invitation(&self.inner).await?;
+        Ok((conn_id, link.to_text()))
     }
 
-    /// Joins a peer's invitation link, sending `info` with the confirmation.
+    /// Creates a contact address: a contact queue on the first relay (subscribed on
+    /// creation). Returns the address connection and the link text
+    /// (`simplex:/contact#/?…`); requests to it come as [`AgentEvent::Req`].
+    pub async fn create_contact_address(&self) -> Result<(ConnId, String)> {
+        contact::create_address(&self.inner).await
+    }
+
+    /// Joins a peer's link, sending `info`. For a one-time invitation this sends the
+    /// confirmation; for a contact address it creates an own invitation and sends it as
+    /// a contact request. Returns the new connection ([`AgentEvent::Conf`] comes on it
+    /// when a contact address owner accepts).
     pub async fn join(&self, link: &str, info: &[u8]) -> Result<ConnId> {
         handshake::join(&self.inner, link, info).await
+    }
+
+    /// Accepts the contact request `inv_id` (from [`AgentEvent::Req`]) by joining the
+    /// requester's invitation with `info`. Returns the new connection.
+    pub async fn accept_contact(
+        &self,
+        inv_id: &crate::store::InvitationId,
+        info: &[u8],
+    ) -> Result<ConnId> {
+        contact::accept(&self.inner, inv_id, info).await
+    }
+
+    /// Rejects the contact request `inv_id`: it is deleted and no connection is made.
+    pub async fn reject_contact(&self, inv_id: &crate::store::InvitationId) -> Result<()> {
+        contact::reject(&self.inner, inv_id).await
     }
 
     /// Accepts the confirmation `conf_id` (from [`AgentEvent::Conf`]), sending `info`.

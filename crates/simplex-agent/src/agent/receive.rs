@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use agent_proto::envelope::open_client_message;
 use agent_proto::versions::{CURRENT_AGENT_V, RATCHET_ON_CONF_AGENT_V};
-use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope};
+use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope, ConnectionRequest};
 use simplex_crypto::DhSecret;
 use simplex_encoding::{Decode, Encode};
 use simplex_ratchet::{
@@ -26,8 +26,8 @@ use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{RelayEvent, parse_server};
 use crate::store::{
-    Conn, ConnStatus, Integrity, MsgType, NewConfirmation, NewRcvMessage, QueueStatus, RcvQueue,
-    Timestamp, Tx,
+    Conn, ConnMode, ConnStatus, Integrity, MsgType, NewConfirmation, NewInvitation, NewRcvMessage,
+    QueueStatus, RcvQueue, Timestamp, Tx,
 };
 
 /// Takes the relay events of all relays, in order, until the agent stops.
@@ -147,7 +147,18 @@ fn process(tx: &Tx<'_>, rq: &RcvQueue, msg_id: &MsgId, body: &[u8]) -> Result<Ve
         broker_msg_id: mid,
         broker_ts,
     };
-    let events = match AgentMsgEnvelope::from_bytes(&cm.body)? {
+    let env = AgentMsgEnvelope::from_bytes(&cm.body)?;
+    if (conn.mode == ConnMode::Contact) != matches!(env, AgentMsgEnvelope::Invitation { .. }) {
+        return Err(AgentError::Prohibited(
+            "contact requests are only accepted on contact addresses",
+        ));
+    }
+    let events = match env {
+        AgentMsgEnvelope::Invitation {
+            conn_req,
+            conn_info,
+            ..
+        } => rcv.contact_request(tx, &conn_req, conn_info)?,
         AgentMsgEnvelope::Confirmation {
             agent_version,
             e2e: Some(params),
@@ -313,6 +324,34 @@ impl Received<'_> {
         Ok(vec![AgentEvent::Conf {
             conn_id: conn_id.clone(),
             conf_id,
+            info,
+        }])
+    }
+
+    /// Contact address owner: a contact request (the requester's invitation and info),
+    /// stored until the app accepts or rejects it; `REQ` is reported.
+    fn contact_request(
+        &self,
+        tx: &Tx<'_>,
+        conn_req: &ConnectionRequest,
+        info: Vec<u8>,
+    ) -> Result<Vec<AgentEvent>> {
+        if !matches!(conn_req, ConnectionRequest::Invitation { .. }) {
+            return Err(AgentError::Prohibited(
+                "contact request: not a one-time invitation",
+            ));
+        }
+        let conn_id = &self.conn.conn_id;
+        let link = zeroize::Zeroizing::new(conn_req.to_text());
+        let inv_id = tx.create_invitation(&NewInvitation {
+            user_id: self.conn.user_id,
+            contact_conn_id: conn_id,
+            invitation_link: &link,
+            peer_info: &info,
+        })?;
+        Ok(vec![AgentEvent::Req {
+            conn_id: conn_id.clone(),
+            inv_id,
             info,
         }])
     }
