@@ -94,9 +94,16 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        silence_sqlcipher_log(&conn)?;
-        set_key(&conn, passphrase)?;
-        check_key(&conn)?;
+        {
+            // SQLCipher's logging switch and the set-up of its crypto provider are
+            // process-wide; a `PRAGMA key` was seen failing once while several threads
+            // opened stores at the same time, so keying is done one store at a time.
+            static KEYING: Mutex<()> = Mutex::new(());
+            let _one_at_a_time = KEYING.lock().unwrap_or_else(|e| e.into_inner());
+            silence_sqlcipher_log(&conn)?;
+            set_key(&conn, passphrase)?;
+            check_key(&conn)?;
+        }
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "foreign_keys", true)?;
