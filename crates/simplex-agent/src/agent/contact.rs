@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use agent_proto::envelope::seal_client_message_once;
-use agent_proto::versions::{AGENT_RANGE, RATCHET_ON_CONF_AGENT_V, SMP_CLIENT_RANGE};
+use agent_proto::versions::{AGENT_RANGE, SMP_CLIENT_RANGE};
 use agent_proto::{
     AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader, SmpQueueUri,
 };
@@ -56,16 +56,7 @@ pub(super) async fn create_address(inner: &Arc<Inner>) -> Result<(ConnId, String
 /// of `data`. Returns the new invitation's connection (`CONF` comes on it when the
 /// owner accepts).
 pub(super) async fn request(inner: &Arc<Inner>, data: &ConnReqData, info: &[u8]) -> Result<ConnId> {
-    let agent_version = data
-        .agent_versions
-        .negotiate(&AGENT_RANGE)
-        .filter(|v| *v >= RATCHET_ON_CONF_AGENT_V)
-        .ok_or(AgentError::Version("agent version 7 is needed"))?;
-    let queue = data.queues.first().ok_or(AgentError::BadLink("no queue"))?;
-    let smp_v = queue
-        .versions
-        .negotiate(&SMP_CLIENT_RANGE)
-        .ok_or(AgentError::Version("SMP client version"))?;
+    let (agent_version, queue, smp_v) = super::handshake::agree_versions(data)?;
     let server = SmpServer::try_from(&queue.addr.server)?;
     let (conn_id, conn_req) = create_invitation(inner).await?;
     let env = AgentMsgEnvelope::Invitation {

@@ -266,6 +266,24 @@ pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<
     }
 }
 
+/// The agent version (7 or later), the link's first queue and the SMP client version
+/// agreed for a link.
+pub(super) fn agree_versions(
+    data: &ConnReqData,
+) -> Result<(Version, &agent_proto::SmpQueueUri, Version)> {
+    let agent_v = data
+        .agent_versions
+        .negotiate(&AGENT_RANGE)
+        .filter(|v| *v >= RATCHET_ON_CONF_AGENT_V)
+        .ok_or(AgentError::Version("agent version 7 is needed"))?;
+    let queue = data.queues.first().ok_or(AgentError::BadLink("no queue"))?;
+    let smp_v = queue
+        .versions
+        .negotiate(&SMP_CLIENT_RANGE)
+        .ok_or(AgentError::Version("SMP client version"))?;
+    Ok((agent_v, queue, smp_v))
+}
+
 /// Joins a one-time invitation: `SKEY`s its queue, creates the reply queue and sends the
 /// confirmation.
 pub(super) async fn join_invitation(
@@ -274,16 +292,7 @@ pub(super) async fn join_invitation(
     e2e: E2ERatchetParamsUri,
     info: &[u8],
 ) -> Result<ConnId> {
-    let agent_v = data
-        .agent_versions
-        .negotiate(&AGENT_RANGE)
-        .filter(|v| *v >= RATCHET_ON_CONF_AGENT_V)
-        .ok_or(AgentError::Version("agent version 7 is needed"))?;
-    let peer = data.queues.first().ok_or(AgentError::BadLink("no queue"))?;
-    let smp_v = peer
-        .versions
-        .negotiate(&SMP_CLIENT_RANGE)
-        .ok_or(AgentError::Version("SMP client version"))?;
+    let (agent_v, peer, smp_v) = agree_versions(&data)?;
     if !agent_proto::queue_uri::sender_can_secure(peer.addr.queue_mode) {
         return Err(AgentError::BadLink(
             "the queue is not a messaging queue (legacy handshake not supported yet)",
