@@ -6,6 +6,8 @@ use std::time::Duration;
 use simplex_encoding::VersionRange;
 use smp_proto::versions::CLIENT_RANGE;
 
+use crate::socks::{SocksCredentials, SocksMode, SocksProxy};
+
 /// Settings of one relay connection. `ClientConfig::default()` matches the reference client.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -25,6 +27,15 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Capacity of the event channel; the reader waits when it is full (default 1024).
     pub event_capacity: usize,
+    /// Connect through this SOCKS5 proxy (default none). With a proxy, a relay's `.onion`
+    /// host is preferred and host names are resolved by the proxy.
+    pub socks_proxy: Option<SocksProxy>,
+    /// When the proxy is used (default: always).
+    pub socks_mode: SocksMode,
+    /// The credentials offered to the proxy for this connection (see
+    /// [`crate::socks_credentials`]); when none, the proxy's fixed username and password,
+    /// if it has them, else no authentication.
+    pub socks_credentials: Option<SocksCredentials>,
 }
 
 impl Default for ClientConfig {
@@ -38,6 +49,9 @@ impl Default for ClientConfig {
             handshake_timeout: Duration::from_secs(15),
             request_timeout: Duration::from_secs(30),
             event_capacity: 1024,
+            socks_proxy: None,
+            socks_mode: SocksMode::Always,
+            socks_credentials: None,
         }
     }
 }

@@ -26,6 +26,9 @@ pub enum ClientError {
     /// The TCP connection could not be made.
     #[error("network: {0}")]
     Network(#[source] std::io::Error),
+    /// The SOCKS5 proxy refused or failed the connection.
+    #[error("SOCKS proxy: {0}")]
+    Socks(String),
     /// The connection is closed (or was lost while the request was pending).
     #[error("connection closed: {0}")]
     Disconnected(String),

@@ -23,6 +23,7 @@ use tokio::net::TcpStream;
 
 use crate::config::ClientConfig;
 use crate::error::{ClientError, Result};
+use crate::socks::{SocksAuth, SocksCredentials, SocksMode, SocksTarget, socks5_connect};
 
 /// A connection whose handshake is done.
 pub(crate) struct Established {
@@ -121,24 +122,64 @@ async fn connect_inner(server: &SmpServer, cfg: &ClientConfig) -> Result<Establi
 }
 
 async fn tcp_connect(server: &SmpServer, cfg: &ClientConfig) -> Result<TcpStream> {
+    let bad_port = || {
+        ClientError::Network(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "bad port in server address",
+        ))
+    };
+    let host = choose_host(&server.hosts, cfg.socks_proxy.is_some());
+    let proxy = cfg.socks_proxy.as_ref().filter(|_| match cfg.socks_mode {
+        SocksMode::Always => true,
+        SocksMode::Onion => is_onion(host),
+    });
+    if let Some(proxy) = proxy {
+        let target = match cfg.connect_addr {
+            Some(addr) => SocksTarget::Ip(addr),
+            None => {
+                let port = server.port_or(DEFAULT_SMP_PORT).ok_or_else(bad_port)?;
+                SocksTarget::from_host(host, port)
+            }
+        };
+        let mut tcp = TcpStream::connect(proxy.addr)
+            .await
+            .map_err(ClientError::Network)?;
+        let fixed = match &proxy.auth {
+            SocksAuth::Username { username, password } => Some(SocksCredentials {
+                username: username.clone(),
+                password: password.clone(),
+            }),
+            _ => None,
+        };
+        let creds = cfg.socks_credentials.as_ref().or(fixed.as_ref());
+        socks5_connect(&mut tcp, &target, creds).await?;
+        return Ok(tcp);
+    }
     let res = match cfg.connect_addr {
         Some(addr) => TcpStream::connect(addr).await,
         None => {
-            let host = server
-                .hosts
-                .first()
-                .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-                .unwrap_or_default();
-            let port = server.port_or(DEFAULT_SMP_PORT).ok_or_else(|| {
-                ClientError::Network(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "bad port in server address",
-                ))
-            })?;
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let port = server.port_or(DEFAULT_SMP_PORT).ok_or_else(bad_port)?;
             TcpStream::connect((host, port)).await
         }
     };
     res.map_err(ClientError::Network)
+}
+
+fn is_onion(host: &str) -> bool {
+    host.ends_with(".onion")
+}
+
+/// The host to dial (reference `chooseTransportHost` with its default "onion via SOCKS"
+/// mode): through a SOCKS proxy the first `.onion` host, otherwise the first public one;
+/// the first host when there is no such host.
+fn choose_host(hosts: &[String], via_socks: bool) -> &str {
+    hosts
+        .iter()
+        .find(|h| is_onion(h) == via_socks)
+        .or(hosts.first())
+        .map(String::as_str)
+        .unwrap_or_default()
 }
 
 /// A TLS identity mismatch is the SMP `HANDSHAKE IDENTITY` error; the rest stay TLS errors.
@@ -221,6 +262,16 @@ mod tests {
             ..ClientConfig::default()
         };
         assert_eq!(choose_version(&vr(6, 18), &narrow).unwrap(), 10);
+    }
+
+    #[test]
+    fn onion_host_only_via_socks() {
+        let hosts = vec!["relay.example".to_owned(), "abc.onion".to_owned()];
+        assert_eq!(choose_host(&hosts, true), "abc.onion");
+        assert_eq!(choose_host(&hosts, false), "relay.example");
+        let onion_only = vec!["abc.onion".to_owned()];
+        assert_eq!(choose_host(&onion_only, false), "abc.onion");
+        assert_eq!(choose_host(&[], true), "");
     }
 
     /// Transport.hs smpClientHandshake: a proxy facing a relay older than v14 caps at v10.

@@ -67,6 +67,7 @@ mod handshake;
 mod message;
 mod pending;
 mod proxy;
+mod socks;
 mod tasks;
 
 pub use client::{ClientCommand, SmpClient};
@@ -76,3 +77,7 @@ pub use error::{ClientError, Result, error_text};
 pub use event::ServerEvent;
 pub use message::{open_message, rcv_dh_secret};
 pub use proxy::ProxiedRelay;
+pub use socks::{
+    SocksAuth, SocksCredentials, SocksMode, SocksProxy, SocksTarget, TransportSession,
+    TransportSessionMode, socks_credentials, socks5_connect,
+};
