@@ -26,6 +26,13 @@ pub enum AgentError {
     /// The link is not one this agent can join.
     #[error("bad link: {0}")]
     BadLink(&'static str),
+    /// A short link's relay has no such link (`ERR AUTH` to `LKEY`/`LGET`).
+    #[error("short link not found on its relay")]
+    LinkNotFound,
+    /// A short link's data did not decrypt or verify with the link's key (a tampered or
+    /// wrong link).
+    #[error("short link data: {0}")]
+    LinkData(#[source] agent_proto::AgentProtoError),
     /// No compatible protocol version with the peer.
     #[error("incompatible version: {0}")]
     Version(&'static str),

@@ -23,7 +23,7 @@ pub mod event;
 pub mod pool;
 pub mod store;
 
-pub use agent::Agent;
+pub use agent::{Agent, ConnLinks, ShortLinkData};
 pub use config::{AgentConfig, RelayConfig};
 pub use error::AgentError;
 pub use event::AgentEvent;

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use agent_proto::envelope::seal_client_message_once;
 use agent_proto::versions::{AGENT_RANGE, SMP_CLIENT_RANGE};
 use agent_proto::{
-    AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader, SmpQueueUri,
+    AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader, ShortLink,
+    SmpQueueUri,
 };
 use simplex_encoding::Encode;
 use smp_proto::SmpServer;
@@ -20,8 +21,12 @@ use super::handshake::{StoredQueue, create_invitation, join_invitation, new_rcv_
 use crate::error::{AgentError, Result};
 use crate::store::{ConnId, ConnMode, ConnStatus, InvitationId, NewConn};
 
-/// See [`super::Agent::create_contact_address`].
-pub(super) async fn create_address(inner: &Arc<Inner>) -> Result<(ConnId, String)> {
+/// See [`super::Agent::create_contact_address`]; with `user_data`, the address also
+/// gets a short link (link data set with `LSET`).
+pub(super) async fn create_address(
+    inner: &Arc<Inner>,
+    user_data: Option<&[u8]>,
+) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>)> {
     let queue = new_rcv_queue(inner, QueueReqData::Contact(None)).await?;
     let link = ConnectionRequest::Contact {
         data: ConnReqData {
@@ -32,6 +37,10 @@ pub(super) async fn create_address(inner: &Arc<Inner>) -> Result<(ConnId, String
             }],
             client_data: None,
         },
+    };
+    let short = match user_data {
+        Some(d) => Some(super::links::set_contact_link(inner, &queue, &link, d).await?),
+        None => None,
     };
     let stored = StoredQueue::from(&queue);
     let user_id = inner.user_id;
@@ -49,7 +58,7 @@ pub(super) async fn create_address(inner: &Arc<Inner>) -> Result<(ConnId, String
             Ok(conn_id)
         })
         .await?;
-    Ok((conn_id, link.to_text()))
+    Ok((conn_id, link, short))
 }
 
 /// Requester: creates an own invitation and sends it with `info` to the contact queue
@@ -58,7 +67,7 @@ pub(super) async fn create_address(inner: &Arc<Inner>) -> Result<(ConnId, String
 pub(super) async fn request(inner: &Arc<Inner>, data: &ConnReqData, info: &[u8]) -> Result<ConnId> {
     let (agent_version, queue, smp_v) = super::handshake::agree_versions(data)?;
     let server = SmpServer::try_from(&queue.addr.server)?;
-    let (conn_id, conn_req) = create_invitation(inner).await?;
+    let (conn_id, conn_req, _) = create_invitation(inner, None).await?;
     let env = AgentMsgEnvelope::Invitation {
         agent_version,
         conn_req,

@@ -11,8 +11,9 @@ use agent_proto::versions::{
 };
 use agent_proto::{
     AgentMessage, AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader,
-    QueueAddress, RelayAddr, SmpQueueInfo, SmpQueueUri,
+    QueueAddress, RelayAddr, ShortLink, SmpQueueInfo, SmpQueueUri,
 };
+use simplex_crypto::keys::PrivateAuthKey;
 use simplex_crypto::{X448Secret, X25519Secret};
 use simplex_encoding::{Decode, Encode, Version};
 use simplex_ratchet::{
@@ -21,9 +22,9 @@ use simplex_ratchet::{
     generate_snd_params, init_snd, pq_x3dh_snd, reply_kem,
 };
 use smp_client::rcv_dh_secret;
-use smp_proto::SmpServer;
-use smp_proto::command::{QueueMode, QueueReqData, SubMode};
+use smp_proto::command::{NewQueueReq, QueueMode, QueueReqData, SubMode};
 use smp_proto::response::QueueIds;
+use smp_proto::{BrokerMsg, Command, CorrId, EntityId, SmpServer};
 use zeroize::Zeroizing;
 
 use super::Inner;
@@ -37,9 +38,9 @@ use crate::store::{
 
 /// A receive queue just created on a relay, with its secrets ready to store.
 pub(super) struct NewQueue {
-    server: SmpServer,
-    ids: QueueIds,
-    rcv_auth_key: Zeroizing<Vec<u8>>,
+    pub(super) server: SmpServer,
+    pub(super) ids: QueueIds,
+    pub(super) rcv_auth_key: Zeroizing<Vec<u8>>,
     rcv_dh_secret: Zeroizing<Vec<u8>>,
     e2e_key: X25519Secret,
     mode: QueueMode,
@@ -57,38 +58,79 @@ impl NewQueue {
     }
 }
 
+/// The recipient's fresh keys for a new queue, made before `NEW` so that link data
+/// can name the queue's e2e key.
+pub(super) struct QueueKeys {
+    rcv_key: PrivateAuthKey,
+    rcv_dh: X25519Secret,
+    /// Our per-queue e2e key (its public half goes into the link).
+    pub(super) e2e_key: X25519Secret,
+}
+
+impl QueueKeys {
+    /// Fresh keys.
+    pub(super) fn generate() -> Result<QueueKeys> {
+        let mut rng = rand::rng();
+        Ok(QueueKeys {
+            rcv_key: new_auth_key()?,
+            rcv_dh: X25519Secret::generate(&mut rng),
+            e2e_key: X25519Secret::generate(&mut rng),
+        })
+    }
+}
+
+/// The relay new queues are created on: the first configured one.
+pub(super) fn first_relay(inner: &Inner) -> Result<SmpServer> {
+    Ok(inner
+        .config
+        .relays
+        .first()
+        .ok_or(AgentError::NoRelays)?
+        .server
+        .clone())
+}
+
 /// `NEW`: a queue on the first configured relay, subscribed on creation — a messaging
 /// queue (`QueueReqData::Messaging`) or a contact address (`QueueReqData::Contact`).
 pub(super) async fn new_rcv_queue(inner: &Inner, req: QueueReqData) -> Result<NewQueue> {
-    let relay = inner.config.relays.first().ok_or(AgentError::NoRelays)?;
-    let server = relay.server.clone();
+    let server = first_relay(inner)?;
+    create_rcv_queue(inner, server, QueueKeys::generate()?, req, None).await
+}
+
+/// `NEW` on `server` with prepared keys; `corr_id` is given when the sender id was
+/// derived from it for link data (the relay derives it the same way).
+pub(super) async fn create_rcv_queue(
+    inner: &Inner,
+    server: SmpServer,
+    keys: QueueKeys,
+    req: QueueReqData,
+    corr_id: Option<CorrId>,
+) -> Result<NewQueue> {
     let client = inner.pool.client(&server).await?;
-    let rcv_key = new_auth_key()?;
-    let (rcv_dh, e2e_key) = {
-        let mut rng = rand::rng();
-        (
-            X25519Secret::generate(&mut rng),
-            X25519Secret::generate(&mut rng),
-        )
-    };
     let mode = req.mode();
-    let ids = client
-        .create_queue(
-            &rcv_key,
-            &rcv_dh.public(),
-            inner.pool.password(&server),
-            SubMode::Subscribe,
-            Some(req),
-            None,
-        )
-        .await?;
-    let secret = rcv_dh_secret(&rcv_dh, &ids);
+    let new = NewQueueReq {
+        rcv_auth_key: keys.rcv_key.public(),
+        rcv_dh_key: keys.rcv_dh.public(),
+        auth: inner.pool.password(&server),
+        sub_mode: SubMode::Subscribe,
+        queue_req_data: Some(req),
+        ntf_creds: None,
+    };
+    let cmd = Command::New(Box::new(new));
+    let ids = match client
+        .send_command(corr_id, &EntityId::empty(), Some(&keys.rcv_key), cmd)
+        .await?
+    {
+        BrokerMsg::Ids(ids) => *ids,
+        _ => return Err(AgentError::Prohibited("NEW: unexpected relay response")),
+    };
+    let secret = rcv_dh_secret(&keys.rcv_dh, &ids);
     Ok(NewQueue {
         server,
         ids,
-        rcv_auth_key: Zeroizing::new(rcv_key.to_pkcs8().to_vec()),
+        rcv_auth_key: Zeroizing::new(keys.rcv_key.to_pkcs8().to_vec()),
         rcv_dh_secret: Zeroizing::new(secret.as_bytes().to_vec()),
-        e2e_key,
+        e2e_key: keys.e2e_key,
         mode,
     })
 }
@@ -144,27 +186,58 @@ impl From<&NewQueue> for StoredQueue {
     }
 }
 
-/// See [`super::Agent::create_invitation`]; returns the link unrendered.
-pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, ConnectionRequest)> {
+/// The full invitation link for a queue address and the X3DH parameters.
+pub(super) fn invitation_request(
+    addr: QueueAddress,
+    e2e: E2ERatchetParamsUri,
+) -> ConnectionRequest {
+    ConnectionRequest::Invitation {
+        data: ConnReqData {
+            agent_versions: AGENT_RANGE,
+            queues: vec![SmpQueueUri {
+                versions: SMP_CLIENT_RANGE,
+                addr,
+            }],
+            client_data: None,
+        },
+        e2e,
+    }
+}
+
+/// See [`super::Agent::create_invitation`]; returns the link unrendered, and the short
+/// link when `user_data` is given (its link data goes to the relay with `NEW`).
+pub(super) async fn create_invitation(
+    inner: &Arc<Inner>,
+    user_data: Option<&[u8]>,
+) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>)> {
     let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, PQSupport::OFF)?;
-    let queue = new_rcv_queue(inner, QueueReqData::Messaging(None)).await?;
     let e2e = E2ERatchetParamsUri {
         versions: SUPPORTED_E2E_VERSIONS,
         k1: keys.params.k1.clone(),
         k2: keys.params.k2.clone(),
         kem: None,
     };
-    let link = ConnectionRequest::Invitation {
-        data: ConnReqData {
-            agent_versions: AGENT_RANGE,
-            queues: vec![SmpQueueUri {
-                versions: SMP_CLIENT_RANGE,
-                addr: queue.address(),
-            }],
-            client_data: None,
-        },
-        e2e,
+    let server = first_relay(inner)?;
+    let qkeys = QueueKeys::generate()?;
+    let prepared = match user_data {
+        Some(d) => Some(super::links::prepare_invitation(
+            &server,
+            &qkeys.e2e_key.public(),
+            &e2e,
+            d,
+        )?),
+        None => None,
     };
+    let (req, corr_id) = match &prepared {
+        Some(p) => (p.queue_req.clone(), Some(p.corr_id.clone())),
+        None => (QueueReqData::Messaging(None), None),
+    };
+    let queue = create_rcv_queue(inner, server, qkeys, req, corr_id).await?;
+    let short = match prepared {
+        Some(p) => Some(p.short_link(&queue)?),
+        None => None,
+    };
+    let link = invitation_request(queue.address(), e2e);
     let stored = StoredQueue::from(&queue);
     let pk1 = Zeroizing::new(keys.pk1.to_bytes().to_vec());
     let pk2 = Zeroizing::new(keys.pk2.to_bytes().to_vec());
@@ -184,7 +257,7 @@ pub(super) async fn create_invitation(inner: &Arc<Inner>) -> Result<(ConnId, Con
             Ok(conn_id)
         })
         .await?;
-    Ok((conn_id, link))
+    Ok((conn_id, link, short))
 }
 
 /// A send queue secured with `SKEY`, with its secrets ready to store.
@@ -200,13 +273,20 @@ struct SecuredQueue {
 
 /// `SKEY`s the peer's queue `addr` with a fresh sender key and agrees the per-queue e2e
 /// secret with a fresh key of ours.
+/// A queue already secured by `LKEY` (resolving its short link) is not secured again.
 async fn secure_peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<SecuredQueue> {
     let server = SmpServer::try_from(&addr.server)?;
-    let snd_key = new_auth_key()?;
     let own_e2e = X25519Secret::generate(&mut rand::rng());
     let secret = own_e2e.dh(&addr.dh_key);
-    let client = inner.pool.client(&server).await?;
-    client.sender_secure(&addr.sender_id, &snd_key).await?;
+    let snd_key = match inner.inv_link_key(&server_key(&server), addr.sender_id.as_bytes()) {
+        Some(key) => key,
+        None => {
+            let snd_key = new_auth_key()?;
+            let client = inner.pool.client(&server).await?;
+            client.sender_secure(&addr.sender_id, &snd_key).await?;
+            snd_key
+        }
+    };
     Ok(SecuredQueue {
         server: server_key(&server),
         snd_id: addr.sender_id.as_bytes().to_vec(),
@@ -257,12 +337,27 @@ fn seal_confirmation(
 
 /// See [`super::Agent::join`]: a one-time invitation is joined, a contact address is
 /// sent a contact request.
-pub(super) async fn join(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<ConnId> {
-    match ConnectionRequest::parse_text(link)? {
+pub(super) async fn join_request(
+    inner: &Arc<Inner>,
+    link: ConnectionRequest,
+    info: &[u8],
+) -> Result<ConnId> {
+    match link {
         ConnectionRequest::Invitation { data, e2e } => {
             join_invitation(inner, data, e2e, info).await
         }
         ConnectionRequest::Contact { data } => super::contact::request(inner, &data, info).await,
+    }
+}
+
+/// Joins a full link or a short link (resolved first with `LKEY`/`LGET`).
+pub(super) async fn join_any(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Result<ConnId> {
+    match agent_proto::ShortLink::parse_text(link) {
+        Ok(short) => {
+            let resolved = super::links::resolve(inner, &short).await?;
+            join_request(inner, resolved.fixed.conn_req, info).await
+        }
+        Err(_) => join_request(inner, ConnectionRequest::parse_text(link)?, info).await,
     }
 }
 
@@ -365,6 +460,8 @@ pub(super) async fn join_invitation(
             Ok((conn_id, sq_id))
         })
         .await?;
+    let peer_server = server_key(&SmpServer::try_from(&peer.addr.server)?);
+    inner.forget_inv_link_key(&peer_server, peer.addr.sender_id.as_bytes());
     inner.wake_worker(sq_id);
     Ok(conn_id)
 }

@@ -14,20 +14,25 @@ mod contact;
 mod delivery;
 mod handshake;
 mod keys;
+mod links;
 mod messages;
 mod receive;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use simplex_crypto::keys::PrivateAuthKey;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
+use zeroize::Zeroizing;
 
 use crate::config::AgentConfig;
 use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{Pool, parse_server};
 use crate::store::{ConnId, InternalId, SndQueueId, Store, Tx, UserId};
+
+pub use links::{ConnLinks, ShortLinkData};
 
 /// Capacity of the app's event channel (the workers wait when it is full).
 const EVENT_CAPACITY: usize = 4096;
@@ -52,6 +57,9 @@ impl Drop for Guard {
     }
 }
 
+/// A queue by relay (its store key) and queue id.
+type QueueKey = (String, Vec<u8>);
+
 /// The state shared by the API and the tasks.
 #[derive(Debug)]
 struct Inner {
@@ -63,6 +71,9 @@ struct Inner {
     /// Wake-ups of the delivery workers, by send queue.
     workers: Mutex<HashMap<SndQueueId, Arc<Notify>>>,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// Sender keys of invitation queues secured with `LKEY` while resolving their short
+    /// links, by relay and sender id, until the invitation is joined.
+    inv_link_keys: Mutex<HashMap<QueueKey, Zeroizing<Vec<u8>>>>,
 }
 
 impl Agent {
@@ -94,6 +105,7 @@ impl Agent {
             events: events_tx,
             workers: Mutex::new(HashMap::new()),
             tasks: Mutex::new(Vec::new()),
+            inv_link_keys: Mutex::new(HashMap::new()),
         });
         inner.spawn(receive::receive_loop(inner.clone(), relay_rx));
         inner.subscribe_all().await;
@@ -125,23 +137,56 @@ impl Agent {
     /// creation) and the ratchet keys of the link. Returns the connection and the link
     /// text (`simplex:/invitation#/?…`) to pass to the peer.
     pub async fn create_invitation(&self) -> Result<(ConnId, String)> {
-        let (conn_id, link) = handshake::create_invitation(&self.inner).await?;
+        let (conn_id, link, _) = handshake::create_invitation(&self.inner, None).await?;
         Ok((conn_id, link.to_text()))
+    }
+
+    /// Creates a one-time invitation with a short link: the signed, encrypted link data
+    /// (the full link and `user_data`) is stored on the relay with `NEW`. Returns the
+    /// connection and both links; the short one is `https://<relay>/i#<id>/<key>`.
+    pub async fn create_invitation_link(&self, user_data: &[u8]) -> Result<(ConnId, ConnLinks)> {
+        let (conn_id, link, short) =
+            handshake::create_invitation(&self.inner, Some(user_data)).await?;
+        let short = short.ok_or(AgentError::Prohibited("no short link was made"))?;
+        Ok((conn_id, ConnLinks::new(&link, &short)))
     }
 
     /// Creates a contact address: a contact queue on the first relay (subscribed on
     /// creation). Returns the address connection and the link text
     /// (`simplex:/contact#/?…`); requests to it come as [`AgentEvent::Req`].
     pub async fn create_contact_address(&self) -> Result<(ConnId, String)> {
-        contact::create_address(&self.inner).await
+        let (conn_id, link, _) = contact::create_address(&self.inner, None).await?;
+        Ok((conn_id, link.to_text()))
     }
 
-    /// Joins a peer's link, sending `info`. For a one-time invitation this sends the
-    /// confirmation; for a contact address it creates an own invitation and sends it as
-    /// a contact request. Returns the new connection ([`AgentEvent::Conf`] comes on it
-    /// when a contact address owner accepts).
+    /// Creates a contact address with a short link: after `NEW`, the signed, encrypted
+    /// link data (the full link and `user_data`) is set with `LSET`. Returns the address
+    /// connection and both links; the short one is `https://<relay>/a#<key>`.
+    pub async fn create_contact_address_link(
+        &self,
+        user_data: &[u8],
+    ) -> Result<(ConnId, ConnLinks)> {
+        let (conn_id, link, short) = contact::create_address(&self.inner, Some(user_data)).await?;
+        let short = short.ok_or(AgentError::Prohibited("no short link was made"))?;
+        Ok((conn_id, ConnLinks::new(&link, &short)))
+    }
+
+    /// Reads and checks the data behind a short link: `LGET` for a contact address;
+    /// `LKEY` for an invitation, which also secures its queue with a new sender key
+    /// kept for [`Agent::join`] of the returned full link.
+    pub async fn short_link_data(&self, link: &str) -> Result<ShortLinkData> {
+        let short = agent_proto::ShortLink::parse_text(link)
+            .map_err(|_| AgentError::BadLink("not a short link"))?;
+        let resolved = links::resolve(&self.inner, &short).await?;
+        Ok(resolved.into())
+    }
+
+    /// Joins a peer's link (full or short), sending `info`. For a one-time invitation
+    /// this sends the confirmation; for a contact address it creates an own invitation
+    /// and sends it as a contact request. Returns the new connection
+    /// ([`AgentEvent::Conf`] comes on it when a contact address owner accepts).
     pub async fn join(&self, link: &str, info: &[u8]) -> Result<ConnId> {
-        handshake::join(&self.inner, link, info).await
+        handshake::join_any(&self.inner, link, info).await
     }
 
     /// Accepts the contact request `inv_id` (from [`AgentEvent::Req`]) by joining the
@@ -212,6 +257,32 @@ impl Inner {
     async fn emit_error(&self, conn_id: Option<ConnId>, err: AgentError) {
         tracing::warn!(?conn_id, %err, "agent error");
         self.emit(AgentEvent::Error { conn_id, err }).await;
+    }
+
+    /// Remembers the sender key an invitation queue was secured with by `LKEY`.
+    fn remember_inv_link_key(&self, server: &str, snd_id: &[u8], key: &PrivateAuthKey) {
+        self.inv_link_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((server.to_owned(), snd_id.to_vec()), key.to_pkcs8());
+    }
+
+    /// The sender key an invitation queue was secured with by `LKEY`, if it was.
+    fn inv_link_key(&self, server: &str, snd_id: &[u8]) -> Option<PrivateAuthKey> {
+        let keys = self
+            .inv_link_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let der = keys.get(&(server.to_owned(), snd_id.to_vec()))?;
+        PrivateAuthKey::from_pkcs8(der).ok()
+    }
+
+    /// Drops the remembered `LKEY` sender key of a joined invitation.
+    fn forget_inv_link_key(&self, server: &str, snd_id: &[u8]) {
+        self.inv_link_keys
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&(server.to_owned(), snd_id.to_vec()));
     }
 
     /// Starts the delivery worker of `sq` if needed, and tells it there is work.

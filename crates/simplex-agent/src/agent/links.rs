@@ -1,0 +1,235 @@
+//! Short links (`protocol-map.md` §5.3, the reference's `Agent.hs` `newRcvConnSrv`,
+//! `setConnShortLink`, `getConnShortLink`):
+//!
+//! - an invitation's link data is made before `NEW`: the command's correlation id is a
+//!   random nonce, the queue's sender id is derived from it, so the full link inside the
+//!   signed fixed data already names the queue; the encrypted data goes with `NEW`
+//!   (`QueueReqData::Messaging`) and the relay answers with the link id;
+//! - a contact address gets its link data after `NEW`, with `LSET`; its link id is
+//!   derived from the link key;
+//! - resolving: `LKEY` (invitations; it also secures the queue with our new sender key)
+//!   or `LGET` (contact addresses), then decryption, signature and hash checks, and a
+//!   check that the data names the queue the relay answered for.
+
+use std::sync::Arc;
+
+use agent_proto::conn_request::ConnectionMode;
+use agent_proto::link_crypto::{
+    contact_link_kdf, decrypt_link_data, encode_sign_link_data, encrypt_link_data,
+    invitation_link_kdf, sender_id_from_corr_id,
+};
+use agent_proto::link_data::{
+    ConnLinkData, FixedLinkData, UserConnLinkData, UserContactData, UserLinkData,
+};
+use agent_proto::short_link::ShortLinkScheme;
+use agent_proto::versions::AGENT_RANGE;
+use agent_proto::{
+    ConnectionRequest, ContactType, E2ERatchetParamsUri, QueueAddress, RelayAddr, ShortLink,
+};
+use simplex_crypto::{Ed25519Secret, X25519Public};
+use smp_proto::command::{QueueMode, QueueReqData};
+use smp_proto::{CorrId, EntityId, SmpServer};
+
+use super::Inner;
+use super::handshake::{NewQueue, invitation_request};
+use super::keys::{auth_key, new_auth_key};
+use crate::error::{AgentError, Result};
+use crate::pool::server_key;
+
+/// A connection's full link and its short link, as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnLinks {
+    /// The full link (`simplex:/invitation#/?…` or `simplex:/contact#/?…`).
+    pub full: String,
+    /// The short link (`https://<relay>/i#…` or `https://<relay>/a#…`).
+    pub short: String,
+}
+
+impl ConnLinks {
+    /// Both links rendered as text.
+    pub(super) fn new(full: &ConnectionRequest, short: &ShortLink) -> ConnLinks {
+        ConnLinks {
+            full: full.to_text(),
+            short: short.to_text(),
+        }
+    }
+}
+
+/// What a short link holds, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShortLinkData {
+    /// Invitation or contact address.
+    pub mode: ConnectionMode,
+    /// The full link (to pass to [`super::Agent::join`]).
+    pub full: String,
+    /// The application data of the link.
+    pub user_data: Vec<u8>,
+}
+
+/// Decrypted, verified link data.
+pub(super) struct Resolved {
+    /// The fixed part, with the full link.
+    pub(super) fixed: FixedLinkData,
+    /// The user part.
+    pub(super) data: ConnLinkData,
+}
+
+impl From<Resolved> for ShortLinkData {
+    fn from(r: Resolved) -> Self {
+        ShortLinkData {
+            mode: r.fixed.conn_req.mode(),
+            full: r.fixed.conn_req.to_text(),
+            user_data: r.data.user_data().0.clone(),
+        }
+    }
+}
+
+/// An invitation's link data prepared before `NEW`.
+pub(super) struct PreparedInvitation {
+    /// `NEW`'s queue request with the sender id and the encrypted data.
+    pub(super) queue_req: QueueReqData,
+    /// `NEW`'s correlation id (the sender id is derived from it).
+    pub(super) corr_id: CorrId,
+    snd_id: EntityId,
+    link_key: agent_proto::LinkKey,
+}
+
+impl PreparedInvitation {
+    /// The short link of the queue `NEW` made, checking the relay used our sender id.
+    pub(super) fn short_link(&self, queue: &NewQueue) -> Result<ShortLink> {
+        if queue.ids.snd_id != self.snd_id {
+            return Err(AgentError::Prohibited(
+                "NEW: the relay did not use the sender id of the link data",
+            ));
+        }
+        let link_id = queue
+            .ids
+            .link_id
+            .clone()
+            .ok_or(AgentError::Prohibited("NEW: the relay returned no link id"))?;
+        Ok(ShortLink::Invitation {
+            scheme: ShortLinkScheme::Server,
+            server: RelayAddr::from(&queue.server),
+            link_id,
+            key: self.link_key.clone(),
+        })
+    }
+}
+
+/// Signs and encrypts an invitation's link data for a queue on `server` whose e2e key is
+/// `e2e_key`, fixing its sender id through a random correlation id.
+pub(super) fn prepare_invitation(
+    server: &SmpServer,
+    e2e_key: &X25519Public,
+    e2e: &E2ERatchetParamsUri,
+    user_data: &[u8],
+) -> Result<PreparedInvitation> {
+    let mut rng = rand::rng();
+    let nonce = simplex_crypto::nonce::random_nonce(&mut rng);
+    let snd_id = sender_id_from_corr_id(&nonce);
+    let addr = QueueAddress {
+        server: RelayAddr::from(server),
+        sender_id: snd_id.clone(),
+        dh_key: e2e_key.clone(),
+        queue_mode: Some(QueueMode::Messaging),
+    };
+    let conn_req = invitation_request(addr, e2e.clone());
+    let root = Ed25519Secret::generate(&mut rng);
+    let user = UserConnLinkData::Invitation(UserLinkData(user_data.to_vec()));
+    let (link_key, fixed, user) = encode_sign_link_data(&root, AGENT_RANGE, conn_req, None, user);
+    let data = encrypt_link_data(&mut rng, &invitation_link_kdf(&link_key), &fixed, &user)?;
+    Ok(PreparedInvitation {
+        queue_req: QueueReqData::Messaging(Some((snd_id.clone(), data))),
+        corr_id: CorrId::from(nonce),
+        snd_id,
+        link_key,
+    })
+}
+
+/// `LSET`: signs and encrypts a contact address's link data (its full link `conn_req`
+/// and `user_data`) and stores it on the address queue; returns the short link.
+pub(super) async fn set_contact_link(
+    inner: &Inner,
+    queue: &NewQueue,
+    conn_req: &ConnectionRequest,
+    user_data: &[u8],
+) -> Result<ShortLink> {
+    let mut rng = rand::rng();
+    let root = Ed25519Secret::generate(&mut rng);
+    let user = UserConnLinkData::Contact(UserContactData {
+        direct: true,
+        owners: Vec::new(),
+        relays: Vec::new(),
+        user_data: UserLinkData(user_data.to_vec()),
+    });
+    let (link_key, fixed, user) =
+        encode_sign_link_data(&root, AGENT_RANGE, conn_req.clone(), None, user);
+    let (link_id, key) = contact_link_kdf(&link_key);
+    let data = encrypt_link_data(&mut rng, &key, &fixed, &user)?;
+    let rcv_key = auth_key(&crate::store::SecretBytes::from_slice(&queue.rcv_auth_key))?;
+    let client = inner.pool.client(&queue.server).await?;
+    client
+        .set_link(&queue.ids.rcv_id, &rcv_key, &link_id, data)
+        .await?;
+    Ok(ShortLink::Contact {
+        scheme: ShortLinkScheme::Server,
+        contact_type: ContactType::Contact,
+        server: RelayAddr::from(&queue.server),
+        key: link_key,
+    })
+}
+
+/// A relay error of `LKEY`/`LGET`: `ERR AUTH` means there is no such link.
+fn link_request_error(e: smp_client::ClientError) -> AgentError {
+    match e {
+        smp_client::ClientError::Protocol(smp_proto::ErrorType::Auth) => AgentError::LinkNotFound,
+        e => AgentError::Relay(e),
+    }
+}
+
+/// Reads a short link's data from its relay and checks it (see the module docs).
+pub(super) async fn resolve(inner: &Arc<Inner>, link: &ShortLink) -> Result<Resolved> {
+    let server = SmpServer::try_from(link.server())?;
+    let client = inner.pool.client(&server).await?;
+    let (snd_id, enc, mode, key, snd_key) = match link {
+        ShortLink::Invitation { link_id, key, .. } => {
+            let snd_key = new_auth_key()?;
+            let (snd_id, enc) = client
+                .link_key(link_id, &snd_key)
+                .await
+                .map_err(link_request_error)?;
+            let sb = invitation_link_kdf(key);
+            (snd_id, enc, ConnectionMode::Invitation, sb, Some(snd_key))
+        }
+        ShortLink::Contact { key, .. } => {
+            let (link_id, sb) = contact_link_kdf(key);
+            let (snd_id, enc) = client
+                .link_get(&link_id)
+                .await
+                .map_err(link_request_error)?;
+            (snd_id, enc, ConnectionMode::Contact, sb, None)
+        }
+    };
+    let (fixed, data) =
+        decrypt_link_data(link.key(), &key, mode, &enc).map_err(AgentError::LinkData)?;
+    let queue = fixed
+        .conn_req
+        .data()
+        .queues
+        .first()
+        .ok_or(AgentError::BadLink("link data without a queue"))?;
+    let same_host = link
+        .server()
+        .hosts
+        .first()
+        .is_some_and(|h| queue.addr.server.hosts.contains(h));
+    if !same_host || queue.addr.sender_id != snd_id {
+        return Err(AgentError::BadLink(
+            "link data names a different queue than the link",
+        ));
+    }
+    if let Some(k) = snd_key {
+        inner.remember_inv_link_key(&server_key(&server), snd_id.as_bytes(), &k);
+    }
+    Ok(Resolved { fixed, data })
+}
