@@ -48,6 +48,15 @@ pub enum AgentEvent {
         /// How it fits after the previous message.
         integrity: Integrity,
     },
+    /// The peer acknowledged one of our messages with a delivery receipt (`A_RCVD`).
+    Rcvd {
+        /// The connection.
+        conn_id: ConnId,
+        /// Our message's id, as `send` returned it.
+        id: InternalId,
+        /// Whether the peer's hash of the message matched ours.
+        status: MsgReceiptStatus,
+    },
     /// A message given to `send` was accepted by the relay.
     Sent {
         /// The connection.
@@ -62,4 +71,13 @@ pub enum AgentEvent {
         /// What failed.
         err: AgentError,
     },
+}
+
+/// The outcome of a delivery receipt (the reference's `MsgReceiptStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsgReceiptStatus {
+    /// The peer received exactly the message we sent (`MROk`).
+    Ok,
+    /// The peer's hash of the message differs from ours (`MRBadMsgHash`).
+    BadMsgHash,
 }

@@ -26,4 +26,4 @@ pub mod store;
 pub use agent::{Agent, ConnLinks, ShortLinkData};
 pub use config::{AgentConfig, RelayConfig};
 pub use error::AgentError;
-pub use event::AgentEvent;
+pub use event::{AgentEvent, MsgReceiptStatus};

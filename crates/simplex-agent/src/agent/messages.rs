@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use agent_proto::agent_message::{AMessage, APrivHeader};
+use agent_proto::agent_message::{AMessage, APrivHeader, MessageReceipt};
 use agent_proto::envelope::seal_client_message;
 use agent_proto::versions::{CURRENT_AGENT_V, CURRENT_SMP_CLIENT_V, agent_msg_padded_len};
 use agent_proto::{AgentMessage, AgentMsgEnvelope, ClientMessage, PrivHeader};
-use simplex_encoding::{Encode, Short};
+use simplex_encoding::{Encode, Large, Short};
 use simplex_ratchet::{
     HeaderKey, Key32, MessageKey, PQEncryption, RatchetState, SkippedDiff, SkippedKeys, encrypt,
 };
@@ -17,7 +17,7 @@ use super::keys::dh_secret;
 use crate::error::{AgentError, Result};
 use crate::store::{
     ConnId, ConnStatus, InternalId, MsgType, NewDelivery, NewSndMessage, QueueStatus, SecretBytes,
-    Timestamp, Tx,
+    SndQueueId, Timestamp, Tx,
 };
 
 /// The stored ratchet state of a connection.
@@ -86,65 +86,114 @@ pub(super) async fn send(inner: &Arc<Inner>, conn_id: &ConnId, body: &[u8]) -> R
     let body = SecretBytes::from_slice(body);
     let (internal_id, sq_id) = inner
         .db(move |tx| {
-            let conn = tx
-                .conn(&cid)?
-                .ok_or(AgentError::ConnNotFound(cid.clone()))?;
-            if conn.status != ConnStatus::Active {
-                return Err(AgentError::WrongState {
-                    conn_id: cid,
-                    status: conn.status,
-                });
-            }
-            let sq = tx
-                .snd_queues(&cid)?
-                .into_iter()
-                .find(|q| q.primary && q.status != QueueStatus::Disabled)
-                .ok_or(AgentError::Prohibited("the connection has no send queue"))?;
-            let snd_msg_id = conn.last_snd_msg_id + 1;
-            let msg = AgentMessage::Message(
-                APrivHeader {
-                    snd_msg_id,
-                    prev_msg_hash: Short::from_slice(&conn.last_snd_hash)?,
-                },
-                AMessage::Msg(body.as_bytes().to_vec()),
-            );
-            let plain = zeroize::Zeroizing::new(msg.to_bytes());
-            let hash = msg.hash();
-            let state = load_ratchet(tx, &cid)?;
-            let padded = agent_msg_padded_len(conn.agent_version, false);
-            let (enc, state) = encrypt(&state, Some(PQEncryption::OFF), &plain, padded)?;
-            let env = AgentMsgEnvelope::Message {
-                agent_version: CURRENT_AGENT_V,
-                enc_agent_message: enc,
-            };
-            let cm = ClientMessage {
-                header: PrivHeader::Empty,
-                body: env.to_bytes(),
-            };
-            let secret = dh_secret(&sq.e2e_dh_secret)?;
-            let sealed =
-                seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?
-                    .to_bytes();
-            tx.save_ratchet_state(&cid, &state.to_bytes())?;
-            let internal_id = tx.insert_snd_message(&NewSndMessage {
-                conn_id: &cid,
-                snd_msg_id,
-                msg_type: MsgType::Msg,
-                prev_hash: &conn.last_snd_hash,
-                hash: &hash,
-                body: body.as_bytes(),
-                pq_encryption: false,
-            })?;
-            tx.insert_delivery(&NewDelivery {
-                snd_queue_id: sq.snd_queue_id,
-                conn_id: &cid,
-                internal_id,
-                body: &sealed,
-                next_attempt_at: Timestamp::now(),
-            })?;
-            Ok((internal_id, sq.snd_queue_id))
+            let msg = AMessage::Msg(body.as_bytes().to_vec());
+            enqueue(tx, &cid, msg, MsgType::Msg, body.as_bytes())
         })
         .await?;
     inner.wake_worker(sq_id);
     Ok(internal_id)
+}
+
+/// See [`super::Agent::ack`].
+pub(super) async fn ack(
+    inner: &Arc<Inner>,
+    conn_id: &ConnId,
+    id: InternalId,
+    receipt_info: Option<&[u8]>,
+) -> Result<()> {
+    let cid = conn_id.clone();
+    let info = receipt_info.map(<[u8]>::to_vec);
+    let queued = inner
+        .db(move |tx| {
+            let msg = tx
+                .rcv_message(&cid, id)?
+                .ok_or(AgentError::Prohibited("no such received message"))?;
+            tx.ack_rcv_message(&cid, id)?;
+            let Some(info) = info else {
+                return Ok(None);
+            };
+            if msg.msg_type != MsgType::Msg {
+                return Err(AgentError::Prohibited(
+                    "receipts are only sent for app messages",
+                ));
+            }
+            let rcpt = MessageReceipt {
+                agent_msg_id: msg.snd_msg_id,
+                msg_hash: Short::from_slice(&msg.hash)?,
+                rcpt_info: Large::from_slice(&info)?,
+            };
+            let amsg = AMessage::Rcvd(vec![rcpt]);
+            enqueue(tx, &cid, amsg, MsgType::Rcvd, &[]).map(Some)
+        })
+        .await?;
+    if let Some((_, sq_id)) = queued {
+        inner.wake_worker(sq_id);
+    }
+    Ok(())
+}
+
+/// Ratchet-encrypts an agent message on an established connection and stores it with
+/// its delivery to the primary send queue, in the caller's transaction. `stored_body`
+/// is what is kept as the sent message's body. Returns its id and the send queue.
+fn enqueue(
+    tx: &Tx<'_>,
+    cid: &ConnId,
+    amsg: AMessage,
+    msg_type: MsgType,
+    stored_body: &[u8],
+) -> Result<(InternalId, SndQueueId)> {
+    let conn = tx.conn(cid)?.ok_or(AgentError::ConnNotFound(cid.clone()))?;
+    if conn.status != ConnStatus::Active {
+        return Err(AgentError::WrongState {
+            conn_id: cid.clone(),
+            status: conn.status,
+        });
+    }
+    let sq = tx
+        .snd_queues(cid)?
+        .into_iter()
+        .find(|q| q.primary && q.status != QueueStatus::Disabled)
+        .ok_or(AgentError::Prohibited("the connection has no send queue"))?;
+    let snd_msg_id = conn.last_snd_msg_id + 1;
+    let msg = AgentMessage::Message(
+        APrivHeader {
+            snd_msg_id,
+            prev_msg_hash: Short::from_slice(&conn.last_snd_hash)?,
+        },
+        amsg,
+    );
+    let plain = zeroize::Zeroizing::new(msg.to_bytes());
+    let hash = msg.hash();
+    let state = load_ratchet(tx, cid)?;
+    let padded = agent_msg_padded_len(conn.agent_version, false);
+    let (enc, state) = encrypt(&state, Some(PQEncryption::OFF), &plain, padded)?;
+    let env = AgentMsgEnvelope::Message {
+        agent_version: CURRENT_AGENT_V,
+        enc_agent_message: enc,
+    };
+    let cm = ClientMessage {
+        header: PrivHeader::Empty,
+        body: env.to_bytes(),
+    };
+    let secret = dh_secret(&sq.e2e_dh_secret)?;
+    let sealed =
+        seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?.to_bytes();
+    tx.save_ratchet_state(cid, &state.to_bytes())?;
+    let internal_id = tx.insert_snd_message(&NewSndMessage {
+        conn_id: cid,
+        snd_msg_id,
+        msg_type,
+        prev_hash: &conn.last_snd_hash,
+        hash: &hash,
+        body: stored_body,
+        pq_encryption: false,
+    })?;
+    tx.insert_delivery(&NewDelivery {
+        snd_queue_id: sq.snd_queue_id,
+        conn_id: cid,
+        internal_id,
+        body: &sealed,
+        next_attempt_at: Timestamp::now(),
+    })?;
+    Ok((internal_id, sq.snd_queue_id))
 }

@@ -223,6 +223,21 @@ impl Agent {
     }
 }
 
+impl Agent {
+    /// Acknowledges the received message `id` (from [`AgentEvent::Msg`]). With
+    /// `receipt_info`, a delivery receipt (`A_RCVD` with the message's id and hash and
+    /// this info) is sent to the peer, who gets [`AgentEvent::Rcvd`]; receipts are only
+    /// sent for app messages, never for receipts.
+    pub async fn ack(
+        &self,
+        conn_id: &ConnId,
+        id: InternalId,
+        receipt_info: Option<&[u8]>,
+    ) -> Result<()> {
+        messages::ack(&self.inner, conn_id, id, receipt_info).await
+    }
+}
+
 impl Inner {
     /// Runs `f` in a store transaction on the blocking pool.
     async fn db<T, F>(&self, f: F) -> Result<T>

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use agent_proto::agent_message::MessageReceipt;
 use agent_proto::envelope::open_client_message;
 use agent_proto::versions::{CURRENT_AGENT_V, RATCHET_ON_CONF_AGENT_V};
 use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope, ConnectionRequest};
@@ -23,7 +24,7 @@ use super::Inner;
 use super::keys::{auth_key, dh_secret, x448, x25519};
 use super::messages::{load_ratchet, load_skipped, store_skipped};
 use crate::error::{AgentError, Result};
-use crate::event::AgentEvent;
+use crate::event::{AgentEvent, MsgReceiptStatus};
 use crate::pool::{RelayEvent, parse_server};
 use crate::store::{
     Conn, ConnMode, ConnStatus, Integrity, MsgType, NewConfirmation, NewInvitation, NewRcvMessage,
@@ -416,6 +417,10 @@ impl Received<'_> {
             header.prev_msg_hash.as_slice(),
         );
         let prev = header.prev_msg_hash.as_slice();
+        let receipts = match &msg {
+            AMessage::Rcvd(r) => Some(r.clone()),
+            _ => None,
+        };
         let (msg_type, body) = match msg {
             AMessage::Msg(body) => (MsgType::Msg, body),
             AMessage::Hello => (MsgType::Hello, Vec::new()),
@@ -434,8 +439,11 @@ impl Received<'_> {
             integrity,
         };
         let id = self.store(tx, meta, &plain, &body)?;
+        if let Some(receipts) = receipts {
+            return receipts.iter().map(|r| self.receipt(tx, r)).collect();
+        }
         if msg_type != MsgType::Msg {
-            // queue rotation, receipts and re-sync are not handled yet
+            // queue rotation and re-sync are not handled yet
             return Ok(Vec::new());
         }
         Ok(vec![AgentEvent::Msg {
@@ -444,6 +452,30 @@ impl Received<'_> {
             body,
             integrity,
         }])
+    }
+
+    /// A delivery receipt for one of our messages: its hash is compared with ours.
+    fn receipt(&self, tx: &Tx<'_>, r: &MessageReceipt) -> Result<AgentEvent> {
+        let conn_id = &self.conn.conn_id;
+        let sent = tx
+            .snd_message_by_snd_id(conn_id, r.agent_msg_id)?
+            .filter(|m| m.msg_type == MsgType::Msg);
+        let Some(sent) = sent else {
+            return Ok(AgentEvent::Error {
+                conn_id: Some(conn_id.clone()),
+                err: AgentError::Prohibited("receipt: not for a sent app message"),
+            });
+        };
+        let status = if r.msg_hash.as_slice() == sent.hash.as_slice() {
+            MsgReceiptStatus::Ok
+        } else {
+            MsgReceiptStatus::BadMsgHash
+        };
+        Ok(AgentEvent::Rcvd {
+            conn_id: conn_id.clone(),
+            id: sent.internal_id,
+            status,
+        })
     }
 
     /// Ratchet-decrypts with the stored state and skipped keys, storing both changes.
