@@ -56,6 +56,10 @@ pub struct AgentConfig {
     pub retry_delay: Duration,
     /// Longest delay between delivery attempts.
     pub max_retry_delay: Duration,
+    /// Post-quantum support for new connections (the reference's `PQSupport` /
+    /// `InitialKeys`): invitations propose an sntrup761 key, joiners accept or propose
+    /// one, and the ratchet uses KEM steps when both sides have it on.
+    pub pq_support: bool,
 }
 
 impl AgentConfig {
@@ -68,6 +72,7 @@ impl AgentConfig {
             request_timeout: Duration::from_secs(30),
             retry_delay: Duration::from_secs(2),
             max_retry_delay: Duration::from_secs(120),
+            pq_support: false,
         }
     }
 }
@@ -81,6 +86,7 @@ impl fmt::Debug for AgentConfig {
             .field("request_timeout", &self.request_timeout)
             .field("retry_delay", &self.retry_delay)
             .field("max_retry_delay", &self.max_retry_delay)
+            .field("pq_support", &self.pq_support)
             .finish()
     }
 }

@@ -9,8 +9,9 @@
 //! - [`agent`]: [`Agent`] (open, invitations, join, allow, send) and its workers;
 //! - [`config`], [`event`], [`error`]: what it is opened with, what it reports, how it fails.
 //!
-//! So far only the fast duplex handshake by invitation (agent v7, messaging queues) and
-//! app messages are implemented, with PQ (KEM) off.
+//! Implemented: the fast duplex handshake (agent v7, messaging queues) by invitation and
+//! by contact address, full and short links, app messages, delivery receipts, and PQ
+//! (sntrup761 KEM) encryption when [`AgentConfig::pq_support`] is on.
 //!
 //! This crate must not depend on the chat layer (nothing about profiles, groups or chat
 //! items): it moves opaque message bodies and connection info between the app and relays.

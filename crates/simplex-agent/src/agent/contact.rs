@@ -67,7 +67,10 @@ pub(super) async fn create_address(
 pub(super) async fn request(inner: &Arc<Inner>, data: &ConnReqData, info: &[u8]) -> Result<ConnId> {
     let (agent_version, queue, smp_v) = super::handshake::agree_versions(data)?;
     let server = SmpServer::try_from(&queue.addr.server)?;
-    let (conn_id, conn_req, _) = create_invitation(inner, None).await?;
+    // the reference's `joinContactInitialKeys`: the KEM key goes in the request's
+    // invitation when the address owner's versions allow PQ
+    let kem = super::handshake::version_pq_support(agent_version, None);
+    let (conn_id, conn_req, _) = create_invitation(inner, None, kem).await?;
     let env = AgentMsgEnvelope::Invitation {
         agent_version,
         conn_req,

@@ -1,7 +1,8 @@
 //! The fast duplex handshake (agent v7, messaging queues secured by their senders;
 //! `protocol-map.md` §5.5): creating an invitation, joining it, allowing the joiner.
 //!
-//! PQ (KEM) is off for now: links propose no KEM key and the joiner proposes none.
+//! PQ (KEM) follows [`crate::AgentConfig::pq_support`] and the agreed versions (see
+//! `create_invitation` for where the KEM key is proposed).
 
 use std::sync::Arc;
 
@@ -206,16 +207,24 @@ pub(super) fn invitation_request(
 
 /// See [`super::Agent::create_invitation`]; returns the link unrendered, and the short
 /// link when `user_data` is given (its link data goes to the relay with `NEW`).
+///
+/// With PQ support, the sntrup761 key is proposed in the link only where the reference
+/// puts it (`InitialKeys`): in short-link data, and in the invitation of a contact
+/// request (`kem_in_link`); a plain full link stays short enough for a QR code and the
+/// joiner proposes the KEM instead.
 pub(super) async fn create_invitation(
     inner: &Arc<Inner>,
     user_data: Option<&[u8]>,
+    kem_in_link: bool,
 ) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>)> {
-    let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, PQSupport::OFF)?;
+    let pq = inner.config.pq_support;
+    let propose = PQSupport(pq && (kem_in_link || user_data.is_some()));
+    let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, propose)?;
     let e2e = E2ERatchetParamsUri {
         versions: SUPPORTED_E2E_VERSIONS,
         k1: keys.params.k1.clone(),
         k2: keys.params.k2.clone(),
-        kem: None,
+        kem: keys.params.kem.clone(),
     };
     let server = first_relay(inner)?;
     let qkeys = QueueKeys::generate()?;
@@ -237,10 +246,17 @@ pub(super) async fn create_invitation(
         Some(p) => Some(p.short_link(&queue)?),
         None => None,
     };
-    let link = invitation_request(queue.address(), e2e);
+    let link = if short.is_some() {
+        // as the reference: with a short link, the printed full link leaves out the KEM
+        // key (the link data on the relay has it)
+        invitation_request(queue.address(), E2ERatchetParamsUri { kem: None, ..e2e })
+    } else {
+        invitation_request(queue.address(), e2e)
+    };
     let stored = StoredQueue::from(&queue);
     let pk1 = Zeroizing::new(keys.pk1.to_bytes().to_vec());
     let pk2 = Zeroizing::new(keys.pk2.to_bytes().to_vec());
+    let kem = keys.kem.as_ref().map(|k| Zeroizing::new(k.to_bytes()));
     let user_id = inner.user_id;
     let conn_id = inner
         .db(move |tx| {
@@ -249,11 +265,11 @@ pub(super) async fn create_invitation(
                 mode: ConnMode::Invitation,
                 status: ConnStatus::Pending,
                 agent_version: agent_proto::versions::CURRENT_AGENT_V,
-                pq_support: false,
-                pq_encryption: false,
+                pq_support: pq,
+                pq_encryption: pq,
             })?;
             store_rcv_queue(tx, &conn_id, &stored)?;
-            tx.create_pending_ratchet(&conn_id, &pk1, &pk2, None)?;
+            tx.create_pending_ratchet(&conn_id, &pk1, &pk2, kem.as_deref().map(|k| &k[..]))?;
             Ok(conn_id)
         })
         .await?;
@@ -306,9 +322,10 @@ fn seal_confirmation(
     e2e: Option<E2ERatchetParams>,
     queue: &SecuredQueue,
     plain: &[u8],
+    pq: bool,
 ) -> Result<(Vec<u8>, RatchetState)> {
-    let padded = conn_info_padded_len(agent_version, false);
-    let (enc_conn_info, state) = encrypt(state, Some(PQEncryption::OFF), plain, padded)?;
+    let padded = conn_info_padded_len(agent_version, pq);
+    let (enc_conn_info, state) = encrypt(state, Some(PQEncryption(pq)), plain, padded)?;
     let env = AgentMsgEnvelope::Confirmation {
         agent_version,
         e2e,
@@ -361,6 +378,13 @@ pub(super) async fn join_any(inner: &Arc<Inner>, link: &str, info: &[u8]) -> Res
     }
 }
 
+/// Whether the agreed versions allow PQ (the reference's `versionPQSupport_`): agent
+/// version 5+ and, when known, e2e version 3+.
+pub(super) fn version_pq_support(agent_v: Version, e2e_v: Option<Version>) -> bool {
+    agent_v >= agent_proto::versions::PQDR_AGENT_V
+        && e2e_v.is_none_or(|v| v >= simplex_ratchet::PQ_RATCHET_E2E_VERSION)
+}
+
 /// The agent version (7 or later), the link's first queue and the SMP client version
 /// agreed for a link.
 pub(super) fn agree_versions(
@@ -398,9 +422,10 @@ pub(super) async fn join_invitation(
         .negotiate(&SUPPORTED_E2E_VERSIONS)
         .ok_or(AgentError::Version("e2e version"))?;
     let rcv_params = e2e.at_version(e2e_v);
+    let pq = inner.config.pq_support && version_pq_support(agent_v, Some(e2e_v));
     let (state, snd_params) = {
         let mut rng = rand::rng();
-        let use_kem = reply_kem(e2e_v, rcv_params.kem.as_ref(), PQSupport::OFF);
+        let use_kem = reply_kem(e2e_v, rcv_params.kem.as_ref(), PQSupport(pq));
         let keys = generate_snd_params(&mut rng, e2e_v, use_kem)?;
         let init = pq_x3dh_snd(&keys.pk1, &keys.pk2, keys.kem.as_ref(), &rcv_params)?;
         let own_dh = X448Secret::generate(&mut rng)?;
@@ -423,7 +448,8 @@ pub(super) async fn join_invitation(
     );
     let plain = Zeroizing::new(conn_info.to_bytes());
     let hash = conn_info.hash();
-    let (body, state) = seal_confirmation(&state, agent_v, smp_v, Some(snd_params), &sq, &plain)?;
+    let (body, state) =
+        seal_confirmation(&state, agent_v, smp_v, Some(snd_params), &sq, &plain, pq)?;
     let state = state.to_bytes();
     let rq = StoredQueue::from(&reply);
     let info = Zeroizing::new(info.to_vec());
@@ -435,8 +461,8 @@ pub(super) async fn join_invitation(
                 mode: ConnMode::Invitation,
                 status: ConnStatus::Joined,
                 agent_version: agent_v,
-                pq_support: false,
-                pq_encryption: false,
+                pq_support: pq,
+                pq_encryption: pq,
             })?;
             let sq_id = insert_snd_queue(tx, &conn_id, &sq)?;
             store_rcv_queue(tx, &conn_id, &rq)?;
@@ -521,8 +547,15 @@ pub(super) async fn allow(
     let msg = AgentMessage::ConnInfo(info.to_vec());
     let plain = Zeroizing::new(msg.to_bytes());
     let hash = msg.hash();
-    let (body, state) =
-        seal_confirmation(&state, conn.agent_version, reply.version, None, &sq, &plain)?;
+    let (body, state) = seal_confirmation(
+        &state,
+        conn.agent_version,
+        reply.version,
+        None,
+        &sq,
+        &plain,
+        conn.pq_support,
+    )?;
     let state = state.to_bytes();
     let info = Zeroizing::new(info.to_vec());
     let (cid, fid) = (conn_id.clone(), conf_id.clone());

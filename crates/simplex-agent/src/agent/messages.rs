@@ -165,8 +165,9 @@ fn enqueue(
     let plain = zeroize::Zeroizing::new(msg.to_bytes());
     let hash = msg.hash();
     let state = load_ratchet(tx, cid)?;
-    let padded = agent_msg_padded_len(conn.agent_version, false);
-    let (enc, state) = encrypt(&state, Some(PQEncryption::OFF), &plain, padded)?;
+    let padded = agent_msg_padded_len(conn.agent_version, conn.pq_support);
+    let pq = PQEncryption(conn.pq_encryption);
+    let (enc, state) = encrypt(&state, Some(pq), &plain, padded)?;
     let env = AgentMsgEnvelope::Message {
         agent_version: CURRENT_AGENT_V,
         enc_agent_message: enc,
@@ -186,7 +187,7 @@ fn enqueue(
         prev_hash: &conn.last_snd_hash,
         hash: &hash,
         body: stored_body,
-        pq_encryption: false,
+        pq_encryption: conn.pq_encryption,
     })?;
     tx.insert_delivery(&NewDelivery {
         snd_queue_id: sq.snd_queue_id,
@@ -196,4 +197,22 @@ fn enqueue(
         next_attempt_at: Timestamp::now(),
     })?;
     Ok((internal_id, sq.snd_queue_id))
+}
+
+/// See [`super::Agent::set_pq_encryption`].
+pub(super) async fn set_pq_encryption(inner: &Inner, conn_id: &ConnId, on: bool) -> Result<()> {
+    let cid = conn_id.clone();
+    inner
+        .db(move |tx| {
+            let conn = tx
+                .conn(&cid)?
+                .ok_or(AgentError::ConnNotFound(cid.clone()))?;
+            if on && !conn.pq_support {
+                return Err(AgentError::Prohibited(
+                    "PQ encryption needs PQ support on the connection",
+                ));
+            }
+            Ok(tx.set_conn_pq(&cid, conn.pq_support, on)?)
+        })
+        .await
 }

@@ -137,7 +137,7 @@ impl Agent {
     /// creation) and the ratchet keys of the link. Returns the connection and the link
     /// text (`simplex:/invitation#/?…`) to pass to the peer.
     pub async fn create_invitation(&self) -> Result<(ConnId, String)> {
-        let (conn_id, link, _) = handshake::create_invitation(&self.inner, None).await?;
+        let (conn_id, link, _) = handshake::create_invitation(&self.inner, None, false).await?;
         Ok((conn_id, link.to_text()))
     }
 
@@ -146,7 +146,7 @@ impl Agent {
     /// connection and both links; the short one is `https://<relay>/i#<id>/<key>`.
     pub async fn create_invitation_link(&self, user_data: &[u8]) -> Result<(ConnId, ConnLinks)> {
         let (conn_id, link, short) =
-            handshake::create_invitation(&self.inner, Some(user_data)).await?;
+            handshake::create_invitation(&self.inner, Some(user_data), true).await?;
         let short = short.ok_or(AgentError::Prohibited("no short link was made"))?;
         Ok((conn_id, ConnLinks::new(&link, &short)))
     }
@@ -235,6 +235,13 @@ impl Agent {
         receipt_info: Option<&[u8]>,
     ) -> Result<()> {
         messages::ack(&self.inner, conn_id, id, receipt_info).await
+    }
+
+    /// Switches PQ (KEM) encryption of the messages sent from now on (the reference's
+    /// message-level `PQEncryption`); it takes effect over the next ratchet steps when
+    /// the peer has it on too. Needs PQ support on the connection to switch on.
+    pub async fn set_pq_encryption(&self, conn_id: &ConnId, on: bool) -> Result<()> {
+        messages::set_pq_encryption(&self.inner, conn_id, on).await
     }
 }
 

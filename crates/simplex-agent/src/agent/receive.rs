@@ -12,8 +12,8 @@ use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope, C
 use simplex_crypto::DhSecret;
 use simplex_encoding::{Decode, Encode};
 use simplex_ratchet::{
-    CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, RatchetVersions, SUPPORTED_E2E_VERSIONS,
-    SkippedKeys, decrypt, init_rcv, pq_x3dh_rcv,
+    CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, PrivKemParams, RatchetVersions,
+    SUPPORTED_E2E_VERSIONS, SkippedKeys, decrypt, init_rcv, pq_x3dh_rcv,
 };
 use smp_client::{ReceivedMsg, ServerEvent, open_message};
 use smp_proto::message::RcvMsgBody;
@@ -289,12 +289,18 @@ impl Received<'_> {
             .and_then(|r| r.x3dh)
             .ok_or(AgentError::Prohibited("confirmation: no pending X3DH keys"))?;
         let (pk1, pk2) = (x448(&x3dh.key_1)?, x448(&x3dh.key_2)?);
-        let init = pq_x3dh_rcv(&pk1, &pk2, None, params)?;
+        let kem = match &x3dh.pq_kem {
+            Some(k) => Some(PrivKemParams::from_bytes(k.as_bytes())?),
+            None => None,
+        };
+        let init = pq_x3dh_rcv(&pk1, &pk2, kem.as_ref(), params)?;
         let versions = RatchetVersions {
             current: params.version,
             max_supported: CURRENT_E2E_VERSION,
         };
-        let state = init_rcv(versions, &pk2, init, PQSupport::OFF);
+        let pq = self.conn.pq_support
+            && super::handshake::version_pq_support(agent_version, Some(params.version));
+        let state = init_rcv(versions, &pk2, init, PQSupport(pq));
         let d = decrypt(&state, &SkippedKeys::new(), enc_conn_info, &mut rand::rng())?;
         let plain = zeroize::Zeroizing::new(d.plaintext?);
         let AgentMessage::ConnInfoReply(queues, info) = AgentMessage::from_bytes(&plain)? else {
@@ -306,6 +312,7 @@ impl Received<'_> {
             .first()
             .ok_or(AgentError::Prohibited("confirmation: no reply queue"))?;
         tx.set_conn_agent_version(conn_id, agent_version)?;
+        tx.set_conn_pq(conn_id, pq, pq)?;
         tx.save_ratchet_state(conn_id, &d.state.to_bytes())?;
         store_skipped(tx, conn_id, &d.skipped)?;
         tx.set_rcv_queue_e2e_secret(self.rq.rcv_queue_id, e2e_secret.as_bytes())?;
