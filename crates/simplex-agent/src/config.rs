@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use smp_client::{SocksMode, SocksProxy, TransportSessionMode};
 use smp_proto::SmpServer;
 use smp_proto::address::BasicAuth;
 use zeroize::Zeroizing;
@@ -41,14 +42,69 @@ impl fmt::Debug for RelayConfig {
     }
 }
 
+/// When messages go to a peer's relay through a proxy relay (private routing; reference
+/// `SMPProxyMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SmpProxyMode {
+    /// Always through a proxy.
+    Always,
+    /// Through a proxy when the destination is not one of the user's relays.
+    Unknown,
+    /// Like `Unknown`, but only when our IP address is not protected by a SOCKS proxy.
+    Unprotected,
+    /// Never: always directly (the reference's default).
+    #[default]
+    Never,
+}
+
+/// Whether a message may go directly when the proxy cannot reach the destination relay
+/// (reference `SMPProxyFallback`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SmpProxyFallback {
+    /// Yes (the reference's default).
+    #[default]
+    Allow,
+    /// Only when our IP address is protected by a SOCKS proxy.
+    AllowProtected,
+    /// No: the send fails.
+    Prohibit,
+}
+
+/// How the agent reaches relays (reference `NetworkConfig`).
+#[derive(Debug, Clone, Default)]
+pub struct NetworkConfig {
+    /// Connect through this SOCKS5 proxy (e.g. Tor).
+    pub socks_proxy: Option<SocksProxy>,
+    /// When the SOCKS proxy is used.
+    pub socks_mode: SocksMode,
+    /// What connections share a proxy username when the proxy isolates by credentials
+    /// (`Entity` is treated as `Server`: the agent has one connection per relay).
+    pub session_mode: TransportSessionMode,
+    /// When to send through a proxy relay.
+    pub smp_proxy_mode: SmpProxyMode,
+    /// When a failed proxy may be bypassed.
+    pub smp_proxy_fallback: SmpProxyFallback,
+}
+
+impl NetworkConfig {
+    /// Whether our IP address is hidden from relays (reference `ipAddressProtected`, with
+    /// the default host mode): a SOCKS proxy is configured.
+    pub fn ip_protected(&self) -> bool {
+        self.socks_proxy.is_some()
+    }
+}
+
 /// Settings of an agent.
 pub struct AgentConfig {
     /// The SQLCipher database file (created when missing).
     pub db_path: PathBuf,
     /// The database passphrase (wiped on drop, never printed).
     pub passphrase: Zeroizing<String>,
-    /// Relays for the agent's own queues; the first one is used for new queues.
+    /// Relays for the agent's own queues, the user's list when a new database is created
+    /// (later changed with `Agent::set_relays`); the address overrides are remembered.
     pub relays: Vec<RelayConfig>,
+    /// How relays are reached.
+    pub network: NetworkConfig,
     /// Time allowed for each relay response.
     pub request_timeout: Duration,
     /// First delay before re-sending a message after a network error (doubles up to
@@ -69,6 +125,7 @@ impl AgentConfig {
             db_path: db_path.into(),
             passphrase: Zeroizing::new(passphrase.to_owned()),
             relays,
+            network: NetworkConfig::default(),
             request_timeout: Duration::from_secs(30),
             retry_delay: Duration::from_secs(2),
             max_retry_delay: Duration::from_secs(120),
@@ -83,6 +140,7 @@ impl fmt::Debug for AgentConfig {
             .field("db_path", &self.db_path)
             .field("passphrase", &"<redacted>")
             .field("relays", &self.relays)
+            .field("network", &self.network)
             .field("request_timeout", &self.request_timeout)
             .field("retry_delay", &self.retry_delay)
             .field("max_retry_delay", &self.max_retry_delay)

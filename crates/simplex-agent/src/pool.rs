@@ -1,17 +1,22 @@
-//! The relay client pool: one [`SmpClient`] per relay, connected on first use, with the
-//! events of every relay forwarded into one channel tagged with the relay.
+//! The relay client pool: one [`SmpClient`] per relay, connected on first use (through the
+//! configured SOCKS proxy, with per-session credentials), the events of every relay
+//! forwarded into one channel tagged with the relay, and one private-routing session per
+//! destination relay ([`Pool::proxied_relay`]).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
-use smp_client::{ClientConfig, ServerEvent, SmpClient};
+use smp_client::{
+    ClientConfig, ProxiedRelay, ServerEvent, SmpClient, TransportSession, TransportSessionMode,
+    socks_credentials,
+};
 use smp_proto::SmpServer;
 use smp_proto::address::BasicAuth;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use crate::config::RelayConfig;
+use crate::config::{NetworkConfig, RelayConfig};
 use crate::error::{AgentError, Result};
 
 /// The text that names a relay in the store and in [`RelayEvent`]s.
@@ -33,42 +38,105 @@ pub struct RelayEvent {
     pub event: ServerEvent,
 }
 
+/// What the pool is opened with.
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    /// Relays whose passwords and address overrides are known at start.
+    pub relays: Vec<RelayConfig>,
+    /// Time allowed for each relay response.
+    pub request_timeout: Duration,
+    /// SOCKS settings (the proxy-relay settings are used by the agent, not the pool).
+    pub network: NetworkConfig,
+    /// The user, for SOCKS isolation credentials.
+    pub user_id: i64,
+    /// Any value that changes with each run, for SOCKS isolation credentials.
+    pub session_ts: i64,
+}
+
+/// A private-routing session: a destination relay reached through a proxy relay.
+#[derive(Debug, Clone)]
+pub struct ProxySession {
+    /// The proxy relay.
+    pub proxy: SmpServer,
+    /// The connection to the proxy relay.
+    pub client: SmpClient,
+    /// The session with the destination relay.
+    pub relay: ProxiedRelay,
+}
+
 /// Connections to relays, shared by the agent's tasks.
 #[derive(Debug)]
 pub struct Pool {
-    relays: Vec<RelayConfig>,
-    request_timeout: Duration,
+    cfg: PoolConfig,
+    known: RwLock<HashMap<String, RelayConfig>>,
     clients: tokio::sync::Mutex<HashMap<String, SmpClient>>,
+    proxied: tokio::sync::Mutex<HashMap<String, ProxySession>>,
     events: mpsc::Sender<RelayEvent>,
     forwarders: Mutex<Vec<AbortHandle>>,
 }
 
 impl Pool {
-    /// A pool that forwards relay events to `events`; `relays` give the address overrides
-    /// and passwords of known relays.
-    pub fn new(
-        relays: Vec<RelayConfig>,
-        request_timeout: Duration,
-        events: mpsc::Sender<RelayEvent>,
-    ) -> Self {
-        Pool {
-            relays,
-            request_timeout,
+    /// A pool that forwards relay events to `events`.
+    pub fn new(cfg: PoolConfig, events: mpsc::Sender<RelayEvent>) -> Self {
+        let pool = Pool {
+            known: RwLock::new(HashMap::new()),
+            cfg,
             clients: tokio::sync::Mutex::new(HashMap::new()),
+            proxied: tokio::sync::Mutex::new(HashMap::new()),
             events,
             forwarders: Mutex::new(Vec::new()),
+        };
+        pool.remember(&pool.cfg.relays);
+        pool
+    }
+
+    /// Remembers the passwords and address overrides of `relays` (later ones win).
+    pub fn remember(&self, relays: &[RelayConfig]) {
+        let mut known = self.known.write().unwrap_or_else(PoisonError::into_inner);
+        for r in relays {
+            known.insert(server_key(&r.server), r.clone());
         }
     }
 
-    /// The configured relay for `key`, if any.
-    fn relay(&self, key: &str) -> Option<&RelayConfig> {
-        self.relays.iter().find(|r| server_key(&r.server) == key)
+    /// The known relay for `key`, if any.
+    fn relay(&self, key: &str) -> Option<RelayConfig> {
+        self.known
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned()
     }
 
     /// The password for creating queues on `server`.
     pub fn password(&self, server: &SmpServer) -> Option<BasicAuth> {
-        self.relay(&server_key(server))
-            .and_then(|r| r.password.clone())
+        self.relay(&server_key(server)).and_then(|r| r.password)
+    }
+
+    /// The connection settings for the relay `key`: its address override, and the SOCKS
+    /// proxy with this session's credentials.
+    fn client_config(&self, key: &str) -> ClientConfig {
+        let net = &self.cfg.network;
+        let socks_credentials = net.socks_proxy.as_ref().and_then(|p| {
+            let mode = match net.session_mode {
+                TransportSessionMode::Entity => TransportSessionMode::Server,
+                m => m,
+            };
+            let session = TransportSession {
+                user_id: self.cfg.user_id,
+                session_ts: self.cfg.session_ts,
+                server: key,
+                entity: None,
+            };
+            socks_credentials(&p.auth, mode, &session)
+        });
+        ClientConfig {
+            connect_addr: self.relay(key).and_then(|r| r.connect_addr),
+            request_timeout: self.cfg.request_timeout,
+            socks_proxy: net.socks_proxy.clone(),
+            socks_mode: net.socks_mode,
+            socks_credentials,
+            ..ClientConfig::default()
+        }
     }
 
     /// The client of `server`, connecting (and starting its event forwarder) when there is
@@ -79,11 +147,7 @@ impl Pool {
         if let Some(c) = clients.get(&key).filter(|c| !c.is_closed()) {
             return Ok(c.clone());
         }
-        let cfg = ClientConfig {
-            connect_addr: self.relay(&key).and_then(|r| r.connect_addr),
-            request_timeout: self.request_timeout,
-            ..ClientConfig::default()
-        };
+        let cfg = self.client_config(&key);
         let (client, mut rx) = SmpClient::connect(server, &cfg).await?;
         let events = self.events.clone();
         let tag = key.clone();
@@ -104,6 +168,31 @@ impl Pool {
             .push(forwarder.abort_handle());
         clients.insert(key, client.clone());
         Ok(client)
+    }
+
+    /// The private-routing session with `dest`: the open one (whatever proxy it goes
+    /// through), or a new one through `proxy` (`PRXY`), kept for later sends.
+    pub async fn proxied_relay(&self, proxy: &SmpServer, dest: &SmpServer) -> Result<ProxySession> {
+        let key = server_key(dest);
+        let mut sessions = self.proxied.lock().await;
+        if let Some(s) = sessions.get(&key).filter(|s| !s.client.is_closed()) {
+            return Ok(s.clone());
+        }
+        let client = self.client(proxy).await?;
+        let auth = self.password(proxy);
+        let relay = client.connect_proxied_relay(dest, auth).await?;
+        let session = ProxySession {
+            proxy: proxy.clone(),
+            client,
+            relay,
+        };
+        sessions.insert(key, session.clone());
+        Ok(session)
+    }
+
+    /// Drops the private-routing session with `dest` (after `NO_SESSION` or a failure).
+    pub async fn forget_proxied(&self, dest: &SmpServer) {
+        self.proxied.lock().await.remove(&server_key(dest));
     }
 
     /// Forgets the client of `key` if it is closed (after its `Disconnected` event).
@@ -133,7 +222,12 @@ pub fn is_temporary(e: &AgentError) -> bool {
     match e {
         AgentError::Relay(c) => matches!(
             c,
-            C::Network(_) | C::Disconnected(_) | C::Timeout | C::Tls(_) | C::Transport(_)
+            C::Network(_)
+                | C::Disconnected(_)
+                | C::Timeout
+                | C::Tls(_)
+                | C::Transport(_)
+                | C::Socks(_)
         ),
         AgentError::Closed(_) => false,
         _ => false,

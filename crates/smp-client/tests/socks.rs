@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod socks_proxy;
 
 use std::net::SocketAddr;
 
@@ -12,85 +13,9 @@ use smp_client::{
     TransportSessionMode, socks_credentials,
 };
 use smp_proto::SmpServer;
+use socks_proxy::start_proxy;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
-
-/// What the proxy saw on one connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Request {
-    /// The username of RFC 1929 authentication, if the client authenticated.
-    username: Option<String>,
-    /// The requested host (a name or an IP in text) and port.
-    host: String,
-    port: u16,
-}
-
-/// A SOCKS5 proxy that sends every `CONNECT` to `relay` whatever the requested host,
-/// and reports each request.
-async fn start_proxy(relay: SocketAddr) -> (SocketAddr, mpsc::UnboundedReceiver<Request>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                let req = serve_handshake(&mut client).await;
-                tx.send(req).unwrap();
-                let mut upstream = TcpStream::connect(relay).await.unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-            });
-        }
-    });
-    (addr, rx)
-}
-
-async fn read_vec(s: &mut TcpStream, n: usize) -> Vec<u8> {
-    let mut v = vec![0; n];
-    s.read_exact(&mut v).await.unwrap();
-    v
-}
-
-async fn serve_handshake(s: &mut TcpStream) -> Request {
-    let head = read_vec(s, 2).await;
-    assert_eq!(head[0], 5);
-    let methods = read_vec(s, usize::from(head[1])).await;
-    let username = if methods.contains(&2) {
-        s.write_all(&[5, 2]).await.unwrap();
-        let v = read_vec(s, 2).await;
-        assert_eq!(v[0], 1);
-        let user = read_vec(s, usize::from(v[1])).await;
-        let plen = read_vec(s, 1).await[0];
-        read_vec(s, usize::from(plen)).await;
-        s.write_all(&[1, 0]).await.unwrap();
-        Some(String::from_utf8(user).unwrap())
-    } else {
-        assert!(methods.contains(&0));
-        s.write_all(&[5, 0]).await.unwrap();
-        None
-    };
-    let req = read_vec(s, 4).await;
-    assert_eq!(&req[..3], &[5, 1, 0]);
-    let host = match req[3] {
-        1 => {
-            let ip: [u8; 4] = read_vec(s, 4).await.try_into().unwrap();
-            std::net::Ipv4Addr::from(ip).to_string()
-        }
-        3 => {
-            let n = read_vec(s, 1).await[0];
-            String::from_utf8(read_vec(s, usize::from(n)).await).unwrap()
-        }
-        t => panic!("address type {t}"),
-    };
-    let port = u16::from_be_bytes(read_vec(s, 2).await.try_into().unwrap());
-    s.write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0]).await.unwrap();
-    Request {
-        username,
-        host,
-        port,
-    }
-}
+use tokio::net::TcpListener;
 
 fn via(proxy: SocketAddr, auth: SocksAuth) -> ClientConfig {
     ClientConfig {
@@ -112,7 +37,7 @@ fn onion_named(server: &SmpServer) -> SmpServer {
 #[tokio::test]
 async fn isolated_connections_get_different_usernames() {
     let fake = start(FakeOpts::default()).await;
-    let (proxy, mut seen) = start_proxy(fake.addr).await;
+    let (proxy, mut seen) = start_proxy(Some(fake.addr)).await;
     let server_uri = fake.server.to_uri("smp", None);
     let mut names = Vec::new();
     for entity in [&b"conn-1"[..], b"conn-2"] {
@@ -146,7 +71,7 @@ async fn isolated_connections_get_different_usernames() {
 #[tokio::test]
 async fn onion_host_is_sent_as_a_name() {
     let fake = start(FakeOpts::default()).await;
-    let (proxy, mut seen) = start_proxy(fake.addr).await;
+    let (proxy, mut seen) = start_proxy(Some(fake.addr)).await;
     let server = onion_named(&fake.server);
     let (client, _events) = SmpClient::connect(&server, &via(proxy, SocksAuth::Null))
         .await
@@ -162,7 +87,7 @@ async fn onion_host_is_sent_as_a_name() {
 #[tokio::test]
 async fn onion_mode_skips_the_proxy_for_public_hosts() {
     let fake = start(FakeOpts::default()).await;
-    let (proxy, mut seen) = start_proxy(fake.addr).await;
+    let (proxy, mut seen) = start_proxy(Some(fake.addr)).await;
     let cfg = ClientConfig {
         socks_mode: SocksMode::Onion,
         ..via(proxy, SocksAuth::Null)

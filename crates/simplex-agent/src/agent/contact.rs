@@ -18,6 +18,7 @@ use smp_proto::command::{MsgFlags, QueueReqData};
 
 use super::Inner;
 use super::handshake::{StoredQueue, create_invitation, join_invitation, new_rcv_queue};
+use super::routing::SenderCmd;
 use crate::error::{AgentError, Result};
 use crate::store::{ConnId, ConnMode, ConnStatus, InvitationId, NewConn};
 
@@ -27,7 +28,7 @@ pub(super) async fn create_address(
     inner: &Arc<Inner>,
     user_data: Option<&[u8]>,
 ) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>)> {
-    let queue = new_rcv_queue(inner, QueueReqData::Contact(None)).await?;
+    let queue = new_rcv_queue(inner, QueueReqData::Contact(None), &[]).await?;
     let link = ConnectionRequest::Contact {
         data: ConnReqData {
             agent_versions: AGENT_RANGE,
@@ -81,10 +82,11 @@ pub(super) async fn request(inner: &Arc<Inner>, data: &ConnReqData, info: &[u8])
         body: env.to_bytes(),
     };
     let sealed = seal_client_message_once(&mut rand::rng(), smp_v, &queue.addr.dh_key, &msg)?;
-    let client = inner.pool.client(&server).await?;
     let flags = MsgFlags { notification: true };
-    client
-        .send(&queue.addr.sender_id, None, flags, &sealed.to_bytes())
+    let body = sealed.to_bytes();
+    let cmd = SenderCmd::Send(flags, &body);
+    inner
+        .sender_command(&server, &queue.addr.sender_id, None, cmd)
         .await?;
     Ok(conn_id)
 }

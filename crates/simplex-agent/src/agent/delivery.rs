@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 
 use super::Inner;
 use super::keys::auth_key;
+use super::routing::SenderCmd;
 use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{is_temporary, parse_server};
@@ -99,13 +100,19 @@ fn is_quota(e: &AgentError) -> bool {
     )
 }
 
-/// `SEND`s one stored body, authorized with the queue's sender key.
+/// `SEND`s one stored body, authorized with the queue's sender key, directly or through
+/// a proxy relay.
 async fn send_one(inner: &Inner, sq: &SndQueue, d: &SndDelivery) -> Result<()> {
-    let client = inner.pool.client(&parse_server(&sq.server)?).await?;
     let key = auth_key(&sq.snd_auth_key)?;
     let flags = MsgFlags { notification: true };
-    client
-        .send(&EntityId::new(&sq.snd_id)?, Some(&key), flags, &d.body)
+    let cmd = SenderCmd::Send(flags, &d.body);
+    inner
+        .sender_command(
+            &parse_server(&sq.server)?,
+            &EntityId::new(&sq.snd_id)?,
+            Some(&key),
+            cmd,
+        )
         .await?;
     Ok(())
 }

@@ -30,6 +30,7 @@ use zeroize::Zeroizing;
 
 use super::Inner;
 use super::keys::new_auth_key;
+use super::routing::SenderCmd;
 use crate::error::{AgentError, Result};
 use crate::pool::server_key;
 use crate::store::{
@@ -80,21 +81,20 @@ impl QueueKeys {
     }
 }
 
-/// The relay new queues are created on: the first configured one.
-pub(super) fn first_relay(inner: &Inner) -> Result<SmpServer> {
-    Ok(inner
-        .config
-        .relays
-        .first()
-        .ok_or(AgentError::NoRelays)?
-        .server
-        .clone())
+/// A relay for a new queue: a random one of the user's, not one of `used` if possible.
+pub(super) fn queue_relay(inner: &Inner, used: &[&SmpServer]) -> Result<SmpServer> {
+    Ok(inner.pick_relay(used)?.server)
 }
 
-/// `NEW`: a queue on the first configured relay, subscribed on creation — a messaging
-/// queue (`QueueReqData::Messaging`) or a contact address (`QueueReqData::Contact`).
-pub(super) async fn new_rcv_queue(inner: &Inner, req: QueueReqData) -> Result<NewQueue> {
-    let server = first_relay(inner)?;
+/// `NEW`: a queue on a random relay of the user (not one of `used` if possible),
+/// subscribed on creation — a messaging queue (`QueueReqData::Messaging`) or a contact
+/// address (`QueueReqData::Contact`).
+pub(super) async fn new_rcv_queue(
+    inner: &Inner,
+    req: QueueReqData,
+    used: &[&SmpServer],
+) -> Result<NewQueue> {
+    let server = queue_relay(inner, used)?;
     create_rcv_queue(inner, server, QueueKeys::generate()?, req, None).await
 }
 
@@ -226,7 +226,7 @@ pub(super) async fn create_invitation(
         k2: keys.params.k2.clone(),
         kem: keys.params.kem.clone(),
     };
-    let server = first_relay(inner)?;
+    let server = queue_relay(inner, &[])?;
     let qkeys = QueueKeys::generate()?;
     let prepared = match user_data {
         Some(d) => Some(super::links::prepare_invitation(
@@ -298,8 +298,9 @@ async fn secure_peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<Secured
         Some(key) => key,
         None => {
             let snd_key = new_auth_key()?;
-            let client = inner.pool.client(&server).await?;
-            client.sender_secure(&addr.sender_id, &snd_key).await?;
+            inner
+                .sender_command(&server, &addr.sender_id, Some(&snd_key), SenderCmd::Secure)
+                .await?;
             snd_key
         }
     };
@@ -438,7 +439,8 @@ pub(super) async fn join_invitation(
     };
 
     let sq = secure_peer_queue(inner, &peer.addr).await?;
-    let reply = new_rcv_queue(inner, QueueReqData::Messaging(None)).await?;
+    let peer_server = SmpServer::try_from(&peer.addr.server)?;
+    let reply = new_rcv_queue(inner, QueueReqData::Messaging(None), &[&peer_server]).await?;
     let conn_info = AgentMessage::ConnInfoReply(
         vec![SmpQueueInfo {
             version: smp_v,

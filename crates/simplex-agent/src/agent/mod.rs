@@ -17,20 +17,22 @@ mod keys;
 mod links;
 mod messages;
 mod receive;
+mod relays;
+mod routing;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use simplex_crypto::keys::PrivateAuthKey;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 use zeroize::Zeroizing;
 
-use crate::config::AgentConfig;
+use crate::config::{AgentConfig, RelayConfig};
 use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
-use crate::pool::{Pool, parse_server};
-use crate::store::{ConnId, InternalId, SndQueueId, Store, Tx, UserId};
+use crate::pool::{Pool, PoolConfig, parse_server, server_key};
+use crate::store::{ConnId, InternalId, SndQueueId, Store, Timestamp, Tx, UserId};
 
 pub use links::{ConnLinks, ShortLinkData};
 
@@ -67,6 +69,8 @@ struct Inner {
     store: Store,
     user_id: UserId,
     pool: Pool,
+    /// The user's relays (a copy of its `servers` rows, with address overrides).
+    relays: RwLock<Vec<RelayConfig>>,
     events: mpsc::Sender<AgentEvent>,
     /// Wake-ups of the delivery workers, by send queue.
     workers: Mutex<HashMap<SndQueueId, Arc<Notify>>>,
@@ -83,25 +87,41 @@ impl Agent {
     pub async fn open(config: AgentConfig) -> Result<(Agent, mpsc::Receiver<AgentEvent>)> {
         let path = config.db_path.clone();
         let pass = config.passphrase.clone();
-        let (store, user_id) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let seed = config.relays.clone();
+        let overrides: HashMap<String, std::net::SocketAddr> = config
+            .relays
+            .iter()
+            .filter_map(|r| Some((server_key(&r.server), r.connect_addr?)))
+            .collect();
+        let (store, user_id, relays) = tokio::task::spawn_blocking(move || -> Result<_> {
             let store = Store::open(&path, &pass)?;
-            let user_id = store.transaction(|tx| -> Result<UserId> {
-                match tx.users()?.first() {
-                    Some(u) => Ok(u.user_id),
-                    None => Ok(tx.create_user()?),
-                }
+            let (user_id, relays) = store.transaction(|tx| -> Result<_> {
+                let user_id = match tx.users()?.first() {
+                    Some(u) => u.user_id,
+                    None => tx.create_user()?,
+                };
+                let relays = relays::load(tx, user_id, &seed, &overrides)?;
+                Ok((user_id, relays))
             })?;
-            Ok((store, user_id))
+            Ok((store, user_id, relays))
         })
         .await??;
         let (events_tx, events_rx) = mpsc::channel(EVENT_CAPACITY);
         let (relay_tx, relay_rx) = mpsc::channel(RELAY_EVENT_CAPACITY);
-        let pool = Pool::new(config.relays.clone(), config.request_timeout, relay_tx);
+        let pool_config = PoolConfig {
+            relays: config.relays.iter().chain(&relays).cloned().collect(),
+            request_timeout: config.request_timeout,
+            network: config.network.clone(),
+            user_id: user_id.0,
+            session_ts: Timestamp::now().0,
+        };
+        let pool = Pool::new(pool_config, relay_tx);
         let inner = Arc::new(Inner {
             config,
             store,
             user_id,
             pool,
+            relays: RwLock::new(relays),
             events: events_tx,
             workers: Mutex::new(HashMap::new()),
             tasks: Mutex::new(Vec::new()),
@@ -133,7 +153,32 @@ impl Agent {
         &self.inner.store
     }
 
-    /// Creates a one-time invitation: a messaging queue on the first relay (subscribed on
+    /// The user's relays: new queues go to a relay chosen at random from them.
+    pub fn relays(&self) -> Vec<RelayConfig> {
+        self.inner.relays()
+    }
+
+    /// Replaces the user's relay list (stored; queues already made stay where they are).
+    /// Address overrides are remembered for this run only.
+    pub async fn set_relays(&self, relays: Vec<RelayConfig>) -> Result<()> {
+        if relays.is_empty() {
+            return Err(AgentError::NoRelays);
+        }
+        let user_id = self.inner.user_id;
+        let stored = relays.clone();
+        self.inner
+            .db(move |tx| relays::store(tx, user_id, &stored))
+            .await?;
+        self.inner.pool.remember(&relays);
+        *self
+            .inner
+            .relays
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = relays;
+        Ok(())
+    }
+
+    /// Creates a one-time invitation: a messaging queue on a relay of the user (subscribed on
     /// creation) and the ratchet keys of the link. Returns the connection and the link
     /// text (`simplex:/invitation#/?…`) to pass to the peer.
     pub async fn create_invitation(&self) -> Result<(ConnId, String)> {
@@ -151,7 +196,7 @@ impl Agent {
         Ok((conn_id, ConnLinks::new(&link, &short)))
     }
 
-    /// Creates a contact address: a contact queue on the first relay (subscribed on
+    /// Creates a contact address: a contact queue on a relay of the user (subscribed on
     /// creation). Returns the address connection and the link text
     /// (`simplex:/contact#/?…`); requests to it come as [`AgentEvent::Req`].
     pub async fn create_contact_address(&self) -> Result<(ConnId, String)> {
