@@ -1,0 +1,1 @@
+//! The operator command line (`init`, `start`, `delete`).
