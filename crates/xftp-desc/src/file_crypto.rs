@@ -53,6 +53,20 @@ impl EncryptionPlan {
         })
     }
 
+    /// Like [`EncryptionPlan::new`] but in one chunk of the smallest relay size that holds
+    /// it (the reference's `singleChunkSize`, used for redirect descriptions).
+    pub fn single_chunk(header: &FileHeader, file_size: u64) -> Result<Self> {
+        let mut plan = Self::new(header, file_size)?;
+        let payload = plan.header.len() as u64 + file_size + LEN_PREFIX + TAG_LEN as u64;
+        let size = crate::chunks::SERVER_CHUNK_SIZES
+            .into_iter()
+            .find(|&s| u64::from(s) >= payload)
+            .ok_or(DescError::FileTooLarge(file_size))?;
+        plan.chunk_sizes = vec![size];
+        plan.enc_size = u64::from(size);
+        Ok(plan)
+    }
+
     fn content_len(&self) -> u64 {
         self.header.len() as u64 + self.file_size
     }

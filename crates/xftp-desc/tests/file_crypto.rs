@@ -67,6 +67,13 @@ fn sizes_follow_the_chunk_plan() {
         EncryptionPlan::new(&header, fits + 1).unwrap().chunk_sizes,
         [65536, 65536]
     );
+    // a redirect description goes in one chunk of the smallest size that holds it
+    let one = EncryptionPlan::single_chunk(&header, 300_000).unwrap();
+    assert_eq!(
+        (one.chunk_sizes.as_slice(), one.enc_size),
+        (&[1_048_576u32][..], 1_048_576)
+    );
+    assert!(EncryptionPlan::single_chunk(&header, 5 << 20).is_err());
     assert!(matches!(
         EncryptionPlan::new(&header, 6 << 30),
         Err(DescError::FileTooLarge(_))

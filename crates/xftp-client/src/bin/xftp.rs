@@ -1,0 +1,2 @@
+//! The `xftp` command line tool (placeholder until the CLI step).
+fn main() {}
