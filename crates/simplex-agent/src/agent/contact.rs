@@ -14,13 +14,17 @@ use agent_proto::{
 };
 use simplex_encoding::Encode;
 use smp_proto::SmpServer;
-use smp_proto::command::{MsgFlags, QueueReqData};
+use smp_proto::command::QueueReqData;
+use zeroize::Zeroizing;
 
 use super::Inner;
 use super::handshake::{StoredQueue, create_invitation, join_invitation, new_rcv_queue};
-use super::routing::SenderCmd;
 use crate::error::{AgentError, Result};
-use crate::store::{ConnId, ConnMode, ConnStatus, InvitationId, NewConn};
+use crate::pool::server_key;
+use crate::store::{
+    ConnId, ConnMode, ConnStatus, InvitationId, MsgType, NewConn, NewDelivery, NewSndMessage,
+    NewSndQueue, QueueMode, QueueStatus, Timestamp,
+};
 
 /// See [`super::Agent::create_contact_address`]; with `user_data`, the address also
 /// gets a short link (link data set with `LSET`).
@@ -62,32 +66,63 @@ pub(super) async fn create_address(
     Ok((conn_id, link, short))
 }
 
-/// Requester: creates an own invitation and sends it with `info` to the contact queue
-/// of `data`. Returns the new invitation's connection (`CONF` comes on it when the
-/// owner accepts).
+/// Requester: creates an own invitation and, in the same transaction, stores the
+/// contact request (its invitation and `info`, sealed for the contact queue of `data`)
+/// as a delivery on a send queue of the contact address; the delivery worker sends it
+/// without authorization and retries it like any message. Returns the new invitation's
+/// connection (`CONF` comes on it when the owner accepts).
 pub(super) async fn request(inner: &Arc<Inner>, data: &ConnReqData, info: &[u8]) -> Result<ConnId> {
     let (agent_version, queue, smp_v) = super::handshake::agree_versions(data)?;
-    let server = SmpServer::try_from(&queue.addr.server)?;
+    let server = server_key(&SmpServer::try_from(&queue.addr.server)?);
+    let (snd_id, dh_key) = (queue.addr.sender_id.clone(), queue.addr.dh_key.clone());
+    let info = Zeroizing::new(info.to_vec());
     // the reference's `joinContactInitialKeys`: the KEM key goes in the request's
     // invitation when the address owner's versions allow PQ
     let kem = super::handshake::version_pq_support(agent_version, None);
-    let (conn_id, conn_req, _) = create_invitation(inner, None, kem).await?;
-    let env = AgentMsgEnvelope::Invitation {
-        agent_version,
-        conn_req,
-        conn_info: info.to_vec(),
-    };
-    let msg = ClientMessage {
-        header: PrivHeader::Empty,
-        body: env.to_bytes(),
-    };
-    let sealed = seal_client_message_once(&mut rand::rng(), smp_v, &queue.addr.dh_key, &msg)?;
-    let flags = MsgFlags { notification: true };
-    let body = sealed.to_bytes();
-    let cmd = SenderCmd::Send(flags, &body);
-    inner
-        .sender_command(&server, &queue.addr.sender_id, None, cmd)
-        .await?;
+    let (conn_id, _, _, sq_id) = create_invitation(inner, None, kem, move |tx, conn_id, req| {
+        let env = AgentMsgEnvelope::Invitation {
+            agent_version,
+            conn_req: req.clone(),
+            conn_info: info.to_vec(),
+        };
+        let msg = ClientMessage {
+            header: PrivHeader::Empty,
+            body: env.to_bytes(),
+        };
+        let sealed = seal_client_message_once(&mut rand::rng(), smp_v, &dh_key, &msg)?;
+        let sq_id = tx.insert_snd_queue(&NewSndQueue {
+            conn_id,
+            server: &server,
+            snd_id: snd_id.as_bytes(),
+            snd_auth_key: &[],
+            e2e_peer_key: &dh_key.to_spki(),
+            e2e_dh_secret: &[],
+            queue_mode: Some(QueueMode::Contact),
+            status: QueueStatus::New,
+            primary: false,
+            replaced_queue_id: None,
+        })?;
+        // id 0 and no hash: the request is outside the connection's message chain
+        let internal_id = tx.insert_snd_message(&NewSndMessage {
+            conn_id,
+            snd_msg_id: 0,
+            msg_type: MsgType::Invitation,
+            prev_hash: &[],
+            hash: &[],
+            body: &info,
+            pq_encryption: false,
+        })?;
+        tx.insert_delivery(&NewDelivery {
+            snd_queue_id: sq_id,
+            conn_id,
+            internal_id,
+            body: &sealed.to_bytes(),
+            next_attempt_at: Timestamp::now(),
+        })?;
+        Ok(sq_id)
+    })
+    .await?;
+    inner.wake_worker(sq_id);
     Ok(conn_id)
 }
 

@@ -15,7 +15,7 @@ use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{is_temporary, parse_server};
 use crate::store::{
-    ConnStatus, DeliveryStatus, MsgType, QueueStatus, SndDelivery, SndQueue, SndQueueId,
+    ConnStatus, DeliveryStatus, MsgType, QueueMode, QueueStatus, SndDelivery, SndQueue, SndQueueId,
     StoreError, Timestamp,
 };
 
@@ -103,14 +103,18 @@ fn is_quota(e: &AgentError) -> bool {
 /// `SEND`s one stored body, authorized with the queue's sender key, directly or through
 /// a proxy relay.
 async fn send_one(inner: &Inner, sq: &SndQueue, d: &SndDelivery) -> Result<()> {
-    let key = auth_key(&sq.snd_auth_key)?;
+    // a contact address is written to without authorization
+    let key = match sq.queue_mode {
+        Some(QueueMode::Contact) => None,
+        _ => Some(auth_key(&sq.snd_auth_key)?),
+    };
     let flags = MsgFlags { notification: true };
     let cmd = SenderCmd::Send(flags, &d.body);
     inner
         .sender_command(
             &parse_server(&sq.server)?,
             &EntityId::new(&sq.snd_id)?,
-            Some(&key),
+            key.as_ref(),
             cmd,
         )
         .await?;
@@ -142,6 +146,11 @@ async fn delivered(inner: &Inner, sq: &SndQueue, d: &SndDelivery) -> Result<()> 
                     }
                     tx.set_conn_status(&conn_id, ConnStatus::Active)?;
                     Some(AgentEvent::Con { conn_id })
+                }
+                Some(MsgType::Invitation) => {
+                    // the contact request is out: the address is not written to again
+                    tx.delete_snd_queue(sq_id)?;
+                    None
                 }
                 Some(MsgType::ConnInfoReply) => {
                     tx.set_snd_queue_status(sq_id, QueueStatus::Confirmed)?;

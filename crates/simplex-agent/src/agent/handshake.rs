@@ -212,11 +212,19 @@ pub(super) fn invitation_request(
 /// puts it (`InitialKeys`): in short-link data, and in the invitation of a contact
 /// request (`kem_in_link`); a plain full link stays short enough for a QR code and the
 /// joiner proposes the KEM instead.
-pub(super) async fn create_invitation(
+///
+/// `then` runs in the transaction that stores the connection (a contact request stores
+/// its delivery there, so that the connection never exists without it).
+pub(super) async fn create_invitation<T, F>(
     inner: &Arc<Inner>,
     user_data: Option<&[u8]>,
     kem_in_link: bool,
-) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>)> {
+    then: F,
+) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>, T)>
+where
+    T: Send + 'static,
+    F: FnOnce(&crate::store::Tx<'_>, &ConnId, &ConnectionRequest) -> Result<T> + Send + 'static,
+{
     let pq = inner.config.pq_support;
     let propose = PQSupport(pq && (kem_in_link || user_data.is_some()));
     let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, propose)?;
@@ -258,7 +266,8 @@ pub(super) async fn create_invitation(
     let pk2 = Zeroizing::new(keys.pk2.to_bytes().to_vec());
     let kem = keys.kem.as_ref().map(|k| Zeroizing::new(k.to_bytes()));
     let user_id = inner.user_id;
-    let conn_id = inner
+    let req = link.clone();
+    let (conn_id, extra) = inner
         .db(move |tx| {
             let conn_id = tx.create_conn(&NewConn {
                 user_id,
@@ -270,10 +279,11 @@ pub(super) async fn create_invitation(
             })?;
             store_rcv_queue(tx, &conn_id, &stored)?;
             tx.create_pending_ratchet(&conn_id, &pk1, &pk2, kem.as_deref().map(|k| &k[..]))?;
-            Ok(conn_id)
+            let extra = then(tx, &conn_id, &req)?;
+            Ok((conn_id, extra))
         })
         .await?;
-    Ok((conn_id, link, short))
+    Ok((conn_id, link, short, extra))
 }
 
 /// A send queue secured with `SKEY`, with its secrets ready to store.

@@ -182,7 +182,8 @@ impl Agent {
     /// creation) and the ratchet keys of the link. Returns the connection and the link
     /// text (`simplex:/invitation#/?…`) to pass to the peer.
     pub async fn create_invitation(&self) -> Result<(ConnId, String)> {
-        let (conn_id, link, _) = handshake::create_invitation(&self.inner, None, false).await?;
+        let (conn_id, link, _, ()) =
+            handshake::create_invitation(&self.inner, None, false, |_, _, _| Ok(())).await?;
         Ok((conn_id, link.to_text()))
     }
 
@@ -190,8 +191,9 @@ impl Agent {
     /// (the full link and `user_data`) is stored on the relay with `NEW`. Returns the
     /// connection and both links; the short one is `https://<relay>/i#<id>/<key>`.
     pub async fn create_invitation_link(&self, user_data: &[u8]) -> Result<(ConnId, ConnLinks)> {
-        let (conn_id, link, short) =
-            handshake::create_invitation(&self.inner, Some(user_data), true).await?;
+        let (conn_id, link, short, ()) =
+            handshake::create_invitation(&self.inner, Some(user_data), true, |_, _, _| Ok(()))
+                .await?;
         let short = short.ok_or(AgentError::Prohibited("no short link was made"))?;
         Ok((conn_id, ConnLinks::new(&link, &short)))
     }
