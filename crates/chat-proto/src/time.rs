@@ -102,7 +102,9 @@ fn parse_time(b: &[u8]) -> Option<UtcTime> {
     let (picos, rest) = parse_fraction(&b[19..])?;
     let offset = parse_offset(rest)?;
     let secs = days_from_civil(year, month, day) * 86_400 + h * 3600 + mi * 60 + s - offset;
-    Some(UtcTime { secs, picos })
+    // keep to years 0000-9999 after the offset, so that the time prints in the same form
+    let range = days_from_civil(0, 1, 1) * 86_400..days_from_civil(10_000, 1, 1) * 86_400;
+    range.contains(&secs).then_some(UtcTime { secs, picos })
 }
 
 fn parse_fraction(b: &[u8]) -> Option<(u64, &[u8])> {
@@ -201,5 +203,11 @@ mod tests {
         assert!(UtcTime::parse("2023-02-29T00:00:00Z").is_err());
         assert!(UtcTime::parse("2023-01-01T00:00:00").is_err());
         assert!(UtcTime::parse("2023-01-01T00:00:00.Z").is_err());
+        assert!(UtcTime::parse("9999-12-31T23:59:59-01:00").is_err());
+        assert!(UtcTime::parse("0000-01-01T00:00:00+01:00").is_err());
+        assert_eq!(
+            UtcTime::parse("2016-12-31T23:59:60Z").unwrap().to_string(),
+            "2017-01-01T00:00:00Z"
+        );
     }
 }

@@ -320,3 +320,13 @@ fn large_message_is_refused_by_the_limit() {
     ));
     assert!(msg(E::Ok).encode_limited(limit).is_ok());
 }
+
+/// Found by the `chat_message` fuzz target: a long number in unknown params must read
+/// back as the same value after printing (exact float parsing).
+#[test]
+fn long_numbers_in_unknown_params_are_stable() {
+    let digits = "7".repeat(180);
+    let s = format!(r#"{{"v":"1","event":"x.future","params":{{"n":1{digits}00}}}}"#);
+    let m = decode(&s).unwrap();
+    same_after_round_trip(&m);
+}
