@@ -3,12 +3,15 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use smp_client::{SocksMode, SocksProxy, TransportSessionMode};
 use smp_proto::SmpServer;
 use smp_proto::address::BasicAuth;
 use zeroize::Zeroizing;
+
+use crate::store::Timestamp;
 
 /// One relay the agent creates its queues on.
 #[derive(Clone)]
@@ -94,6 +97,62 @@ impl NetworkConfig {
     }
 }
 
+/// The clock the agent judges message age by (tests inject one that can jump ahead).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Clock(Arc::new(Timestamp::now))
+    }
+
+    /// A clock reading `f`.
+    pub fn new(f: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(f))
+    }
+
+    /// The current time.
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Clock({})", self.now().0)
+    }
+}
+
+/// When delivery gives up or slows down (reference `AgentConfig`: `messageTimeout`,
+/// `quotaExceededTimeout`, the slow half of `messageRetryInterval`).
+#[derive(Debug, Clone)]
+pub struct DeliveryTimeouts {
+    /// A message still failing with network errors this long after it was queued is
+    /// given up (default 2 days).
+    pub message_timeout: Duration,
+    /// A message still refused with `ERR QUOTA` this long after it was queued is given
+    /// up (default 7 days).
+    pub quota_exceeded_timeout: Duration,
+    /// First delay before retrying after `ERR QUOTA` when no `A_QCONT` came (default
+    /// 5 minutes; grows by half up to [`DeliveryTimeouts::max_slow_retry_delay`]).
+    pub slow_retry_delay: Duration,
+    /// Longest delay between attempts after `ERR QUOTA` (default 6 hours).
+    pub max_slow_retry_delay: Duration,
+}
+
+impl Default for DeliveryTimeouts {
+    fn default() -> Self {
+        const DAY: u64 = 24 * 3600;
+        DeliveryTimeouts {
+            message_timeout: Duration::from_secs(2 * DAY),
+            quota_exceeded_timeout: Duration::from_secs(7 * DAY),
+            slow_retry_delay: Duration::from_secs(300),
+            max_slow_retry_delay: Duration::from_secs(6 * 3600),
+        }
+    }
+}
+
 /// Settings of an agent.
 pub struct AgentConfig {
     /// The SQLCipher database file (created when missing).
@@ -116,6 +175,10 @@ pub struct AgentConfig {
     /// `InitialKeys`): invitations propose an sntrup761 key, joiners accept or propose
     /// one, and the ratchet uses KEM steps when both sides have it on.
     pub pq_support: bool,
+    /// When delivery gives up or slows down.
+    pub delivery: DeliveryTimeouts,
+    /// The clock for delivery give-up decisions.
+    pub clock: Clock,
 }
 
 impl AgentConfig {
@@ -130,6 +193,8 @@ impl AgentConfig {
             retry_delay: Duration::from_secs(2),
             max_retry_delay: Duration::from_secs(120),
             pq_support: false,
+            delivery: DeliveryTimeouts::default(),
+            clock: Clock::system(),
         }
     }
 }
@@ -145,6 +210,8 @@ impl fmt::Debug for AgentConfig {
             .field("retry_delay", &self.retry_delay)
             .field("max_retry_delay", &self.max_retry_delay)
             .field("pq_support", &self.pq_support)
+            .field("delivery", &self.delivery)
+            .field("clock", &self.clock)
             .finish()
     }
 }

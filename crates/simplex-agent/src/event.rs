@@ -64,6 +64,17 @@ pub enum AgentEvent {
         /// The id `send` returned.
         id: InternalId,
     },
+    /// A message given to `send` was given up: it could not be delivered in time
+    /// (`err` says why: `ERR QUOTA` for 7 days, or network errors for 2 days; the
+    /// reference's `MERR`). It will not be sent.
+    MsgErr {
+        /// The connection.
+        conn_id: ConnId,
+        /// The id `send` returned.
+        id: InternalId,
+        /// The last error.
+        err: AgentError,
+    },
     /// Something failed in the background.
     Error {
         /// The connection, when the error concerns one.

@@ -135,7 +135,7 @@ pub(super) async fn ack(
 /// Ratchet-encrypts an agent message on an established connection and stores it with
 /// its delivery to the primary send queue, in the caller's transaction. `stored_body`
 /// is what is kept as the sent message's body. Returns its id and the send queue.
-fn enqueue(
+pub(super) fn enqueue(
     tx: &Tx<'_>,
     cid: &ConnId,
     amsg: AMessage,

@@ -16,6 +16,7 @@ mod handshake;
 mod keys;
 mod links;
 mod messages;
+mod quota;
 mod receive;
 mod relays;
 mod routing;

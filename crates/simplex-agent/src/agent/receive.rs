@@ -3,6 +3,7 @@
 //! A message whose broker id was stored before (redelivered after a crash between the
 //! commit and the `ACK`) is only `ACK`ed again.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use agent_proto::agent_message::MessageReceipt;
@@ -28,7 +29,7 @@ use crate::event::{AgentEvent, MsgReceiptStatus};
 use crate::pool::{RelayEvent, parse_server};
 use crate::store::{
     Conn, ConnMode, ConnStatus, Integrity, MsgType, NewConfirmation, NewInvitation, NewRcvMessage,
-    QueueStatus, RcvQueue, Timestamp, Tx,
+    QueueStatus, RcvQueue, SndQueueId, Timestamp, Tx,
 };
 
 /// Takes the relay events of all relays, in order, until the agent stops.
@@ -93,17 +94,23 @@ async fn handle_msg(
     let conn_id = rq.conn_id.clone();
     let mid = msg_id.clone();
     let outcome = inner.db(move |tx| process(tx, &rq, &mid, &body)).await;
-    let events = match outcome {
-        Ok(events) => events,
+    let (events, wake) = match outcome {
+        Ok(done) => done,
         // not stored: leave the message on the relay, it comes again
         Err(e @ AgentError::Store(_)) => return Err(e),
-        Err(e) => vec![AgentEvent::Error {
-            conn_id: Some(conn_id),
-            err: e,
-        }],
+        Err(e) => (
+            vec![AgentEvent::Error {
+                conn_id: Some(conn_id),
+                err: e,
+            }],
+            Vec::new(),
+        ),
     };
     let client = inner.pool.client(&parse_server(server)?).await?;
     let next = client.ack(rcv_id, &key, &msg_id).await?;
+    for sq in wake {
+        inner.wake_worker(sq);
+    }
     for ev in events {
         if let AgentEvent::Error { conn_id, err } = ev {
             inner.emit_error(conn_id, err).await;
@@ -115,20 +122,26 @@ async fn handle_msg(
 }
 
 /// Opens and stores one message inside a transaction; returns the events to report
-/// after the `ACK`.
-fn process(tx: &Tx<'_>, rq: &RcvQueue, msg_id: &MsgId, body: &[u8]) -> Result<Vec<AgentEvent>> {
+/// after the `ACK` and the delivery workers to wake.
+fn process(
+    tx: &Tx<'_>,
+    rq: &RcvQueue,
+    msg_id: &MsgId,
+    body: &[u8],
+) -> Result<(Vec<AgentEvent>, Vec<SndQueueId>)> {
     let mid = msg_id.as_bytes();
     if rq.last_broker_msg_id.as_deref() == Some(mid)
         || tx.rcv_message_by_broker_id(rq.rcv_queue_id, mid)?.is_some()
     {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let relay_secret = dh_secret(&rq.rcv_dh_secret)?;
     let (ts, smp_body) = match open_message(&relay_secret, msg_id, body)? {
         RcvMsgBody::Message { ts, body, .. } => (ts, body),
         RcvMsgBody::Quota { ts } => {
             tx.set_last_broker_msg(rq.rcv_queue_id, mid, Timestamp(ts.saturating_mul(1000)))?;
-            return Ok(Vec::new());
+            let wake = super::quota::queue_drained(tx, rq)?;
+            return Ok((Vec::new(), wake.into_iter().collect()));
         }
     };
     let broker_ts = Timestamp(ts.saturating_mul(1000));
@@ -147,6 +160,7 @@ fn process(tx: &Tx<'_>, rq: &RcvQueue, msg_id: &MsgId, body: &[u8]) -> Result<Ve
         conn: &conn,
         broker_msg_id: mid,
         broker_ts,
+        wake: RefCell::default(),
     };
     let env = AgentMsgEnvelope::from_bytes(&cm.body)?;
     if (conn.mode == ConnMode::Contact) != matches!(env, AgentMsgEnvelope::Invitation { .. }) {
@@ -176,7 +190,7 @@ fn process(tx: &Tx<'_>, rq: &RcvQueue, msg_id: &MsgId, body: &[u8]) -> Result<Ve
         _ => return Err(AgentError::Prohibited("envelope not supported yet")),
     };
     tx.set_last_broker_msg(rq.rcv_queue_id, mid, broker_ts)?;
-    Ok(events)
+    Ok((events, rcv.wake.take()))
 }
 
 /// The reference's `checkMsgIntegrity`: the sender's id and previous-message hash
@@ -229,6 +243,8 @@ struct Received<'a> {
     conn: &'a Conn,
     broker_msg_id: &'a [u8],
     broker_ts: Timestamp,
+    /// Delivery workers to wake once the transaction is committed.
+    wake: RefCell<Vec<SndQueueId>>,
 }
 
 impl Received<'_> {
@@ -428,6 +444,10 @@ impl Received<'_> {
             AMessage::Rcvd(r) => Some(r.clone()),
             _ => None,
         };
+        let qcont = match &msg {
+            AMessage::QCont(addr) => Some(addr.clone()),
+            _ => None,
+        };
         let (msg_type, body) = match msg {
             AMessage::Msg(body) => (MsgType::Msg, body),
             AMessage::Hello => (MsgType::Hello, Vec::new()),
@@ -446,6 +466,10 @@ impl Received<'_> {
             integrity,
         };
         let id = self.store(tx, meta, &plain, &body)?;
+        if let Some(addr) = qcont {
+            let sq = super::quota::continue_sending(tx, conn_id, &addr)?;
+            self.wake.borrow_mut().extend(sq);
+        }
         if let Some(receipts) = receipts {
             return receipts.iter().map(|r| self.receipt(tx, r)).collect();
         }

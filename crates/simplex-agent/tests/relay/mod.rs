@@ -21,9 +21,14 @@ pub struct Relay {
 
 /// Starts a relay with an in-memory store on 127.0.0.1 (any free port).
 pub async fn start_relay() -> Relay {
+    start_relay_with(ServerConfig::default()).await
+}
+
+/// Starts a relay with `config` (its listen address replaced by 127.0.0.1:0).
+pub async fn start_relay_with(config: ServerConfig) -> Relay {
     let config = ServerConfig {
         listen: vec![SocketAddr::from(([127, 0, 0, 1], 0))],
-        ..ServerConfig::default()
+        ..config
     };
     let creds = generate_credentials(SignAlgorithm::Ed25519, "localhost")
         .unwrap()
