@@ -236,6 +236,37 @@ impl MsgContent {
         }
     }
 
+    /// The text shown for the content (`msgContentText`): voice messages and reports
+    /// get a prefix ("voice message (01:05)", "report spam").
+    pub fn display_text(&self) -> String {
+        match self {
+            MsgContent::Voice { text, duration } => {
+                let (m, s) = (duration.div_euclid(60), duration.rem_euclid(60));
+                let msg = format!("voice message ({m:02}:{s:02})");
+                if text.is_empty() {
+                    msg
+                } else {
+                    format!("{msg}; {text}")
+                }
+            }
+            MsgContent::Report { text, reason } => {
+                let msg = format!("report {}", reason.as_str());
+                if text.is_empty() {
+                    msg
+                } else {
+                    format!("{msg}: {text}")
+                }
+            }
+            MsgContent::Text { text }
+            | MsgContent::Link { text, .. }
+            | MsgContent::Image { text, .. }
+            | MsgContent::Video { text, .. }
+            | MsgContent::File { text }
+            | MsgContent::Chat { text, .. }
+            | MsgContent::Unknown { text, .. } => text.clone(),
+        }
+    }
+
     /// Reads content from its JSON object.
     pub fn from_object(o: &Object) -> Result<Self, crate::ChatProtoError> {
         let tag: String = req(o, "type")?;

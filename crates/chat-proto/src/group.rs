@@ -156,3 +156,27 @@ pub struct MemberRestrictions {
     /// The restriction.
     pub restriction: MemberRestrictionStatus,
 }
+
+/// The invitation of a chat relay to a channel (`GroupRelayInvitation`), read from the
+/// object that `x.grp.relay.inv` keeps verbatim (relay groups are still changing in the
+/// reference, so the event keeps the object and this type reads the known fields).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRelayInvitation {
+    /// The inviting owner.
+    pub from_member: MemberIdRole,
+    /// The owner's profile.
+    pub from_member_profile: Profile,
+    /// The member id given to the relay.
+    pub relay_member_id: MemberId,
+    /// The channel's short link.
+    pub group_link: String,
+}
+
+impl GroupRelayInvitation {
+    /// Reads the known fields of an `x.grp.relay.inv` object.
+    pub fn from_object(obj: &crate::json::Object) -> Result<Self, crate::error::ChatProtoError> {
+        Self::deserialize(serde_json::Value::Object(obj.clone()))
+            .map_err(crate::error::ChatProtoError::from)
+    }
+}

@@ -330,3 +330,36 @@ fn long_numbers_in_unknown_params_are_stable() {
     let m = decode(&s).unwrap();
     same_after_round_trip(&m);
 }
+
+#[test]
+fn display_text_as_the_reference() {
+    let voice = MsgContent::Voice {
+        text: String::new(),
+        duration: 65,
+    };
+    assert_eq!(voice.display_text(), "voice message (01:05)");
+    let voice = MsgContent::Voice {
+        text: "hi".into(),
+        duration: 7,
+    };
+    assert_eq!(voice.display_text(), "voice message (00:07); hi");
+    let report = MsgContent::Report {
+        text: "x".into(),
+        reason: ReportReason::Profile,
+    };
+    assert_eq!(report.display_text(), "report profile: x");
+    assert_eq!(MsgContent::text("a").display_text(), "a");
+}
+
+#[test]
+fn relay_invitation_is_kept_and_readable() {
+    let s = r#"{"v":"1","event":"x.grp.relay.inv","params":{"groupRelayInvitation":{"extra":1,"fromMember":{"memberId":"AQ==","memberRole":"owner"},"fromMemberProfile":{"displayName":"o","fullName":""},"groupLink":"https://r.example/c#x","relayMemberId":"Ag=="}}}"#;
+    let m = decode(s).unwrap();
+    assert_eq!(m.encode().unwrap(), s.as_bytes());
+    let E::GrpRelayInv(obj) = &m.event else {
+        panic!()
+    };
+    let inv = chat_proto::group::GroupRelayInvitation::from_object(obj).unwrap();
+    assert_eq!(inv.relay_member_id, MemberId(vec![2]));
+    assert_eq!(inv.from_member.member_role, GroupMemberRole::Owner);
+}
