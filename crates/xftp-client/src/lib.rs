@@ -20,7 +20,7 @@ pub mod send;
 pub use connection::{ClientConfig, XftpClient};
 pub use error::{ClientError, Result};
 pub use pool::XftpPool;
-pub use receive::{ReceiveOptions, ReceivedFile, receive_file};
+pub use receive::{ReceiveOptions, ReceivedFile, receive_file, unique_path};
 pub use relay::Relay;
 pub use send::{
     Progress, SendOptions, SentFile, delete_file, needs_redirect, send_file, send_redirect,

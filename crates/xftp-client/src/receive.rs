@@ -232,13 +232,14 @@ pub fn safe_file_name(name: &str) -> String {
     }
 }
 
-/// `dir/name`, or `dir/stem_1.ext`, `dir/stem_2.ext`… if taken (as `uniqueCombine`).
-fn unique_path(dir: &Path, name: &str) -> PathBuf {
+/// `dir/name`, or `dir/stem_1.ext`, `dir/stem_2.ext`… if taken, where `.ext` is
+/// everything from the first dot (the reference's `uniqueCombine`).
+pub fn unique_path(dir: &Path, name: &str) -> PathBuf {
     let first = dir.join(name);
     if !first.exists() {
         return first;
     }
-    let (stem, ext) = match name.rsplit_once('.') {
+    let (stem, ext) = match name.split_once('.') {
         Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
         _ => (name, String::new()),
     };
@@ -374,5 +375,10 @@ mod tests {
         assert_eq!(unique_path(dir.path(), "f.txt"), dir.path().join("f.txt"));
         std::fs::write(dir.path().join("f.txt"), b"").unwrap();
         assert_eq!(unique_path(dir.path(), "f.txt"), dir.path().join("f_1.txt"));
+        std::fs::write(dir.path().join("a.tar.gz"), b"").unwrap();
+        assert_eq!(
+            unique_path(dir.path(), "a.tar.gz"),
+            dir.path().join("a_1.tar.gz")
+        );
     }
 }
