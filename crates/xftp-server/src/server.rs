@@ -171,7 +171,8 @@ async fn serve_connection(
         }
     }
     conn.as_mut().graceful_shutdown();
-    let _ = tokio::time::timeout(Duration::from_secs(30), conn).await;
+    // Clients get a short grace period to finish open requests.
+    let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
 }
 
 fn state_idle(state: &Conn) -> Option<(Duration, Duration)> {
