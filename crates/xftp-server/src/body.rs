@@ -66,3 +66,57 @@ impl RequestBody {
         Ok(None)
     }
 }
+
+/// A response body: the bytes known at once, then (for `FILE`) parts from a channel
+/// that a task fills while reading and encrypting the chunk.
+#[derive(Debug)]
+pub(crate) struct ResponseBody {
+    head: Option<Bytes>,
+    rest: Option<tokio::sync::mpsc::Receiver<Bytes>>,
+}
+
+impl ResponseBody {
+    pub fn full(b: Vec<u8>) -> Self {
+        ResponseBody {
+            head: (!b.is_empty()).then(|| Bytes::from(b)),
+            rest: None,
+        }
+    }
+
+    pub fn streamed(head: Vec<u8>, rest: tokio::sync::mpsc::Receiver<Bytes>) -> Self {
+        ResponseBody {
+            head: Some(Bytes::from(head)),
+            rest: Some(rest),
+        }
+    }
+}
+
+impl Body for ResponseBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        use std::task::Poll;
+        if let Some(h) = self.head.take() {
+            return Poll::Ready(Some(Ok(hyper::body::Frame::data(h))));
+        }
+        let Some(rx) = self.rest.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match rx.poll_recv(cx) {
+            Poll::Ready(Some(b)) => Poll::Ready(Some(Ok(hyper::body::Frame::data(b)))),
+            Poll::Ready(None) => {
+                self.rest = None;
+                Poll::Ready(None)
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.head.is_none() && self.rest.is_none()
+    }
+}

@@ -2,13 +2,15 @@
 //! `processXFTPRequest`).
 
 use std::path::PathBuf;
+
+use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Duration;
 
+use simplex_crypto::SbStream;
 use simplex_crypto::authenticator::cb_verify;
 use simplex_crypto::keys::{PublicAuthKey, X25519Secret};
 use simplex_crypto::nonce::{cb_nonce, random_nonce};
-use simplex_crypto::{SbStream, hash::sha256};
 use simplex_encoding::{Version, base64url};
 use smp_proto::transmission::TAuth;
 use smp_proto::{CorrId, EntityId};
@@ -28,8 +30,15 @@ pub(crate) struct Params {
     pub server_key: Option<Arc<X25519Secret>>,
 }
 
-/// A reply and, for `FILE`, the encrypted chunk that follows it.
-pub(crate) type Reply = (FileResponse, Option<Vec<u8>>);
+/// A chunk to stream after a `FILE` response: encrypted with `stream`, then its tag.
+pub(crate) struct Download {
+    pub path: PathBuf,
+    pub size: u32,
+    pub stream: SbStream,
+}
+
+/// A reply and, for `FILE`, the chunk that follows it.
+pub(crate) type Reply = (FileResponse, Option<Download>);
 
 fn check_auth(
     auth: Option<&TAuth>,
@@ -214,20 +223,55 @@ fn add_recipients(env: &Env, sid: &[u8], keys: &[PublicAuthKey]) -> FileResponse
     }
 }
 
-/// Reads the rest of the request body, at most `size` bytes: `SIZE` if it is longer or
-/// shorter, `TIMEOUT` if the stream breaks.
-async fn read_exact_body(body: &mut RequestBody, size: usize) -> Result<Vec<u8>, XftpErrorType> {
-    let mut data = Vec::with_capacity(size);
-    while let Some(part) = body.next_part().await.map_err(|_| XftpErrorType::Timeout)? {
-        if data.len() + part.len() > size {
-            return Err(XftpErrorType::Size);
+/// The next part of a chunk body of `size` bytes, `got` counting what came so far:
+/// `SIZE` if the body is longer or ends short, `TIMEOUT` if the stream breaks.
+async fn next_part(
+    body: &mut RequestBody,
+    got: &mut usize,
+    size: usize,
+) -> Result<Option<Bytes>, XftpErrorType> {
+    match body.next_part().await.map_err(|_| XftpErrorType::Timeout)? {
+        Some(part) if *got + part.len() > size => Err(XftpErrorType::Size),
+        Some(part) => {
+            *got += part.len();
+            Ok(Some(part))
         }
-        data.extend_from_slice(&part);
+        None if *got == size => Ok(None),
+        None => Err(XftpErrorType::Size),
     }
-    if data.len() == size {
-        Ok(data)
+}
+
+/// Reads and drops a chunk body (a repeated upload of a stored chunk).
+async fn drain_body(body: &mut RequestBody, size: usize) -> Result<(), XftpErrorType> {
+    let mut got = 0;
+    while next_part(body, &mut got, size).await?.is_some() {}
+    Ok(())
+}
+
+/// Writes the body to `path` as it arrives, hashing it; `DIGEST` if the hash differs.
+async fn store_body(
+    body: &mut RequestBody,
+    path: &std::path::Path,
+    info: &FileInfo,
+) -> Result<(), XftpErrorType> {
+    use sha2::Digest;
+    use tokio::io::AsyncWriteExt;
+    let io = |e: std::io::Error| {
+        tracing::error!("cannot write {}: {e}", path.display());
+        XftpErrorType::FileIo
+    };
+    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
+    let mut hash = sha2::Sha256::new();
+    let mut got = 0;
+    while let Some(part) = next_part(body, &mut got, info.size as usize).await? {
+        hash.update(&part);
+        file.write_all(&part).await.map_err(io)?;
+    }
+    file.flush().await.map_err(io)?;
+    if hash.finalize().as_slice() == info.digest.as_slice() {
+        Ok(())
     } else {
-        Err(XftpErrorType::Size)
+        Err(XftpErrorType::Digest)
     }
 }
 
@@ -245,8 +289,8 @@ async fn receive_chunk(
     }
     if existing.is_some() {
         // Already uploaded: read the body (the client waits to send it) and change nothing.
-        return match tokio::time::timeout(limit, read_exact_body(body, size)).await {
-            Ok(Ok(_)) => FileResponse::Ok,
+        return match tokio::time::timeout(limit, drain_body(body, size)).await {
+            Ok(Ok(())) => FileResponse::Ok,
             Ok(Err(e)) => FileResponse::Err(e),
             Err(_) => FileResponse::Err(XftpErrorType::Timeout),
         };
@@ -255,16 +299,9 @@ async fn receive_chunk(
         return FileResponse::Err(XftpErrorType::Quota);
     }
     let path = env.cfg.files_path.join(base64url::encode(sid));
-    let result = match tokio::time::timeout(limit, read_exact_body(body, size)).await {
+    let result = match tokio::time::timeout(limit, store_body(body, &path, info)).await {
         Err(_) => Err(XftpErrorType::Timeout),
-        Ok(Err(e)) => Err(e),
-        Ok(Ok(data)) if sha256(&data).as_slice() != info.digest.as_slice() => {
-            Err(XftpErrorType::Digest)
-        }
-        Ok(Ok(data)) => tokio::fs::write(&path, &data).await.map_err(|e| {
-            tracing::error!("cannot write {}: {e}", path.display());
-            XftpErrorType::FileIo
-        }),
+        Ok(r) => r,
     };
     let stored = result.and_then(|()| {
         env.store()
@@ -284,8 +321,8 @@ async fn receive_chunk(
     }
 }
 
-/// `FGET`: a fresh server key and nonce; the chunk is encrypted with the secretbox
-/// stream keyed by the DH secret and followed by its tag.
+/// `FGET`: a fresh server key and nonce; the chunk is streamed after the response,
+/// encrypted with the secretbox stream keyed by the DH secret and followed by its tag.
 async fn send_chunk(
     path: Option<PathBuf>,
     info: &FileInfo,
@@ -294,17 +331,20 @@ async fn send_chunk(
     let Some(path) = path else {
         return (FileResponse::Err(XftpErrorType::NoFile), None);
     };
-    let mut data = match tokio::fs::read(&path).await {
-        Ok(d) if d.len() == info.size as usize => d,
+    match tokio::fs::metadata(&path).await {
+        Ok(m) if m.len() == u64::from(info.size) => {}
         _ => return (FileResponse::Err(XftpErrorType::Auth), None),
-    };
+    }
     let (srv_pub, nonce, secret) = {
         let mut rng = rand::rng();
         let srv = X25519Secret::generate(&mut rng);
         (srv.public(), random_nonce(&mut rng), srv.dh(rcv_dh))
     };
-    let mut stream = SbStream::new_dh(&secret, &nonce);
-    stream.encrypt_chunk(&mut data);
-    data.extend_from_slice(&stream.tag());
-    (FileResponse::File(srv_pub, nonce), Some(data))
+    let stream = SbStream::new_dh(&secret, &nonce);
+    let download = Download {
+        path,
+        size: info.size,
+        stream,
+    };
+    (FileResponse::File(srv_pub, nonce), Some(download))
 }

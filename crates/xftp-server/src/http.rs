@@ -5,7 +5,6 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use simplex_crypto::keys::X25519Secret;
@@ -18,9 +17,9 @@ use xftp_proto::transmission::{decode_request, encode_response};
 use xftp_proto::versions::{ALPN_HTTP11, ALPN_XFTP_V1, BLOCK_SIZE, INITIAL_V};
 use xftp_proto::{FileResponse, XftpErrorType};
 
-use crate::body::RequestBody;
+use crate::body::{RequestBody, ResponseBody};
 use crate::env::Env;
-use crate::handler::{Params, Reply, process};
+use crate::handler::{Download, Params, Reply, process};
 
 /// The handshake state of a connection.
 #[derive(Debug, Clone)]
@@ -41,7 +40,7 @@ pub(crate) struct Conn {
     hs: Mutex<Handshake>,
 }
 
-type Resp = Response<Full<Bytes>>;
+type Resp = Response<ResponseBody>;
 
 impl Conn {
     pub fn new(env: Arc<Env>, session_id: Vec<u8>, alpn: Option<Vec<u8>>, sni: bool) -> Self {
@@ -59,7 +58,10 @@ impl Conn {
     }
 
     fn response(&self, body: Vec<u8>) -> Resp {
-        let mut r = Response::new(Full::new(Bytes::from(body)));
+        self.with_cors(Response::new(ResponseBody::full(body)))
+    }
+
+    fn with_cors(&self, mut r: Resp) -> Resp {
         if self.cors() {
             let h = r.headers_mut();
             let star = hyper::header::HeaderValue::from_static("*");
@@ -79,7 +81,7 @@ impl Conn {
 }
 
 fn preflight() -> Resp {
-    let mut r = Response::new(Full::new(Bytes::new()));
+    let mut r = Response::new(ResponseBody::full(Vec::new()));
     let h = r.headers_mut();
     for (k, v) in [
         ("access-control-allow-origin", "*"),
@@ -99,7 +101,7 @@ pub(crate) async fn handle(conn: Arc<Conn>, req: Request<Incoming>) -> Result<Re
         return Ok(preflight());
     }
     if method == Method::GET && conn.sni {
-        let mut r = Response::new(Full::new(Bytes::new()));
+        let mut r = Response::new(ResponseBody::full(Vec::new()));
         *r.status_mut() = StatusCode::NOT_FOUND;
         return Ok(r);
     }
@@ -133,14 +135,50 @@ pub(crate) async fn handle(conn: Arc<Conn>, req: Request<Incoming>) -> Result<Re
         }
     };
     let (corr, ent, (resp, chunk)) = command(&conn, &params, &head, &mut body).await;
-    let mut out = match encode_response(&conn.session_id, params.version, &corr, &ent, &resp) {
+    let head = match encode_response(&conn.session_id, params.version, &corr, &ent, &resp) {
         Ok(b) => b,
         Err(_) => b"padding error".to_vec(),
     };
-    if let Some(c) = chunk {
-        out.extend_from_slice(&c);
-    }
-    Ok(conn.response(out))
+    Ok(match chunk {
+        None => conn.response(head),
+        Some(d) => conn.with_cors(Response::new(ResponseBody::streamed(head, stream_chunk(d)))),
+    })
+}
+
+/// Size of the pieces a chunk is read, encrypted and sent in.
+const PIECE: usize = 64 * 1024;
+
+/// Starts a task that reads the chunk file, encrypts it piece by piece and sends the
+/// pieces, then the tag. A read error ends the body early (the client sees a short body
+/// and a bad tag).
+fn stream_chunk(d: Download) -> tokio::sync::mpsc::Receiver<Bytes> {
+    use tokio::io::AsyncReadExt;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(async move {
+        let Download {
+            path,
+            size,
+            mut stream,
+        } = d;
+        let Ok(mut file) = tokio::fs::File::open(&path).await else {
+            return;
+        };
+        let mut left = size as usize;
+        while left > 0 {
+            let mut piece = vec![0u8; left.min(PIECE)];
+            if file.read_exact(&mut piece).await.is_err() {
+                tracing::error!("cannot read {}", path.display());
+                return;
+            }
+            left -= piece.len();
+            stream.encrypt_chunk(&mut piece);
+            if tx.send(Bytes::from(piece)).await.is_err() {
+                return;
+            }
+        }
+        let _ = tx.send(Bytes::copy_from_slice(&stream.tag())).await;
+    });
+    rx
 }
 
 enum Step {

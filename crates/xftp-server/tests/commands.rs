@@ -344,3 +344,14 @@ async fn oversize_chunk_sizes_are_refused() {
     assert_eq!(srv.file_count(), 0);
     srv.stop().await;
 }
+
+/// The largest chunk (4 MiB) is written and read in many pieces on both sides.
+#[tokio::test]
+async fn largest_chunk_round_trip() {
+    let (_h, srv, mut c) = setup(|_| {}).await;
+    let u = Upload::sized(9, 1, 4 * 1024 * 1024);
+    let (_, rids) = upload(&mut c, &u).await;
+    assert_eq!(srv.used_storage(), 4 * 1024 * 1024);
+    assert_eq!(download(&mut c, &u.rcv[0], &rids[0]).await.unwrap(), u.data);
+    srv.stop().await;
+}

@@ -245,8 +245,12 @@ pub struct Upload {
 
 impl Upload {
     pub fn new(seed: u8, recipients: usize) -> Upload {
+        Upload::sized(seed, recipients, CHUNK)
+    }
+
+    pub fn sized(seed: u8, recipients: usize, size: usize) -> Upload {
         let mut rng = rand::rng();
-        let data = (0..CHUNK)
+        let data = (0..size)
             .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
             .collect();
         Upload {
