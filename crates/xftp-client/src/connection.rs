@@ -108,61 +108,15 @@ impl XftpClient {
                 tracing::debug!("XFTP connection closed: {e}");
             }
         });
-        let mut c = Self {
+        let (server_key, version) = handshake(&send, &session_id, &key_hash).await?;
+        Ok(Self {
             server: server.clone(),
             send,
             session_id,
-            server_key: X25519Public::from_bytes([0; 32]),
-            version: 1,
+            server_key,
+            version,
             cfg: cfg.clone(),
-        };
-        c.handshake(&key_hash).await?;
-        Ok(c)
-    }
-
-    async fn handshake(&mut self, key_hash: &[u8; 32]) -> Result<()> {
-        let body = self.post(Bytes::new()).await?;
-        let hello =
-            unpad_block(&body).map_err(|_| ClientError::Handshake("bad server handshake block"))?;
-        let hs = ServerHandshake::parse(hello)
-            .map_err(|_| ClientError::Handshake("bad server handshake"))?;
-        if hs.session_id != self.session_id {
-            return Err(ClientError::Handshake(
-                "session id differs from the TLS session",
-            ));
-        }
-        let [leaf, ca] = hs.cert_key.chain.as_slice() else {
-            return Err(ClientError::Handshake(
-                "certificate chain must be [leaf, ca]",
-            ));
-        };
-        if simplex_transport::fingerprint_der(ca) != *key_hash {
-            return Err(ClientError::Handshake(
-                "relay identity does not match the address",
-            ));
-        }
-        let leaf =
-            X509::from_der(leaf).map_err(|_| ClientError::Handshake("bad leaf certificate"))?;
-        let spki = simplex_transport::verify_signed_spki(&leaf, &hs.cert_key.signed_key)?;
-        self.server_key = X25519Public::from_spki(&spki)
-            .map_err(|_| ClientError::Handshake("server key is not X25519"))?;
-        self.version = hs
-            .versions
-            .negotiate(&CLIENT_RANGE)
-            .ok_or(ClientError::Handshake("no common XFTP version"))?;
-        let mut b = Vec::new();
-        ClientHandshake {
-            version: self.version,
-            key_hash: *key_hash,
-        }
-        .encode(&mut b);
-        let reply = self.post(Bytes::from(pad_block(&b)?)).await?;
-        if !reply.is_empty() {
-            return Err(ClientError::Handshake(
-                "relay rejected the client handshake",
-            ));
-        }
-        Ok(())
+        })
     }
 
     /// The relay this connection is to.
@@ -183,17 +137,6 @@ impl XftpClient {
     /// Whether the HTTP/2 connection is still open.
     pub fn is_open(&self) -> bool {
         !self.send.is_closed()
-    }
-
-    async fn post(&self, body: Bytes) -> Result<Bytes> {
-        let req = Request::post("/").body(Full::new(body)).map_err(http)?;
-        let mut send = self.send.clone();
-        send.ready().await.map_err(http)?;
-        let resp = send.send_request(req).await.map_err(http)?;
-        if resp.status() != StatusCode::OK {
-            return Err(ClientError::Http(format!("status {}", resp.status())));
-        }
-        Ok(resp.into_body().collect().await.map_err(http)?.to_bytes())
     }
 
     /// Sends one command (with the chunk after the block for `FPUT`) and returns the
@@ -226,7 +169,7 @@ impl XftpClient {
         } else {
             timeout
         };
-        let resp = tokio::time::timeout(timeout, self.post(body))
+        let resp = tokio::time::timeout(timeout, post(&self.send, body))
             .await
             .map_err(|_| ClientError::Timeout("waiting for the relay"))??;
         if resp.len() < BLOCK_SIZE {
@@ -361,6 +304,69 @@ impl XftpClient {
             _ => Err(ClientError::Unexpected("PING: expected PONG")),
         }
     }
+}
+
+/// The XFTP handshake: the server's hello (session id, `[leaf, ca]` chain matching the
+/// address, X25519 key signed by the leaf), then the client's version and key hash.
+/// Returns the server's X25519 key and the agreed version.
+async fn handshake(
+    send: &SendRequest<Full<Bytes>>,
+    session_id: &[u8],
+    key_hash: &[u8; 32],
+) -> Result<(X25519Public, u16)> {
+    let body = post(send, Bytes::new()).await?;
+    let hello =
+        unpad_block(&body).map_err(|_| ClientError::Handshake("bad server handshake block"))?;
+    let hs = ServerHandshake::parse(hello)
+        .map_err(|_| ClientError::Handshake("bad server handshake"))?;
+    if hs.session_id != session_id {
+        return Err(ClientError::Handshake(
+            "session id differs from the TLS session",
+        ));
+    }
+    let [leaf, ca] = hs.cert_key.chain.as_slice() else {
+        return Err(ClientError::Handshake(
+            "certificate chain must be [leaf, ca]",
+        ));
+    };
+    if simplex_transport::fingerprint_der(ca) != *key_hash {
+        return Err(ClientError::Handshake(
+            "relay identity does not match the address",
+        ));
+    }
+    let leaf = X509::from_der(leaf).map_err(|_| ClientError::Handshake("bad leaf certificate"))?;
+    let spki = simplex_transport::verify_signed_spki(&leaf, &hs.cert_key.signed_key)?;
+    let server_key = X25519Public::from_spki(&spki)
+        .map_err(|_| ClientError::Handshake("server key is not X25519"))?;
+    let version = hs
+        .versions
+        .negotiate(&CLIENT_RANGE)
+        .ok_or(ClientError::Handshake("no common XFTP version"))?;
+    let mut b = Vec::new();
+    ClientHandshake {
+        version,
+        key_hash: *key_hash,
+    }
+    .encode(&mut b);
+    let reply = post(send, Bytes::from(pad_block(&b)?)).await?;
+    if !reply.is_empty() {
+        return Err(ClientError::Handshake(
+            "relay rejected the client handshake",
+        ));
+    }
+    Ok((server_key, version))
+}
+
+/// One `POST /` on the connection; the whole response body.
+async fn post(send: &SendRequest<Full<Bytes>>, body: Bytes) -> Result<Bytes> {
+    let req = Request::post("/").body(Full::new(body)).map_err(http)?;
+    let mut send = send.clone();
+    send.ready().await.map_err(http)?;
+    let resp = send.send_request(req).await.map_err(http)?;
+    if resp.status() != StatusCode::OK {
+        return Err(ClientError::Http(format!("status {}", resp.status())));
+    }
+    Ok(resp.into_body().collect().await.map_err(http)?.to_bytes())
 }
 
 fn ids(v: &[EntityId]) -> Vec<Vec<u8>> {

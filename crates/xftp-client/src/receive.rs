@@ -58,6 +58,12 @@ pub async fn receive_file(
         ));
     }
     if let Some(redirect) = &description.redirect {
+        // A redirect holds a description in one chunk (`singleChunkSize`), read into memory.
+        if description.size > u64::from(xftp_desc::SERVER_CHUNK_SIZES[3]) {
+            return Err(ClientError::Redirect(
+                "redirect file is larger than one chunk",
+            ));
+        }
         let (yaml, resumed) =
             download_and_decrypt(pool, description, out_dir, opts, Target::Memory).await?;
         let text = std::str::from_utf8(&yaml.data)
@@ -294,6 +300,9 @@ async fn download_chunks(
             }
             Ok::<(), ClientError>(())
         });
+    }
+    if let Some(p) = opts.progress.as_ref().filter(|_| resumed > 0) {
+        p(done.load(Ordering::Relaxed), total);
     }
     while let Some(r) = set.join_next().await {
         r.map_err(|_| ClientError::Invalid("download task failed"))??;

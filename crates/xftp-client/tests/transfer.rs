@@ -12,6 +12,7 @@ use xftp_client::{
     send_redirect,
 };
 use xftp_desc::{EncryptionPlan, FileHeader};
+use xftp_proto::XftpErrorType;
 
 async fn round_trip(len: usize, expected_chunks: usize) {
     let f = Sent::new("data.bin", len, 4).await;
@@ -29,6 +30,14 @@ async fn round_trip(len: usize, expected_chunks: usize) {
         1,
         "partial state removed"
     );
+    // the chunks were acknowledged: the same description no longer downloads
+    let again = tempfile::tempdir().unwrap();
+    let err = f.receive(again.path()).await.unwrap_err();
+    assert!(
+        matches!(err, ClientError::Relay(XftpErrorType::Auth)),
+        "{err}"
+    );
+    assert!(visible_files(again.path()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,6 +107,29 @@ async fn several_recipients_redundancy_and_delete() {
     delete_file(&p2, &only_b.validate().unwrap()).await.unwrap();
     assert_eq!(b.server.file_count(), 0);
     assert!(b.stored_files().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_recipients_than_one_request_holds() {
+    // 201 recipients: FNEW carries 200 keys, FADD the last one
+    let relay = TestRelay::start().await;
+    let data = content(10, 1);
+    let (_src, path) = write_file("many.txt", &data);
+    let p = pool(2);
+    let opts = SendOptions {
+        n_recipients: 201,
+        ..SendOptions::default()
+    };
+    let sent = send_file(&p, &path, from_ref(&relay.relay), &opts)
+        .await
+        .unwrap();
+    assert_eq!(sent.recipients.len(), 201);
+    let out = tempfile::tempdir().unwrap();
+    let last = &sent.recipients[200];
+    let got = receive_file(&p, last, out.path(), &ReceiveOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(got.path).unwrap(), data);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
