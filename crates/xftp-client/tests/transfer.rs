@@ -133,6 +133,39 @@ async fn more_recipients_than_one_request_holds() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_password() {
+    let pw = smp_proto::address::BasicAuth::new("s3cret").unwrap();
+    let relay = TestRelay::start_with(|cfg| cfg.create_password = Some(pw.clone())).await;
+    let (_src, path) = write_file("pw.txt", b"hello");
+    let p = pool(2);
+    let opts = SendOptions::default();
+    let err = send_file(&p, &path, from_ref(&relay.relay), &opts)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Relay(XftpErrorType::Auth)),
+        "{err}"
+    );
+    let with_pw =
+        xftp_client::Relay::parse(&relay.relay.server.to_string().replacen('@', ":s3cret@", 1))
+            .unwrap();
+    assert_eq!(with_pw.auth, Some(pw));
+    let sent = send_file(&p, &path, from_ref(&with_pw), &opts)
+        .await
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let got = receive_file(
+        &p,
+        &sent.recipients[0],
+        out.path(),
+        &ReceiveOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(std::fs::read(got.path).unwrap(), b"hello");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redirect_description() {
     // 2 × 256 KB + 3 × 64 KB chunks: too long for one QR code
     let f = Sent::new("big.bin", 700_000, 4).await;

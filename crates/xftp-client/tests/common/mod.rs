@@ -19,10 +19,16 @@ pub struct TestRelay {
 impl TestRelay {
     /// Starts a relay with a fresh Ed448 identity (as the reference's XFTP default).
     pub async fn start() -> TestRelay {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Like [`TestRelay::start`], with changes to the configuration.
+    pub async fn start_with(change: impl FnOnce(&mut xftp_server::ServerConfig)) -> TestRelay {
         let dir = tempfile::tempdir().unwrap();
         let creds = generate_credentials(SignAlgorithm::Ed448, "localhost").unwrap();
         let mut cfg = xftp_server::ServerConfig::new("127.0.0.1:0", dir.path().join("files"));
         cfg.store_log = Some(dir.path().join("store.log"));
+        change(&mut cfg);
         let server = xftp_server::XftpServer::start(cfg, &creds.server_credentials())
             .await
             .unwrap();
