@@ -3,8 +3,12 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(d) = xftp_desc::FileDescription::from_yaml(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(d) = xftp_desc::FileDescription::from_yaml(text) else {
+        return;
+    };
     let once = xftp_desc::FileDescription::from_yaml(&d.to_yaml()).expect("own YAML parses");
     let twice = xftp_desc::FileDescription::from_yaml(&once.to_yaml()).expect("own YAML parses");
     assert_eq!(once, twice);
