@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use xftp_proto::versions::{CHUNK_SIZES, SERVER_RANGE};
 
 use crate::clock::Clock;
+use crate::tls::WebCredentials;
 
 /// Default file lifetime: 48 hours (`defFileExpirationHours`).
 pub const DEFAULT_FILE_TTL_SECS: i64 = 48 * 3600;
@@ -51,9 +52,9 @@ pub struct ServerConfig {
     pub versions: simplex_encoding::VersionRange,
     /// Idle-client disconnection, if on.
     pub inactive_clients: Option<InactiveClients>,
-    /// Browser support: connections with SNI get the web handshake and CORS headers
-    /// (the reference turns this on when `[WEB] cert`/`key` are set).
-    pub web: bool,
+    /// Browser support (`[WEB] cert`/`key`): connections with SNI get this certificate,
+    /// the web handshake and CORS headers.
+    pub web: Option<WebCredentials>,
     /// The source of time.
     pub clock: Clock,
 }
@@ -74,7 +75,7 @@ impl ServerConfig {
             create_password: None,
             versions: SERVER_RANGE,
             inactive_clients: None,
-            web: false,
+            web: None,
             clock: Clock::System,
         }
     }

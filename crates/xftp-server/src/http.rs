@@ -54,7 +54,7 @@ impl Conn {
     }
 
     fn cors(&self) -> bool {
-        self.sni && self.env.cfg.web
+        self.sni && self.env.cfg.web.is_some()
     }
 
     fn response(&self, body: Vec<u8>) -> Resp {

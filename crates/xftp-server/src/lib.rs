@@ -30,7 +30,9 @@ mod http;
 pub mod server;
 pub mod store;
 pub mod store_log;
+pub mod tls;
 
 pub use config::{InactiveClients, ServerConfig};
 pub use error::ServerError;
 pub use server::{XFTP_SERVER_ALPN, XftpServer};
+pub use tls::WebCredentials;

@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use openssl::ssl::NameType;
-use simplex_transport::{DEFAULT_TLS_SETUP_TIMEOUT, ServerCredentials, ServerTls};
+use simplex_transport::ServerCredentials;
 use smp_proto::error::BlockingInfo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -18,6 +17,7 @@ use crate::config::ServerConfig;
 use crate::env::Env;
 use crate::error::ServerError;
 use crate::http::{Conn, handle};
+use crate::tls::Acceptor;
 
 /// ALPN protocols the server accepts (`xftp/1`, then the web ones).
 pub const XFTP_SERVER_ALPN: &[&str] = &["xftp/1", "h2", "http/1.1"];
@@ -39,7 +39,7 @@ impl XftpServer {
     ) -> Result<XftpServer, ServerError> {
         let listener = TcpListener::bind(&cfg.listen).await?;
         let addr = listener.local_addr()?;
-        let tls = Arc::new(ServerTls::new(creds, XFTP_SERVER_ALPN)?);
+        let tls = Arc::new(Acceptor::new(creds, cfg.web.as_ref(), XFTP_SERVER_ALPN)?);
         let env = Env::new(cfg, creds)?;
         let expired = env.expire();
         if expired > 0 {
@@ -93,7 +93,7 @@ impl XftpServer {
 
 async fn accept_loop(
     listener: TcpListener,
-    tls: Arc<ServerTls>,
+    tls: Arc<Acceptor>,
     env: Arc<Env>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -112,21 +112,11 @@ async fn accept_loop(
         };
         let (tls, env, stop) = (tls.clone(), env.clone(), stop.clone());
         conns.spawn(async move {
-            let conn = match tls.accept(tcp, DEFAULT_TLS_SETUP_TIMEOUT).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::debug!("TLS: {e}");
-                    return;
-                }
+            let Some(a) = tls.accept(tcp).await else {
+                return;
             };
-            let sni = env.cfg.web && conn.ssl().servername(NameType::HOST_NAME).is_some();
-            let state = Arc::new(Conn::new(
-                env,
-                conn.session_id().to_vec(),
-                conn.alpn().map(<[u8]>::to_vec),
-                sni,
-            ));
-            serve_connection(state, TokioIo::new(conn.into_stream()), stop).await;
+            let state = Arc::new(Conn::new(env, a.session_id, a.alpn, a.sni));
+            serve_connection(state, TokioIo::new(a.stream), stop).await;
         });
         while conns.try_join_next().is_some() {}
     }

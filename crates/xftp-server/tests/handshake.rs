@@ -11,6 +11,7 @@ use openssl::x509::X509;
 use simplex_crypto::keys::PublicAuthKey;
 use xftp_proto::handshake::{ClientHello, pad_block, unpad_block, web_identity_message};
 use xftp_proto::{FileCommand, FileResponse, XftpErrorType};
+use xftp_server::WebCredentials;
 
 fn error_body(body: &[u8]) -> XftpErrorType {
     let text = unpad_block(body).unwrap();
@@ -62,12 +63,72 @@ async fn no_alpn_means_version_1_without_handshake() {
     srv.stop().await;
 }
 
+/// A self-signed ECDSA P-256 certificate, the kind browsers accept.
+fn web_credentials() -> WebCredentials {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    use openssl::x509::{X509Builder, X509NameBuilder};
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+    let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "localhost").unwrap();
+    let name = name.build();
+    let mut b = X509Builder::new().unwrap();
+    b.set_version(2).unwrap();
+    b.set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_issuer_name(&name).unwrap();
+    b.set_pubkey(&key).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(30).unwrap())
+        .unwrap();
+    b.sign(&key, MessageDigest::sha256()).unwrap();
+    WebCredentials {
+        chain: vec![b.build()],
+        key,
+    }
+}
+
+#[tokio::test]
+async fn web_certificate_only_with_sni() {
+    let dir = tempfile::tempdir().unwrap();
+    let cr = creds();
+    let web = web_credentials();
+    let web_der = web.chain[0].to_der().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.web = Some(web);
+    let srv = start(cfg, &cr.server_credentials()).await;
+    let id = cr.fingerprint().unwrap();
+    let browser = Client::connect(srv.addr(), &["h2"], Some("localhost")).await;
+    assert_eq!(browser.peer_chain[0].to_der().unwrap(), web_der);
+    // A native client (no SNI) still gets the XFTP chain and the native handshake.
+    let mut native = Client::connect_xftp(srv.addr(), id).await;
+    assert_eq!(native.peer_chain.len(), 2);
+    assert_eq!(
+        simplex_transport::fingerprint(&native.peer_chain[1]).unwrap(),
+        id
+    );
+    let u = Upload::new(22, 1);
+    let (_, rids) = upload(&mut native, &u).await;
+    assert_eq!(
+        download(&mut native, &u.rcv[0], &rids[0]).await.unwrap(),
+        u.data
+    );
+    srv.stop().await;
+}
+
 #[tokio::test]
 async fn browser_variant_with_sni() {
     let dir = tempfile::tempdir().unwrap();
     let cr = creds();
     let mut cfg = config(dir.path());
-    cfg.web = true;
+    cfg.web = Some(web_credentials());
     let srv = start(cfg, &cr.server_credentials()).await;
     let id = cr.fingerprint().unwrap();
 

@@ -9,6 +9,7 @@ use smp_proto::address::BasicAuth;
 
 use super::size::{parse_size, size_text};
 use crate::config::{DEFAULT_FILE_TTL_SECS, DEFAULT_PORT, InactiveClients, ServerConfig};
+use crate::tls::WebCredentials;
 
 /// What `init` puts into a new INI file.
 #[derive(Debug, Clone)]
@@ -168,7 +169,11 @@ pub fn read_ini(text: &str, store_log: &Path) -> Result<StartSettings, String> {
             check_interval_secs: need("check_interval")?,
         });
     }
-    config.web = get("WEB", "cert").is_some() && get("WEB", "key").is_some();
+    if let (Some(cert), Some(key)) = (get("WEB", "cert"), get("WEB", "key")) {
+        let web =
+            WebCredentials::load(Path::new(cert), Path::new(key)).map_err(|e| e.to_string())?;
+        config.web = Some(web);
+    }
     Ok(StartSettings {
         host: get("TRANSPORT", "host").unwrap_or("<hostnames>").to_owned(),
         port,
@@ -203,7 +208,7 @@ mod tests {
             Some(PathBuf::from("/log/file-server-store.log"))
         );
         assert_eq!(c.file_ttl_secs, Some(48 * 3600));
-        assert!(c.allow_new_files && !c.web && c.inactive_clients.is_none());
+        assert!(c.allow_new_files && c.web.is_none() && c.inactive_clients.is_none());
     }
 
     #[test]
@@ -217,15 +222,21 @@ mod tests {
         );
         let text = "[TRANSPORT]\nport = 8443\n[FILES]\npath = /f\n\
                     [AUTH]\nnew_files = off\ncreate_password = pa\\ss#1\n\
-                    [INACTIVE_CLIENTS]\ndisconnect = on\nttl = 60\ncheck_interval = 10\n\
-                    [WEB]\ncert = /c\nkey = /k\n";
+                    [INACTIVE_CLIENTS]\ndisconnect = on\nttl = 60\ncheck_interval = 10\n";
         let s = read_ini(text, Path::new("l")).unwrap();
         let c = s.config;
         assert_eq!(c.listen, "0.0.0.0:8443");
         assert_eq!(c.create_password.unwrap().as_str(), "pa\\ss#1");
-        assert!(!c.allow_new_files && c.web && c.store_log.is_none());
+        assert!(!c.allow_new_files && c.store_log.is_none());
         assert_eq!(c.inactive_clients.unwrap().ttl_secs, 60);
         assert!(read_ini("[FILES]\npath = /f\n", Path::new("l")).is_err());
+        let missing_web =
+            "[TRANSPORT]\nport = 1\n[FILES]\npath = /f\n[WEB]\ncert = /no/c\nkey = /no/k\n";
+        assert!(
+            read_ini(missing_web, Path::new("l"))
+                .unwrap_err()
+                .contains("/no/c")
+        );
         assert!(
             read_ini(
                 "[TRANSPORT]\nport = 1\n[FILES]\npath=/f\nstorage_quota = lots\n",
