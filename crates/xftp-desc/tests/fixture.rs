@@ -171,4 +171,18 @@ fn parse_errors() {
     }
     assert!(FileDescription::from_yaml("[1, 2").is_err());
     assert!(FileDescription::from_yaml("").is_err());
+    // oversized text is refused before parsing
+    let huge = format!(
+        "{FIXTURE}#{}",
+        " ".repeat(xftp_desc::yaml::MAX_DESCRIPTION_LEN)
+    );
+    assert!(matches!(
+        FileDescription::from_yaml(&huge),
+        Err(DescError::Field {
+            field: "description",
+            ..
+        })
+    ));
+    // a second document after the description is not accepted
+    assert!(FileDescription::from_yaml(&format!("{FIXTURE}---\nparty: sender\n")).is_err());
 }
