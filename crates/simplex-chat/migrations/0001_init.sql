@@ -1,0 +1,72 @@
+CREATE TABLE users (
+  user_id INTEGER PRIMARY KEY,
+  display_name TEXT NOT NULL UNIQUE,
+  full_name TEXT NOT NULL DEFAULT '',
+  agent_db TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 0,
+  incognito INTEGER NOT NULL DEFAULT 0,
+  auto_accept INTEGER NOT NULL DEFAULT 0,
+  auto_accept_incognito INTEGER NOT NULL DEFAULT 0,
+  address_conn TEXT,
+  address_link TEXT,
+  address_short_link TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE pending_conns (
+  agent_conn_id TEXT NOT NULL PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE,
+  incognito_profile TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE contacts (
+  contact_id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE,
+  local_name TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  agent_conn_id TEXT NOT NULL UNIQUE,
+  ready INTEGER NOT NULL DEFAULT 0,
+  incognito_profile TEXT,
+  timed_allow INTEGER NOT NULL DEFAULT 0,
+  timed_ttl INTEGER,
+  created_at INTEGER NOT NULL,
+  UNIQUE (user_id, local_name)
+) STRICT;
+
+CREATE TABLE contact_requests (
+  request_id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE,
+  local_name TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  agent_inv_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (user_id, local_name)
+) STRICT;
+
+CREATE TABLE chat_items (
+  item_id INTEGER PRIMARY KEY,
+  contact_id INTEGER NOT NULL REFERENCES contacts ON DELETE CASCADE,
+  sent INTEGER NOT NULL,
+  shared_msg_id BLOB,
+  agent_msg_id INTEGER,
+  text TEXT NOT NULL,
+  quote_text TEXT,
+  quote_sent INTEGER,
+  edited INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  timed_ttl INTEGER,
+  delete_at INTEGER,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX idx_chat_items_contact ON chat_items (contact_id, item_id);
+CREATE INDEX idx_chat_items_delete_at ON chat_items (delete_at);
+
+CREATE TABLE item_reactions (
+  item_id INTEGER NOT NULL REFERENCES chat_items ON DELETE CASCADE,
+  sent INTEGER NOT NULL,
+  emoji TEXT NOT NULL,
+  PRIMARY KEY (item_id, sent, emoji)
+) STRICT;

@@ -1,0 +1,352 @@
+//! Agent events: handshakes (`x.info` / `x.contact` in connection info), contact
+//! requests, received messages (`x.msg.new`, `x.msg.update`, `x.msg.del`,
+//! `x.msg.react`, `x.info`, `x.direct.del`), delivery states and receipts; and the
+//! loop deleting disappearing messages.
+
+use std::sync::Arc;
+
+use chat_proto::container::MsgReaction;
+use chat_proto::event::ChatMsgEvent;
+use chat_proto::parse::ParsedBody;
+use chat_proto::profile::Profile;
+use chat_proto::{ChatMessage, parse_chat_messages};
+use simplex_agent::AgentEvent;
+use simplex_agent::store::{ConnId, InternalId};
+use tokio::sync::mpsc;
+
+use super::messages::{content_text, peer_timed};
+use super::{Inner, error_text};
+use crate::error::{ChatError, Result};
+use crate::output::ChatOutput;
+use crate::store::{Contact, ItemStatus, NewItem, User};
+
+/// Takes agent events one at a time (under the engine lock) and reports the outputs.
+pub(super) async fn event_loop(
+    inner: Arc<Inner>,
+    mut rx: mpsc::UnboundedReceiver<(i64, AgentEvent)>,
+) {
+    while let Some((user_id, ev)) = rx.recv().await {
+        let _one = inner.lock.lock().await;
+        let outs = match inner.handle_event(user_id, ev).await {
+            Ok(o) => o,
+            Err(e) => vec![ChatOutput::Error(error_text(&e))],
+        };
+        let active = inner.active_user().ok().map(|u| u.user_id);
+        let name = inner
+            .store
+            .user(user_id)
+            .ok()
+            .flatten()
+            .map(|u| u.display_name);
+        for o in outs {
+            match (&name, active == Some(user_id)) {
+                (Some(user), false) => inner.emit(ChatOutput::ForUser {
+                    user: user.clone(),
+                    output: Box::new(o),
+                }),
+                _ => inner.emit(o),
+            }
+        }
+    }
+}
+
+/// Checks for disappearing messages every `expiry_interval`.
+pub(super) async fn expiry_loop(inner: Arc<Inner>) {
+    let mut tick = tokio::time::interval(inner.config.expiry_interval);
+    loop {
+        tick.tick().await;
+        let _one = inner.lock.lock().await;
+        match inner.expire_items() {
+            Ok(outs) => outs.into_iter().for_each(|o| inner.emit(o)),
+            Err(e) => inner.emit(ChatOutput::Error(error_text(&e))),
+        }
+    }
+}
+
+/// The profile in connection info: `x.info` or `x.contact`.
+fn info_profile(info: &[u8]) -> Result<Profile> {
+    match ChatMessage::from_json(info)?.event {
+        ChatMsgEvent::Info(p) | ChatMsgEvent::Contact { profile: p, .. } => Ok(p),
+        _ => Err(ChatError::Prohibited(
+            "connection info without a profile".into(),
+        )),
+    }
+}
+
+impl Inner {
+    async fn handle_event(&self, user_id: i64, ev: AgentEvent) -> Result<Vec<ChatOutput>> {
+        let user = self
+            .store
+            .user(user_id)?
+            .ok_or_else(|| ChatError::NoUser(user_id.to_string()))?;
+        match ev {
+            AgentEvent::Conf {
+                conn_id,
+                conf_id,
+                info,
+            } => {
+                let profile = info_profile(&info)?;
+                let Some(inc) = self.store.take_pending_conn(conn_id.as_str())? else {
+                    return Ok(Vec::new());
+                };
+                let inc: Option<Profile> = inc.and_then(|s| serde_json::from_str(&s).ok());
+                let ours = inc.clone().unwrap_or_else(|| super::user_profile(&user));
+                let reply = super::encode(None, ChatMsgEvent::Info(ours))?;
+                self.agent(user_id)?
+                    .allow(&conn_id, &conf_id, &reply)
+                    .await?;
+                self.store.add_contact(
+                    user_id,
+                    &profile,
+                    conn_id.as_str(),
+                    inc.as_ref(),
+                    self.now(),
+                )?;
+                Ok(Vec::new())
+            }
+            AgentEvent::Info { conn_id, info } => {
+                let profile = info_profile(&info)?;
+                if let Some(c) = self.store.contact_by_conn(conn_id.as_str())? {
+                    self.store.set_contact_profile(c.contact_id, &profile)?;
+                } else if let Some(inc) = self.store.take_pending_conn(conn_id.as_str())? {
+                    let inc: Option<Profile> = inc.and_then(|s| serde_json::from_str(&s).ok());
+                    self.store.add_contact(
+                        user_id,
+                        &profile,
+                        conn_id.as_str(),
+                        inc.as_ref(),
+                        self.now(),
+                    )?;
+                }
+                Ok(Vec::new())
+            }
+            AgentEvent::Con { conn_id } => {
+                let Some(c) = self.store.contact_by_conn(conn_id.as_str())? else {
+                    return Ok(Vec::new());
+                };
+                self.store.set_contact_ready(c.contact_id)?;
+                let contact = self.store.contact(c.contact_id)?.ok_or(ChatError::NoItem)?;
+                Ok(vec![ChatOutput::ContactConnected { contact }])
+            }
+            AgentEvent::Req {
+                conn_id,
+                inv_id,
+                info,
+            } => {
+                self.contact_request(&user, &conn_id, inv_id.as_str(), &info)
+                    .await
+            }
+            AgentEvent::Msg {
+                conn_id, id, body, ..
+            } => self.received(&user, &conn_id, id, &body).await,
+            AgentEvent::Sent { conn_id, id } => self.status(&conn_id, id, ItemStatus::SndSent),
+            AgentEvent::Rcvd { conn_id, id, .. } => self.status(&conn_id, id, ItemStatus::SndRcvd),
+            AgentEvent::MsgErr { conn_id, id, err } => {
+                let out = self.status(&conn_id, id, ItemStatus::SndNew)?;
+                let mut v = vec![ChatOutput::Error(format!(
+                    "message could not be delivered: {err}"
+                ))];
+                v.extend(out);
+                Ok(v)
+            }
+            AgentEvent::Error { conn_id, err } => {
+                tracing::warn!(?conn_id, %err, "agent error");
+                Ok(vec![ChatOutput::Error(format!("agent error: {err}"))])
+            }
+        }
+    }
+
+    async fn contact_request(
+        &self,
+        user: &User,
+        conn_id: &ConnId,
+        inv_id: &str,
+        info: &[u8],
+    ) -> Result<Vec<ChatOutput>> {
+        if user.address_conn.as_deref() != Some(conn_id.as_str()) {
+            tracing::info!("request to a deleted address ignored");
+            return Ok(Vec::new());
+        }
+        let profile = info_profile(info)?;
+        if user.auto_accept {
+            let (c, inc) = self
+                .accept(user, inv_id, &profile, user.auto_accept_incognito)
+                .await?;
+            return Ok(vec![ChatOutput::RequestAccepted {
+                name: c.local_name,
+                incognito: inc,
+            }]);
+        }
+        let req = self
+            .store
+            .add_request(user.user_id, &profile, inv_id, self.now())?;
+        Ok(vec![ChatOutput::ContactRequest {
+            name: req.local_name,
+            full_name: profile.full_name,
+        }])
+    }
+
+    fn status(
+        &self,
+        conn_id: &ConnId,
+        id: InternalId,
+        status: ItemStatus,
+    ) -> Result<Vec<ChatOutput>> {
+        let Some(c) = self.store.contact_by_conn(conn_id.as_str())? else {
+            return Ok(Vec::new());
+        };
+        let Some(item) = self.store.item_by_agent_id(c.contact_id, id.0)? else {
+            return Ok(Vec::new());
+        };
+        if item.status == ItemStatus::SndRcvd {
+            return Ok(Vec::new());
+        }
+        self.store.set_item_status(item.item_id, status)?;
+        let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
+        Ok(vec![ChatOutput::ItemStatus {
+            contact: c.local_name,
+            item,
+        }])
+    }
+
+    async fn received(
+        &self,
+        user: &User,
+        conn_id: &ConnId,
+        id: InternalId,
+        body: &[u8],
+    ) -> Result<Vec<ChatOutput>> {
+        let agent = self.agent(user.user_id)?;
+        let Some(c) = self.store.contact_by_conn(conn_id.as_str())? else {
+            agent.ack(conn_id, id, None).await?;
+            return Ok(Vec::new());
+        };
+        let mut outs = Vec::new();
+        let mut receipt = false;
+        for parsed in parse_chat_messages(body) {
+            let msg = match parsed {
+                Ok(p) => match p.body {
+                    ParsedBody::Json(m) => m,
+                    ParsedBody::FileChunk(_) => continue,
+                },
+                Err(e) => {
+                    outs.push(ChatOutput::Error(format!(
+                        "{}: bad message: {e}",
+                        c.local_name
+                    )));
+                    continue;
+                }
+            };
+            receipt |= matches!(msg.event, ChatMsgEvent::MsgNew(_));
+            outs.extend(self.chat_event(&c, *msg)?);
+        }
+        let info: &[u8] = b"";
+        agent.ack(conn_id, id, receipt.then_some(info)).await?;
+        Ok(outs)
+    }
+
+    fn chat_event(&self, c: &Contact, msg: ChatMessage) -> Result<Vec<ChatOutput>> {
+        let name = c.local_name.clone();
+        let now = self.now();
+        match msg.event {
+            ChatMsgEvent::MsgNew(container) => {
+                let text = content_text(&container.content);
+                let quote = container
+                    .quote
+                    .as_ref()
+                    .map(|q| (content_text(&q.content), !q.msg_ref.sent));
+                let item_id = self.store.add_item(
+                    &NewItem {
+                        contact_id: c.contact_id,
+                        sent: false,
+                        shared_msg_id: msg.msg_id.as_ref().map(|m| m.0.as_slice()),
+                        agent_msg_id: None,
+                        text: &text,
+                        quote: quote.as_ref().map(|(t, s)| (t.as_str(), *s)),
+                        status: ItemStatus::Rcv,
+                        timed_ttl: container.ttl,
+                        delete_at: container.ttl.map(|t| now + t),
+                    },
+                    now,
+                )?;
+                let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
+                Ok(vec![ChatOutput::NewItem {
+                    contact: name,
+                    item,
+                }])
+            }
+            ChatMsgEvent::MsgUpdate {
+                msg_id, content, ..
+            } => {
+                let Some(item) = self.store.item_by_shared_id(c.contact_id, &msg_id.0)? else {
+                    return Ok(Vec::new());
+                };
+                if item.sent {
+                    return Ok(Vec::new());
+                }
+                self.store
+                    .edit_item(item.item_id, &content_text(&content))?;
+                let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
+                Ok(vec![ChatOutput::ItemUpdated {
+                    contact: name,
+                    item,
+                }])
+            }
+            ChatMsgEvent::MsgDel { msg_id, .. } => {
+                let Some(item) = self.store.item_by_shared_id(c.contact_id, &msg_id.0)? else {
+                    return Ok(Vec::new());
+                };
+                if item.sent {
+                    return Ok(Vec::new());
+                }
+                self.store.mark_item_deleted(item.item_id)?;
+                Ok(vec![ChatOutput::ItemDeleted {
+                    contact: name,
+                    item,
+                    by_sender: true,
+                }])
+            }
+            ChatMsgEvent::MsgReact {
+                msg_id,
+                reaction: MsgReaction::Emoji(e),
+                add,
+                ..
+            } => {
+                let Some(item) = self.store.item_by_shared_id(c.contact_id, &msg_id.0)? else {
+                    return Ok(Vec::new());
+                };
+                let emoji = e.to_string();
+                self.store.set_reaction(item.item_id, false, &emoji, add)?;
+                let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
+                Ok(vec![ChatOutput::Reaction {
+                    contact: name,
+                    item,
+                    sent: false,
+                    added: add,
+                    emoji,
+                }])
+            }
+            ChatMsgEvent::Info(profile) => {
+                let before = peer_timed(c);
+                self.store.set_contact_profile(c.contact_id, &profile)?;
+                let c = self.store.contact(c.contact_id)?.ok_or(ChatError::NoItem)?;
+                let after = peer_timed(&c);
+                if before == after {
+                    return Ok(Vec::new());
+                }
+                Ok(vec![ChatOutput::Disappearing {
+                    contact: name,
+                    by_user: false,
+                    user_allows: c.timed_allow,
+                    contact_allows: after.0,
+                    ttl: super::messages::chat_ttl(&c).or(after.1).or(c.timed_ttl),
+                }])
+            }
+            ChatMsgEvent::DirectDel => {
+                self.store.delete_contact(c.contact_id)?;
+                Ok(vec![ChatOutput::ContactDeletedByContact(name)])
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Sending messages: text, replies with quotes, edits, deletes, reactions,
+//! disappearing-message preferences, and history.
+
+use std::collections::HashMap;
+
+use chat_proto::container::{Mentions, MsgContainer, MsgReaction, MsgRef, QuotedMsg};
+use chat_proto::content::MsgContent;
+use chat_proto::event::ChatMsgEvent;
+use chat_proto::ids::SharedMsgId;
+use chat_proto::prefs::FeatureAllowed;
+use chat_proto::time::UtcTime;
+
+use super::Inner;
+use crate::command::TimedSetting;
+use crate::error::{ChatError, Result};
+use crate::output::ChatOutput;
+use crate::profiles::random_bytes;
+use crate::store::{ChatItem, Contact, ItemStatus, NewItem};
+
+/// The time to live used when neither side gave one (one day).
+pub(super) const DEFAULT_TTL: i64 = 86_400;
+
+/// Whether the contact's profile allows disappearing messages, and its time to live.
+pub(super) fn peer_timed(c: &Contact) -> (bool, Option<i64>) {
+    match c
+        .profile
+        .preferences
+        .as_ref()
+        .and_then(|p| p.timed_messages.as_ref())
+    {
+        Some(t) => (
+            matches!(t.allow, FeatureAllowed::Yes | FeatureAllowed::Always),
+            t.ttl,
+        ),
+        None => (false, None),
+    }
+}
+
+/// The time to live of messages sent in this chat, when both sides allow them.
+pub(super) fn chat_ttl(c: &Contact) -> Option<i64> {
+    let (peer, peer_ttl) = peer_timed(c);
+    (c.timed_allow && peer).then(|| c.timed_ttl.or(peer_ttl).unwrap_or(DEFAULT_TTL))
+}
+
+/// The text of a content (captions for media; the reference shows the same).
+pub(super) fn content_text(mc: &MsgContent) -> String {
+    match mc {
+        MsgContent::Text { text }
+        | MsgContent::Link { text, .. }
+        | MsgContent::Image { text, .. }
+        | MsgContent::Video { text, .. }
+        | MsgContent::Voice { text, .. }
+        | MsgContent::File { text }
+        | MsgContent::Report { text, .. }
+        | MsgContent::Chat { text, .. }
+        | MsgContent::Unknown { text, .. } => text.clone(),
+    }
+}
+
+pub(super) fn utc(secs: i64) -> Result<UtcTime> {
+    UtcTime::from_unix(secs, 0).ok_or_else(|| ChatError::Prohibited("bad clock time".into()))
+}
+
+impl Inner {
+    fn ready_contact(&self, name: &str) -> Result<(crate::store::User, Contact)> {
+        let (u, c) = self.contact_named(name)?;
+        if !c.ready {
+            return Err(ChatError::NotReady(c.local_name));
+        }
+        Ok((u, c))
+    }
+
+    pub(super) async fn send_text(
+        &self,
+        name: &str,
+        text: &str,
+        quoted: Option<&str>,
+    ) -> Result<Vec<ChatOutput>> {
+        let (user, c) = self.ready_contact(name)?;
+        let quote_item = match quoted {
+            Some(q) => Some(
+                self.store
+                    .find_item(c.contact_id, None, q)?
+                    .ok_or(ChatError::NoItem)?,
+            ),
+            None => None,
+        };
+        let now = self.now();
+        let ttl = chat_ttl(&c);
+        let mut container = MsgContainer::simple(MsgContent::text(text));
+        container.ttl = ttl;
+        container.quote = match &quote_item {
+            Some(q) => Some(QuotedMsg {
+                msg_ref: MsgRef {
+                    msg_id: q.shared_msg_id.clone().map(SharedMsgId),
+                    sent_at: utc(now)?,
+                    sent: q.sent,
+                    member_id: None,
+                },
+                content: MsgContent::text(&q.text),
+            }),
+            None => None,
+        };
+        let shared = random_bytes::<12>()?.to_vec();
+        let agent_id = self
+            .send_event(
+                user.user_id,
+                &c.conn_id,
+                Some(shared.clone()),
+                ChatMsgEvent::MsgNew(Box::new(container)),
+            )
+            .await?;
+        let item_id = self.store.add_item(
+            &NewItem {
+                contact_id: c.contact_id,
+                sent: true,
+                shared_msg_id: Some(&shared),
+                agent_msg_id: Some(agent_id),
+                text,
+                quote: quote_item.as_ref().map(|q| (q.text.as_str(), q.sent)),
+                status: ItemStatus::SndNew,
+                timed_ttl: ttl,
+                delete_at: ttl.map(|t| now + t),
+            },
+            now,
+        )?;
+        let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
+        Ok(vec![ChatOutput::NewItem {
+            contact: c.local_name,
+            item,
+        }])
+    }
+
+    fn shared_id(item: &ChatItem) -> Result<SharedMsgId> {
+        item.shared_msg_id
+            .clone()
+            .map(SharedMsgId)
+            .ok_or_else(|| ChatError::Prohibited("this message has no shared id".into()))
+    }
+
+    pub(super) async fn edit(&self, name: &str, old: &str, text: &str) -> Result<Vec<ChatOutput>> {
+        let (user, c) = self.ready_contact(name)?;
+        let item = self
+            .store
+            .find_item(c.contact_id, Some(true), old)?
+            .ok_or(ChatError::NoItem)?;
+        let event = ChatMsgEvent::MsgUpdate {
+            msg_id: Self::shared_id(&item)?,
+            content: MsgContent::text(text),
+            mentions: Mentions::new(),
+            ttl: None,
+            live: None,
+            scope: None,
+            as_group: None,
+            prefs: None,
+        };
+        self.send_event(user.user_id, &c.conn_id, None, event)
+            .await?;
+        self.store.edit_item(item.item_id, text)?;
+        let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
+        Ok(vec![ChatOutput::ItemUpdated {
+            contact: c.local_name,
+            item,
+        }])
+    }
+
+    /// Deletes for everyone (marked deleted on both sides) a sent message, or locally a
+    /// received one.
+    pub(super) async fn delete_item(&self, name: &str, text: &str) -> Result<Vec<ChatOutput>> {
+        let (user, c) = self.contact_named(name)?;
+        let item = self
+            .store
+            .find_item(c.contact_id, None, text)?
+            .ok_or(ChatError::NoItem)?;
+        if item.sent && c.ready {
+            let event = ChatMsgEvent::MsgDel {
+                msg_id: Self::shared_id(&item)?,
+                member_id: None,
+                scope: None,
+            };
+            self.send_event(user.user_id, &c.conn_id, None, event)
+                .await?;
+            self.store.mark_item_deleted(item.item_id)?;
+        } else {
+            self.store.delete_item(item.item_id)?;
+        }
+        Ok(vec![ChatOutput::ItemDeleted {
+            contact: c.local_name,
+            by_sender: item.sent && c.ready,
+            item,
+        }])
+    }
+
+    pub(super) async fn react(
+        &self,
+        name: &str,
+        text: &str,
+        emoji: char,
+        add: bool,
+    ) -> Result<Vec<ChatOutput>> {
+        let (user, c) = self.ready_contact(name)?;
+        let item = self
+            .store
+            .find_item(c.contact_id, None, text)?
+            .ok_or(ChatError::NoItem)?;
+        let event = ChatMsgEvent::MsgReact {
+            msg_id: Self::shared_id(&item)?,
+            member_id: None,
+            scope: None,
+            reaction: MsgReaction::Emoji(emoji),
+            add,
+        };
+        self.send_event(user.user_id, &c.conn_id, None, event)
+            .await?;
+        let e = emoji.to_string();
+        self.store.set_reaction(item.item_id, true, &e, add)?;
+        let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
+        Ok(vec![ChatOutput::Reaction {
+            contact: c.local_name,
+            item,
+            sent: true,
+            added: add,
+            emoji: e,
+        }])
+    }
+
+    pub(super) async fn set_disappear(
+        &self,
+        name: &str,
+        setting: TimedSetting,
+    ) -> Result<Vec<ChatOutput>> {
+        let (user, c) = self.ready_contact(name)?;
+        let (allow, ttl) = match setting {
+            TimedSetting::Enable(t) => (true, t.or(c.timed_ttl)),
+            TimedSetting::Disable => (false, c.timed_ttl),
+        };
+        self.store.set_contact_timed(c.contact_id, allow, ttl)?;
+        let c = self
+            .store
+            .contact(c.contact_id)?
+            .ok_or(ChatError::NoContact(c.local_name))?;
+        let profile = self.profile_for(&user, &c);
+        self.send_event(user.user_id, &c.conn_id, None, ChatMsgEvent::Info(profile))
+            .await?;
+        let (peer, peer_ttl) = peer_timed(&c);
+        Ok(vec![ChatOutput::Disappearing {
+            contact: c.local_name.clone(),
+            by_user: true,
+            user_allows: allow,
+            contact_allows: peer,
+            ttl: ttl.or(peer_ttl).or((allow && peer).then_some(DEFAULT_TTL)),
+        }])
+    }
+
+    pub(super) fn tail(&self, name: Option<&str>, count: usize) -> Result<Vec<ChatOutput>> {
+        let user = self.active_user()?;
+        let only = match name {
+            Some(n) => Some(self.contact_named(n)?.1.contact_id),
+            None => None,
+        };
+        let names: HashMap<i64, String> = self
+            .store
+            .contacts(user.user_id)?
+            .into_iter()
+            .map(|c| (c.contact_id, c.local_name))
+            .collect();
+        let items = self.store.last_items(user.user_id, only, count)?;
+        Ok(vec![ChatOutput::History(
+            items
+                .into_iter()
+                .map(|it| (names.get(&it.contact_id).cloned().unwrap_or_default(), it))
+                .collect(),
+        )])
+    }
+
+    /// Deletes the items whose time ran out.
+    pub(super) fn expire_items(&self) -> Result<Vec<ChatOutput>> {
+        let items = self.store.take_expired_items(self.now())?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let contact = self
+                .store
+                .contact(item.contact_id)?
+                .map(|c| c.local_name)
+                .unwrap_or_default();
+            out.push(ChatOutput::ItemDisappeared { contact, item });
+        }
+        Ok(out)
+    }
+}

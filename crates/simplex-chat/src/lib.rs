@@ -1,0 +1,39 @@
+//! `simplex-chat`: the SimpleX chat engine and its terminal client.
+//!
+//! - [`engine`]: [`Chat`] — opened with a [`ChatConfig`], it owns the chat database
+//!   ([`store`], `<prefix>_chat.db`, SQLCipher with numbered migrations), one
+//!   [`simplex_agent::Agent`] per user, the command processor ([`Chat::execute`], the
+//!   reference's terminal syntax parsed by [`command`]) and the event loop (typed
+//!   [`ChatOutput`]s on a channel);
+//! - [`view`]: the terminal texts of outputs (after the reference's `View.hs`), with QR
+//!   codes for links;
+//! - [`archive`]: export and import of all database files as one zip archive;
+//! - [`clock`]: the injected clock (disappearing messages); [`profiles`]: random
+//!   incognito profiles and name rules.
+//!
+//! **One agent per user.** The agent keeps one user per database, so each chat user
+//! has its own agent database: `<prefix>_agent.db` for the first user and
+//! `<prefix>_agent_<N>.db` for user N; each has its own relays (`/smp`).
+//!
+//! Not implemented yet: groups, files, the WebSocket bot API (a `groups` module can sit
+//! beside `contacts` in [`engine`], and [`ChatCommand`] / [`ChatOutput`] grow with them).
+//! Deleting a contact or address forgets it locally and tells the contact, but its queues
+//! stay on the relays until the agent offers connection deletion.
+//!
+//! This crate builds on `simplex-agent` (its public API only) and `chat-proto`; it must
+//! not reach into the agent's store or the relay protocol.
+
+pub mod archive;
+pub mod clock;
+pub mod command;
+pub mod engine;
+pub mod error;
+pub mod output;
+pub mod profiles;
+pub mod store;
+pub mod view;
+
+pub use command::ChatCommand;
+pub use engine::{Chat, ChatConfig};
+pub use error::ChatError;
+pub use output::ChatOutput;

@@ -1,0 +1,334 @@
+//! Terminal text of [`ChatOutput`]s, after the reference's `View.hs` (texts of the
+//! terminal client), for the outputs this engine has.
+
+use qrcode::QrCode;
+use qrcode::render::unicode::Dense1x2;
+
+use crate::output::ChatOutput;
+use crate::store::{ChatItem, Contact, ItemStatus, User};
+
+/// The `/help` text.
+pub const HELP: &str = "Using SimpleX Chat
+Follow these steps to set up a connection:
+
+Step 1: To create a one-time invitation link: /c (/connect)
+Step 2: Pass the link to your contact (via another channel) and ask them to connect with /c LINK
+Step 3: When your contact connects, you can send messages: @name text
+
+Contacts:   /c [i] [LINK], /contacts, /d @name (delete)
+Address:    /ad (create), /sa (show), /da (delete), /ac [i] name, /rc name,
+            /auto_accept on|off [incognito]
+Incognito:  /incognito on|off (random profile for new connections), /c i, /ac i name
+Messages:   @name text, > @name (quoted text) reply, ! @name (old text) new text,
+            \\ @name text (delete), +1 @name text (react, also -1 +- +) +, +* +^)
+Disappear:  /set disappear @name yes [30s|5min|1h|8h|day|week|month|SECONDS] | no
+History:    /tail [@name] [N]
+Users:      /user, /users, /create user NAME, /user NAME (switch)
+Relays:     /smp (show), /smp smp://... (set for the active user)
+Database:   /db export [PATH], /_db export {\"archivePath\":PATH}
+Other:      /help, /version, /quit";
+
+/// Renders an output as lines of text. With `qr`, invitation and address links are
+/// followed by a QR code drawn with Unicode blocks.
+pub fn render(out: &ChatOutput, qr: bool) -> Vec<String> {
+    match out {
+        ChatOutput::ActiveUser(u) => vec![format!("user profile: {}", user_name(u))],
+        ChatOutput::Users(us) => us.iter().map(user_line).collect(),
+        ChatOutput::Invitation {
+            link,
+            short_link,
+            incognito,
+        } => invitation(link, short_link.as_deref(), incognito.as_deref(), qr),
+        ChatOutput::ConnectionSent {
+            via_address,
+            incognito,
+        } => connection_sent(*via_address, incognito.as_deref()),
+        ChatOutput::Address {
+            created,
+            link,
+            short_link,
+        } => address(*created, link, short_link.as_deref(), qr),
+        ChatOutput::AddressDeleted => lines(
+            "Your chat address is deleted - accepted contacts will remain connected.\nTo create a new chat address use /ad",
+        ),
+        ChatOutput::AutoAccept { on, incognito } => vec![match (on, incognito) {
+            (false, _) => "auto_accept off".to_owned(),
+            (true, false) => "auto_accept on".to_owned(),
+            (true, true) => "auto_accept on, incognito".to_owned(),
+        }],
+        ChatOutput::Incognito(on) => vec![if *on {
+            "new connections will use a random (incognito) profile".to_owned()
+        } else {
+            "new connections will use your main profile".to_owned()
+        }],
+        ChatOutput::ContactRequest { name, full_name } => vec![
+            format!("{} wants to connect to you!", with_full(name, full_name)),
+            format!("to accept: /ac {name}"),
+            format!("to reject: /rc {name} (the sender will NOT be notified)"),
+        ],
+        ChatOutput::RequestAccepted { name, incognito } => vec![match incognito {
+            None => format!("{name}: accepting contact request, you can send messages to contact"),
+            Some(p) => format!(
+                "{name}: accepting contact request, your incognito profile for this contact is {p}"
+            ),
+        }],
+        ChatOutput::RequestRejected(name) => vec![format!("{name}: contact request rejected")],
+        ChatOutput::ContactConnected { contact } => contact_connected(contact),
+        ChatOutput::ContactDeleted(name) => vec![format!("{name}: contact is deleted")],
+        ChatOutput::ContactDeletedByContact(name) => {
+            vec![format!("{name} deleted contact with you")]
+        }
+        ChatOutput::Contacts(cs) => cs.iter().map(contact_line).collect(),
+        ChatOutput::NewItem { contact, item } => item_lines(contact, item),
+        ChatOutput::ItemUpdated { contact, item } => item_lines(contact, item),
+        ChatOutput::ItemDeleted {
+            contact,
+            item,
+            by_sender,
+        } => deleted(contact, item, *by_sender),
+        ChatOutput::ItemDisappeared { .. } | ChatOutput::ItemStatus { .. } => Vec::new(),
+        ChatOutput::Reaction {
+            contact,
+            item,
+            sent,
+            added,
+            emoji,
+        } => reaction(contact, item, *sent, *added, emoji),
+        ChatOutput::Disappearing {
+            contact,
+            by_user,
+            user_allows,
+            contact_allows,
+            ttl,
+        } => disappearing(contact, *by_user, *user_allows, *contact_allows, *ttl),
+        ChatOutput::History(items) => items
+            .iter()
+            .flat_map(|(c, it)| history_lines(c, it))
+            .collect(),
+        ChatOutput::Servers(s) => s.clone(),
+        ChatOutput::ArchiveExported(p) => vec![format!("database archive exported to {p}")],
+        ChatOutput::Help => lines(HELP),
+        ChatOutput::Version => vec![format!(
+            "SimpleX Chat (Rust) v{}",
+            env!("CARGO_PKG_VERSION")
+        )],
+        ChatOutput::Error(e) => vec![e.clone()],
+        ChatOutput::ForUser { user, output } => render(output, qr)
+            .into_iter()
+            .map(|l| format!("[user: {user}] {l}"))
+            .collect(),
+        ChatOutput::Quit => Vec::new(),
+    }
+}
+
+fn lines(s: &str) -> Vec<String> {
+    s.lines().map(str::to_owned).collect()
+}
+
+fn with_full(name: &str, full: &str) -> String {
+    if full.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} ({full})")
+    }
+}
+
+fn user_name(u: &User) -> String {
+    with_full(&u.display_name, &u.full_name)
+}
+
+fn user_line(u: &User) -> String {
+    let active = if u.active { " (active)" } else { "" };
+    format!("{}{active}", user_name(u))
+}
+
+fn contact_line(c: &Contact) -> String {
+    let mut s = with_full(&c.local_name, &c.profile.full_name);
+    if !c.ready {
+        s.push_str(" (connecting)");
+    }
+    if let Some(p) = &c.incognito {
+        s.push_str(&format!(" (incognito: {})", p.display_name));
+    }
+    s
+}
+
+fn qr_lines(link: &str) -> Vec<String> {
+    match QrCode::new(link.as_bytes()) {
+        Ok(code) => lines(&code.render::<Dense1x2>().quiet_zone(true).build()),
+        Err(_) => vec!["(the link is too long for a QR code)".to_owned()],
+    }
+}
+
+fn invitation(link: &str, short: Option<&str>, incognito: Option<&str>, qr: bool) -> Vec<String> {
+    let shown = short.unwrap_or(link);
+    let mut v = vec![
+        "pass this invitation link to your contact (via another channel):".to_owned(),
+        String::new(),
+        shown.to_owned(),
+        String::new(),
+    ];
+    if qr {
+        v.extend(qr_lines(shown));
+    }
+    v.push("and ask them to connect: /c <invitation_link_above>".to_owned());
+    if short.is_some() {
+        v.push(String::new());
+        v.push("The invitation link for old clients:".to_owned());
+        v.push(link.to_owned());
+    }
+    if let Some(p) = incognito {
+        v.push(format!("your incognito profile for this connection is {p}"));
+    }
+    v
+}
+
+fn connection_sent(_via_address: bool, incognito: Option<&str>) -> Vec<String> {
+    // the reference shows the same text for invitations and addresses
+    let what = "connection request sent";
+    match incognito {
+        None => vec![format!("{what}!")],
+        Some(p) => vec![
+            format!("{what} incognito!"),
+            format!("your incognito profile for this contact is {p}"),
+        ],
+    }
+}
+
+fn address(created: bool, link: &str, short: Option<&str>, qr: bool) -> Vec<String> {
+    let shown = short.unwrap_or(link);
+    let mut v = vec![
+        if created {
+            "Your new chat address is created!".to_owned()
+        } else {
+            "Your chat address:".to_owned()
+        },
+        String::new(),
+        shown.to_owned(),
+        String::new(),
+    ];
+    if qr {
+        v.extend(qr_lines(shown));
+    }
+    v.push("Anyone can send you contact requests with: /c <contact_link_above>".to_owned());
+    v.push("to show it again: /sa".to_owned());
+    v.push("to delete it: /da (accepted contacts will remain connected)".to_owned());
+    v
+}
+
+fn contact_connected(c: &Contact) -> Vec<String> {
+    let who = with_full(&c.local_name, &c.profile.full_name);
+    match &c.incognito {
+        None => vec![format!("{who}: contact is connected")],
+        Some(p) => vec![format!(
+            "{who}: contact is connected, your incognito profile for this contact is {}",
+            p.display_name
+        )],
+    }
+}
+
+/// `@bob text` for sent, `bob> text` for received.
+fn prefix(contact: &str, item: &ChatItem) -> String {
+    if item.sent {
+        format!("@{contact}")
+    } else {
+        format!("{contact}>")
+    }
+}
+
+fn item_lines(contact: &str, item: &ChatItem) -> Vec<String> {
+    let p = prefix(contact, item);
+    let edited = if item.edited { "[edited] " } else { "" };
+    let deleted = if item.deleted {
+        "[marked deleted] "
+    } else {
+        ""
+    };
+    match &item.quote {
+        None => vec![format!("{p} {deleted}{edited}{}", item.text)],
+        Some((q, quote_sent)) => {
+            let marker = if *quote_sent == item.sent { ">>" } else { ">" };
+            vec![
+                format!("{p} {marker} {q}"),
+                format!("      {deleted}{edited}{}", item.text),
+            ]
+        }
+    }
+}
+
+fn history_lines(contact: &str, item: &ChatItem) -> Vec<String> {
+    let mut v = item_lines(contact, item);
+    if let Some(last) = v.last_mut() {
+        match item.status {
+            ItemStatus::SndSent => last.push_str(" \u{2713}"),
+            ItemStatus::SndRcvd => last.push_str(" \u{2713}\u{2713}"),
+            ItemStatus::SndNew | ItemStatus::Rcv => {}
+        }
+    }
+    let reactions: Vec<&str> = item.reactions.iter().map(|(_, e)| e.as_str()).collect();
+    if !reactions.is_empty() {
+        v.push(format!("      {}", reactions.join(" ")));
+    }
+    v
+}
+
+fn deleted(contact: &str, item: &ChatItem, by_sender: bool) -> Vec<String> {
+    if item.sent {
+        vec![if by_sender {
+            "message marked deleted".to_owned()
+        } else {
+            "message deleted".to_owned()
+        }]
+    } else if by_sender {
+        vec![format!("{contact}> [marked deleted] {}", item.text)]
+    } else {
+        vec!["message deleted".to_owned()]
+    }
+}
+
+fn reaction(contact: &str, item: &ChatItem, sent: bool, added: bool, emoji: &str) -> Vec<String> {
+    let sign = if added { "+" } else { "-" };
+    if sent {
+        vec![format!(
+            "{} {emoji}",
+            if added { "added" } else { "removed" }
+        )]
+    } else {
+        let author = if item.sent { "you" } else { contact };
+        vec![
+            format!("{contact}> > {author} {}", item.text),
+            format!("    {sign} {emoji}"),
+        ]
+    }
+}
+
+fn allows(on: bool, ttl: Option<i64>) -> String {
+    match (on, ttl) {
+        (true, Some(t)) => format!("yes ({t} sec)"),
+        (true, None) => "yes".to_owned(),
+        (false, _) => "no".to_owned(),
+    }
+}
+
+fn disappearing(
+    contact: &str,
+    by_user: bool,
+    user: bool,
+    peer: bool,
+    ttl: Option<i64>,
+) -> Vec<String> {
+    let head = if by_user {
+        format!("you updated preferences for {contact}:")
+    } else {
+        format!("{contact} updated preferences for you:")
+    };
+    let state = if user && peer { "enabled" } else { "off" };
+    vec![
+        head,
+        format!(
+            "Disappearing messages: {state} (you allow: {}, contact allows: {})",
+            allows(user, ttl),
+            allows(peer, ttl)
+        ),
+    ]
+}

@@ -1,0 +1,184 @@
+//! Test helpers: a relay on loopback (in-process, real TLS) and chat clients using it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use simplex_agent::{AgentConfig, RelayConfig};
+use simplex_chat::clock::Clock;
+use simplex_chat::{Chat, ChatConfig, ChatOutput};
+use simplex_transport::{SignAlgorithm, generate_credentials};
+use smp_proto::SmpServer;
+use smp_server::{Server, ServerConfig, ServerHandle};
+use smp_store::MemoryStore;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// A running relay.
+pub struct Relay {
+    pub handle: ServerHandle,
+    pub server: SmpServer,
+    pub addr: SocketAddr,
+}
+
+pub async fn start_relay() -> Relay {
+    let config = ServerConfig {
+        listen: vec![SocketAddr::from(([127, 0, 0, 1], 0))],
+        ..ServerConfig::default()
+    };
+    let creds = generate_credentials(SignAlgorithm::Ed25519, "localhost")
+        .unwrap()
+        .server_credentials();
+    let key_hash = creds.fingerprint().unwrap();
+    let handle = Server::start(config, Arc::new(MemoryStore::new()), creds)
+        .await
+        .unwrap();
+    let addr = handle.local_addrs()[0];
+    let server = SmpServer {
+        hosts: vec!["localhost".into()],
+        port: addr.port().to_string(),
+        key_hash,
+    };
+    Relay {
+        handle,
+        server,
+        addr,
+    }
+}
+
+impl Relay {
+    /// The relay's address as the CLI takes it.
+    pub fn uri(&self) -> String {
+        self.server.to_uri("smp", None)
+    }
+
+    pub fn relay_config(&self) -> RelayConfig {
+        RelayConfig {
+            connect_addr: Some(self.addr),
+            ..RelayConfig::new(self.server.clone())
+        }
+    }
+}
+
+fn tweak(cfg: &mut AgentConfig) {
+    cfg.request_timeout = Duration::from_secs(10);
+    cfg.retry_delay = Duration::from_millis(200);
+}
+
+/// One chat client in a test.
+pub struct Client {
+    pub chat: Chat,
+    pub events: UnboundedReceiver<ChatOutput>,
+    pub prefix: PathBuf,
+}
+
+pub async fn open_client(relay: &Relay, prefix: &Path, clock: Arc<dyn Clock>) -> Client {
+    let mut cfg = ChatConfig::new(prefix, "test passphrase", vec![relay.relay_config()]);
+    cfg.clock = clock;
+    cfg.agent_tweak = Some(tweak);
+    cfg.expiry_interval = Duration::from_secs(3600);
+    let (chat, events) = Chat::open(cfg).await.unwrap();
+    Client {
+        chat,
+        events,
+        prefix: prefix.to_path_buf(),
+    }
+}
+
+/// A client with a new user `name`.
+pub async fn new_client(relay: &Relay, dir: &Path, name: &str, clock: Arc<dyn Clock>) -> Client {
+    let c = open_client(relay, &dir.join(name), clock).await;
+    let out = c.exec(&format!("/create user {name}")).await;
+    assert!(matches!(out[0], ChatOutput::ActiveUser(_)), "{out:?}");
+    c
+}
+
+impl Client {
+    /// Runs a command; fails on an error output.
+    pub async fn exec(&self, cmd: &str) -> Vec<ChatOutput> {
+        let out = self.chat.execute(cmd).await;
+        for o in &out {
+            if let ChatOutput::Error(e) = o {
+                panic!("{cmd}: {e}");
+            }
+        }
+        out
+    }
+
+    /// Waits for an event matching `f`, skipping others (errors fail the test).
+    pub async fn wait_for<T>(
+        &mut self,
+        what: &str,
+        mut f: impl FnMut(&ChatOutput) -> Option<T>,
+    ) -> T {
+        loop {
+            let ev = tokio::time::timeout(WAIT, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .expect("event channel closed");
+            if let ChatOutput::Error(e) = &ev {
+                panic!("error while waiting for {what}: {e}");
+            }
+            if let Some(t) = f(&ev) {
+                return t;
+            }
+        }
+    }
+
+    pub async fn wait_connected(&mut self, name: &str) {
+        self.wait_for(&format!("{name} connected"), |o| match o {
+            ChatOutput::ContactConnected { contact } if contact.local_name == name => Some(()),
+            _ => None,
+        })
+        .await;
+    }
+
+    /// Waits for a received message with this text from `name`.
+    pub async fn wait_msg(&mut self, name: &str, text: &str) -> simplex_chat::store::ChatItem {
+        self.wait_for(&format!("{name}> {text}"), |o| match o {
+            ChatOutput::NewItem { contact, item }
+                if contact == name && !item.sent && item.text == text =>
+            {
+                Some(item.clone())
+            }
+            _ => None,
+        })
+        .await
+    }
+
+    /// The rendered `/tail` text.
+    pub async fn tail(&self, args: &str) -> String {
+        let out = self.exec(&format!("/tail{args}")).await;
+        out.iter()
+            .flat_map(|o| simplex_chat::view::render(o, false))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Connects `a` and `b` by a one-time invitation of `a`.
+pub async fn connect(a: &mut Client, a_name: &str, b: &mut Client, b_name: &str) {
+    let out = a.exec("/c").await;
+    let link = match &out[0] {
+        ChatOutput::Invitation {
+            link, short_link, ..
+        } => short_link.clone().unwrap_or(link.clone()),
+        o => panic!("expected an invitation, got {o:?}"),
+    };
+    let out = b.exec(&format!("/c {link}")).await;
+    assert!(
+        matches!(
+            out[0],
+            ChatOutput::ConnectionSent {
+                via_address: false,
+                ..
+            }
+        ),
+        "{out:?}"
+    );
+    a.wait_connected(b_name).await;
+    b.wait_connected(a_name).await;
+}
