@@ -5,6 +5,7 @@
 //! clients and tests) and reads the JSON part of `/_send`.
 
 use crate::address::AddressSettings;
+use crate::common::CreatedConnLink;
 use crate::error::ChatApiError;
 use crate::file::CryptoFile;
 use chat_proto::container::MsgReaction;
@@ -157,7 +158,7 @@ pub enum ApiCommand {
         /// The auto-reply.
         auto_reply: Option<MsgContent>,
     },
-    /// `/_send <chat>[ live=on][ ttl=<ttl>] json <messages>`.
+    /// `/_send <chat>[ live=on][ ttl=<ttl>][ sign=on] json <messages>`.
     SendMessages {
         /// The chat.
         chat: ChatRef,
@@ -165,6 +166,8 @@ pub enum ApiCommand {
         live: bool,
         /// Disappearing after this many seconds.
         ttl: Option<i64>,
+        /// Sign the messages (channels).
+        sign: bool,
         /// The messages.
         messages: Vec<ComposedMessage>,
     },
@@ -331,10 +334,16 @@ pub enum ApiCommand {
         /// Connect incognito.
         incognito: bool,
     },
-    /// `/_connect <userId>[ <link>]`: connect via a link.
+    /// `/_connect <userId>[ <fullLink>[ <shortLink>]]`: connect via a prepared link.
     Connect {
         /// The user.
         user_id: i64,
+        /// The link, as `/_connect plan` returned it.
+        prepared_link: Option<CreatedConnLink>,
+    },
+    /// `/connect[ <link>]`: connect via a link (or SimpleX name) as text, as the
+    /// active user.
+    ConnectText {
         /// The link.
         link: Option<String>,
     },
@@ -469,6 +478,7 @@ impl ApiCommand {
                 chat,
                 live,
                 ttl,
+                sign,
                 messages,
             } => {
                 let _ = write!(s, "/_send {chat}");
@@ -477,6 +487,9 @@ impl ApiCommand {
                 }
                 if let Some(ttl) = ttl {
                     let _ = write!(s, " ttl={ttl}");
+                }
+                if *sign {
+                    s.push_str(" sign=on");
                 }
                 write!(s, " json {}", json(messages))
             }
@@ -622,9 +635,22 @@ impl ApiCommand {
                 }
                 Ok(())
             }
-            C::Connect { user_id, link } => match link {
-                Some(l) => write!(s, "/_connect {user_id} {l}"),
-                None => write!(s, "/_connect {user_id}"),
+            C::Connect {
+                user_id,
+                prepared_link,
+            } => {
+                let _ = write!(s, "/_connect {user_id}");
+                if let Some(link) = prepared_link {
+                    let _ = write!(s, " {}", link.conn_full_link);
+                    if let Some(short) = &link.conn_short_link {
+                        let _ = write!(s, " {short}");
+                    }
+                }
+                Ok(())
+            }
+            C::ConnectText { link } => match link {
+                Some(l) => write!(s, "/connect {l}"),
+                None => write!(s, "/connect"),
             },
             C::AcceptContact { contact_req_id } => write!(s, "/_accept {contact_req_id}"),
             C::RejectContact { contact_req_id } => write!(s, "/_reject {contact_req_id}"),
