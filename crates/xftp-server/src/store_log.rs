@@ -289,3 +289,126 @@ fn compact(path: &Path, st: &FileStore) -> Result<(), ServerError> {
     f.sync_all().map_err(io)?;
     fs::rename(&tmp, path).map_err(|e| ServerError::io(path, e))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use simplex_crypto::AuthAlgorithm;
+    use simplex_crypto::keys::PrivateAuthKey;
+    use smp_proto::error::BlockingReason;
+
+    fn key() -> PublicAuthKey {
+        PrivateAuthKey::generate(AuthAlgorithm::Ed25519, &mut rand::rng())
+            .unwrap()
+            .public()
+    }
+
+    fn records() -> Vec<LogRecord> {
+        let sid = vec![1u8; 16];
+        let info = FileInfo {
+            snd_key: key(),
+            size: 65536,
+            digest: vec![2; 32],
+        };
+        let blocked = BlockingInfo {
+            reason: BlockingReason::Content,
+            notice: None,
+        };
+        vec![
+            LogRecord::AddFile {
+                sender_id: sid.clone(),
+                info: info.clone(),
+                created_at: 1_700_000_000,
+                status: FileStatus::Active,
+            },
+            LogRecord::AddFile {
+                sender_id: sid.clone(),
+                info,
+                created_at: 0,
+                status: FileStatus::Blocked(blocked.clone()),
+            },
+            LogRecord::PutFile(sid.clone(), PathBuf::from("/srv/files/AQEBAQ==")),
+            LogRecord::AddRecipients(
+                sid.clone(),
+                vec![(vec![3; 16], key()), (vec![4; 16], key())],
+            ),
+            LogRecord::DeleteFile(sid.clone()),
+            LogRecord::BlockFile(sid, blocked),
+            LogRecord::AckFile(vec![3; 16]),
+        ]
+    }
+
+    #[test]
+    fn records_round_trip_as_text_lines() {
+        for r in records() {
+            let line = r.to_line();
+            assert!(!line.contains('\n'));
+            assert_eq!(LogRecord::parse(&line).unwrap(), r, "{line}");
+        }
+    }
+
+    /// The layout of `FileStoreLogRecord`'s `strEncode` (FileTransfer/Server/StoreLog.hs):
+    /// space-separated fields, base64url ids, keys and digests, and an FNEW without a
+    /// status (older logs) meaning active.
+    #[test]
+    fn reference_layout() {
+        let r = &records()[0];
+        let line = r.to_line();
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields[0], "FNEW");
+        assert_eq!(fields[1], "AQEBAQEBAQEBAQEBAQEBAQ==");
+        assert_eq!(
+            fields[3..],
+            [
+                "65536",
+                &base64url::encode(&[2; 32]),
+                "1700000000",
+                "active"
+            ]
+        );
+        let old = fields[..6].join(" ");
+        assert_eq!(&LogRecord::parse(&old).unwrap(), r);
+        let blk = records()[5].to_line();
+        assert!(blk.ends_with(" reason=content"), "{blk}");
+        let add = records()[3].to_line();
+        assert_eq!(add.matches(',').count(), 1);
+        assert_eq!(add.matches(':').count(), 2);
+    }
+
+    #[test]
+    fn garbage_lines_are_refused() {
+        for bad in [
+            "",
+            "FNEW",
+            "FNEW x y z",
+            "FNEW AQ== AQ== 1 AQ== 0 maybe",
+            "FPUT",
+            "FADD AQ== nocolon",
+            "FBLK AQ== reason=other",
+            "FACK %%%",
+            "XXXX AQ==",
+        ] {
+            assert!(LogRecord::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn replay_skips_refused_records_and_compacts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        let mut lines: Vec<String> = records()[..4].iter().map(LogRecord::to_line).collect();
+        lines.remove(1); // a duplicate FNEW would be refused anyway
+        lines.push("garbage line".into());
+        lines.push(LogRecord::AckFile(vec![3; 16]).to_line());
+        lines.push(LogRecord::AckFile(vec![9; 16]).to_line()); // unknown recipient
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let (st, _log) = StoreLog::open(&path).unwrap();
+        let f = st.file(&[1; 16]).unwrap();
+        assert_eq!(f.recipients.len(), 1);
+        assert!(f.path.is_some());
+        let compacted = std::fs::read_to_string(&path).unwrap();
+        let tags: Vec<&str> = compacted.lines().map(|l| &l[..4]).collect();
+        assert_eq!(tags, ["FNEW", "FADD", "FPUT"]);
+    }
+}

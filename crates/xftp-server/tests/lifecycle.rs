@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use xftp_proto::{FileCommand, FileResponse, XftpErrorType};
+use xftp_server::InactiveClients;
 use xftp_server::clock::Clock;
 use xftp_server::store_log::LogRecord;
 
@@ -128,5 +129,27 @@ async fn expired_files_are_removed_at_start() {
             .count(),
         0
     );
+    srv.stop().await;
+}
+
+/// `[INACTIVE_CLIENTS]`: an idle connection is closed by the server (no time is
+/// asserted: the test only waits, up to a generous limit, for the close).
+#[tokio::test]
+async fn idle_connections_are_closed() {
+    let idle = InactiveClients {
+        ttl_secs: 1,
+        check_interval_secs: 1,
+    };
+    let (_h, srv, mut c) = setup(|cfg| cfg.inactive_clients = Some(idle)).await;
+    assert_eq!(
+        c.cmd(None, b"", &FileCommand::Ping, None).await.0,
+        Ok(FileResponse::Pong)
+    );
+    let mut waited = 0;
+    while !c.is_closed() {
+        assert!(waited < 60, "connection still open");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        waited += 1;
+    }
     srv.stop().await;
 }

@@ -148,6 +148,14 @@ pub fn read_ini(text: &str, store_log: &Path) -> Result<StartSettings, String> {
         Some(q) => Some(parse_size(q).ok_or(format!("[FILES] storage_quota: bad size {q}"))?),
         None => None,
     };
+    match get("STORE_LOG", "store_files") {
+        None | Some("memory") => {}
+        Some(other) => {
+            return Err(format!(
+                "[STORE_LOG] store_files = {other}: only memory is supported"
+            ));
+        }
+    }
     if flag("STORE_LOG", "enable", false)? {
         config.store_log = Some(store_log.to_path_buf());
     }
@@ -230,6 +238,12 @@ mod tests {
         assert!(!c.allow_new_files && c.store_log.is_none());
         assert_eq!(c.inactive_clients.unwrap().ttl_secs, 60);
         assert!(read_ini("[FILES]\npath = /f\n", Path::new("l")).is_err());
+        let db = "[TRANSPORT]\nport = 1\n[FILES]\npath = /f\n[STORE_LOG]\nstore_files = database\n";
+        assert!(
+            read_ini(db, Path::new("l"))
+                .unwrap_err()
+                .contains("only memory")
+        );
         let missing_web =
             "[TRANSPORT]\nport = 1\n[FILES]\npath = /f\n[WEB]\ncert = /no/c\nkey = /no/k\n";
         assert!(

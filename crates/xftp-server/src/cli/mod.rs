@@ -194,6 +194,20 @@ fn start(dirs: &Dirs) -> anyhow::Result<()> {
         Some(t) => println!("expiring files after {} hours", t / 3600),
         None => println!("not expiring files"),
     }
+    println!(
+        "Uploading new files {}",
+        match (cfg.allow_new_files, &cfg.create_password) {
+            (false, _) => "NOT allowed.",
+            (true, Some(_)) => "requires password.",
+            (true, None) => "allowed.",
+        }
+    );
+    if let Some(i) = cfg.inactive_clients {
+        println!(
+            "expiring clients inactive for {} seconds every {} seconds",
+            i.ttl_secs, i.check_interval_secs
+        );
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

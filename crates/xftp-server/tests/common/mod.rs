@@ -128,6 +128,11 @@ impl Client {
         c
     }
 
+    /// True once the server closed the connection.
+    pub fn is_closed(&self) -> bool {
+        self.send.is_closed()
+    }
+
     pub async fn post(&mut self, body: Vec<u8>, headers: &[(&str, &str)]) -> Resp {
         let mut req = Request::post("/");
         for (k, v) in headers {
