@@ -75,6 +75,12 @@ pub enum AgentEvent {
         /// The last error.
         err: AgentError,
     },
+    /// The receive queue of the connection was moved to another relay
+    /// (`switch_connection` done: the peer sends to the new queue).
+    Switched {
+        /// The connection.
+        conn_id: ConnId,
+    },
     /// Something failed in the background.
     Error {
         /// The connection, when the error concerns one.

@@ -212,3 +212,78 @@ async fn private_routing_through_own_relay() {
         "e's three commands to r2 went through r1"
     );
 }
+
+/// A moves its receive queue from r1 to r2 while B keeps sending: every message arrives
+/// once, in order, with intact integrity; A reports `Switched`, the old queue is deleted,
+/// and later messages come through r2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_receive_queue_during_traffic() {
+    let (r1, r2) = (relay::start_relay().await, relay::start_relay().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events) = Agent::open(config(&dir.path().join("a.db"), &[&r1]))
+        .await
+        .unwrap();
+    let (b, mut b_events) = Agent::open(config(&dir.path().join("b.db"), &[&r1]))
+        .await
+        .unwrap();
+    let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    a.set_relays(vec![relay_config(&r1), relay_config(&r2)])
+        .await
+        .unwrap();
+
+    let b = std::sync::Arc::new(b);
+    let sender = {
+        let (b, b_conn) = (b.clone(), b_conn.clone());
+        tokio::spawn(async move {
+            for i in 0..40 {
+                b.send(&b_conn, format!("m {i}").as_bytes()).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    a.switch_connection(&a_conn).await.unwrap();
+    assert!(
+        a.switch_connection(&a_conn).await.is_err(),
+        "one switch at a time"
+    );
+    let mut received = 0;
+    let mut switched = false;
+    while received < 40 || !switched {
+        match next_event(&mut a_events).await {
+            AgentEvent::Msg {
+                conn_id,
+                body,
+                integrity,
+                ..
+            } => {
+                assert_eq!(conn_id, a_conn);
+                assert_eq!(body, format!("m {received}").as_bytes());
+                assert_eq!(integrity, simplex_agent::store::Integrity::Ok);
+                received += 1;
+            }
+            AgentEvent::Switched { conn_id } => {
+                assert_eq!(conn_id, a_conn);
+                switched = true;
+            }
+            ev => panic!("unexpected {ev:?}"),
+        }
+    }
+    sender.await.unwrap();
+
+    // The old queue is deleted once drained; A now receives on r2 only.
+    let k2 = server_key(&r2.server);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while rcv_servers(&a, &a_conn) != vec![k2.clone()] {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "old queue not deleted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = r2.handle.env().stats.msg_sent.get();
+    exchange((&a, &mut a_events, &a_conn), (&b, &mut b_events, &b_conn)).await;
+    assert!(
+        r2.handle.env().stats.msg_sent.get() > before,
+        "B sent to r2"
+    );
+}

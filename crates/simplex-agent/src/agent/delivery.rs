@@ -95,6 +95,9 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
                 let sq = tx
                     .snd_queue(sq_id)?
                     .ok_or(StoreError::NotFound("send queue"))?;
+                if !super::rotation::may_send(tx, &sq)? {
+                    return Ok(None);
+                }
                 let msg_type = tx
                     .snd_message(&d.conn_id, d.internal_id)?
                     .map(|m| m.msg_type);
@@ -122,6 +125,7 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
                 if let Err(e) = delivered(&inner, &sq, &d).await {
                     inner.emit_error(Some(d.conn_id.clone()), e).await;
                 }
+                wake_replacing(&inner, &sq).await;
                 continue;
             }
             Err(e) => e,
@@ -154,6 +158,25 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
             Decision::RetrySlow => slow = grow(slow, cfg.delivery.max_slow_retry_delay),
             _ => inner.emit_error(Some(d.conn_id.clone()), e).await,
         }
+    }
+}
+
+/// Wakes the worker of a queue that replaces `sq` (queue rotation), which waits until
+/// `sq` has sent everything.
+async fn wake_replacing(inner: &Arc<Inner>, sq: &SndQueue) {
+    let (cid, id) = (sq.conn_id.clone(), sq.snd_queue_id);
+    let found = inner
+        .db(move |tx| {
+            Ok(tx
+                .snd_queues(&cid)?
+                .into_iter()
+                .filter(|q| q.replaced_queue_id == Some(id))
+                .map(|q| q.snd_queue_id)
+                .collect::<Vec<_>>())
+        })
+        .await;
+    for q in found.unwrap_or_default() {
+        inner.wake_worker(q);
     }
 }
 

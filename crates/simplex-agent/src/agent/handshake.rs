@@ -142,7 +142,19 @@ pub(super) fn store_rcv_queue(
     conn_id: &ConnId,
     q: &StoredQueue,
 ) -> Result<()> {
-    tx.insert_rcv_queue(&NewRcvQueue {
+    insert_rcv_queue(tx, conn_id, q, None)?;
+    Ok(())
+}
+
+/// Stores a new receive queue; one that replaces another (queue rotation) is not
+/// primary until the switch completes.
+pub(super) fn insert_rcv_queue(
+    tx: &crate::store::Tx<'_>,
+    conn_id: &ConnId,
+    q: &StoredQueue,
+    replaced: Option<crate::store::RcvQueueId>,
+) -> Result<crate::store::RcvQueueId> {
+    Ok(tx.insert_rcv_queue(&NewRcvQueue {
         conn_id,
         server: &q.server,
         rcv_id: &q.rcv_id,
@@ -153,10 +165,9 @@ pub(super) fn store_rcv_queue(
         snd_id: &q.snd_id,
         queue_mode: Some(q.queue_mode),
         status: QueueStatus::New,
-        primary: true,
-        replaced_queue_id: None,
-    })?;
-    Ok(())
+        primary: replaced.is_none(),
+        replaced_queue_id: replaced,
+    })?)
 }
 
 /// The owned columns of a new receive queue, moved into a store transaction.

@@ -142,6 +142,11 @@ pub(super) fn enqueue(
     msg_type: MsgType,
     stored_body: &[u8],
 ) -> Result<(InternalId, SndQueueId)> {
+    enqueue_on(tx, cid, amsg, msg_type, stored_body, None)
+}
+
+/// The connection `cid`, which must be established.
+pub(super) fn active_conn(tx: &Tx<'_>, cid: &ConnId) -> Result<crate::store::Conn> {
     let conn = tx.conn(cid)?.ok_or(AgentError::ConnNotFound(cid.clone()))?;
     if conn.status != ConnStatus::Active {
         return Err(AgentError::WrongState {
@@ -149,10 +154,26 @@ pub(super) fn enqueue(
             status: conn.status,
         });
     }
+    Ok(conn)
+}
+
+/// [`enqueue`] to the send queue `on` instead of the primary one (queue rotation).
+pub(super) fn enqueue_on(
+    tx: &Tx<'_>,
+    cid: &ConnId,
+    amsg: AMessage,
+    msg_type: MsgType,
+    stored_body: &[u8],
+    on: Option<SndQueueId>,
+) -> Result<(InternalId, SndQueueId)> {
+    let conn = active_conn(tx, cid)?;
     let sq = tx
         .snd_queues(cid)?
         .into_iter()
-        .find(|q| q.primary && q.status != QueueStatus::Disabled)
+        .find(|q| match on {
+            Some(id) => q.snd_queue_id == id,
+            None => q.primary && q.status != QueueStatus::Disabled,
+        })
         .ok_or(AgentError::Prohibited("the connection has no send queue"))?;
     let snd_msg_id = conn.last_snd_msg_id + 1;
     let msg = AgentMessage::Message(

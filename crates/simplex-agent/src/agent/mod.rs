@@ -19,6 +19,7 @@ mod messages;
 mod quota;
 mod receive;
 mod relays;
+mod rotation;
 mod routing;
 
 use std::collections::{BTreeMap, HashMap};
@@ -152,6 +153,13 @@ impl Agent {
     /// The agent's store (for inspection; the agent keeps writing to it).
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Moves the connection's receive queue to another relay of the user while messages
+    /// keep flowing (`QADD`/`QKEY`/`QUSE`/`QTEST` with the peer); [`AgentEvent::Switched`]
+    /// comes when the peer sends to the new queue.
+    pub async fn switch_connection(&self, conn_id: &ConnId) -> Result<()> {
+        rotation::switch(&self.inner, conn_id).await
     }
 
     /// The user's relays: new queues go to a relay chosen at random from them.

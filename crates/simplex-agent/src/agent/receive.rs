@@ -24,12 +24,13 @@ use tokio::sync::mpsc;
 use super::Inner;
 use super::keys::{auth_key, dh_secret, x448, x25519};
 use super::messages::{load_ratchet, load_skipped, store_skipped};
+use super::rotation::After;
 use crate::error::{AgentError, Result};
 use crate::event::{AgentEvent, MsgReceiptStatus};
 use crate::pool::{RelayEvent, parse_server};
 use crate::store::{
     Conn, ConnMode, ConnStatus, Integrity, MsgType, NewConfirmation, NewInvitation, NewRcvMessage,
-    QueueStatus, RcvQueue, SndQueueId, Timestamp, Tx,
+    QueueStatus, RcvQueue, Timestamp, Tx,
 };
 
 /// Takes the relay events of all relays, in order, until the agent stops.
@@ -94,7 +95,7 @@ async fn handle_msg(
     let conn_id = rq.conn_id.clone();
     let mid = msg_id.clone();
     let outcome = inner.db(move |tx| process(tx, &rq, &mid, &body)).await;
-    let (events, wake) = match outcome {
+    let (events, after) = match outcome {
         Ok(done) => done,
         // not stored: leave the message on the relay, it comes again
         Err(e @ AgentError::Store(_)) => return Err(e),
@@ -103,14 +104,18 @@ async fn handle_msg(
                 conn_id: Some(conn_id),
                 err: e,
             }],
-            Vec::new(),
+            After::default(),
         ),
     };
     let client = inner.pool.client(&parse_server(server)?).await?;
     let next = client.ack(rcv_id, &key, &msg_id).await?;
-    for sq in wake {
+    for sq in after.wake {
         inner.wake_worker(sq);
     }
+    for f in after.followups {
+        inner.spawn(super::rotation::run(inner.clone(), f));
+    }
+    let events = events.into_iter().chain(after.events);
     for ev in events {
         if let AgentEvent::Error { conn_id, err } = ev {
             inner.emit_error(conn_id, err).await;
@@ -128,12 +133,12 @@ fn process(
     rq: &RcvQueue,
     msg_id: &MsgId,
     body: &[u8],
-) -> Result<(Vec<AgentEvent>, Vec<SndQueueId>)> {
+) -> Result<(Vec<AgentEvent>, After)> {
     let mid = msg_id.as_bytes();
     if rq.last_broker_msg_id.as_deref() == Some(mid)
         || tx.rcv_message_by_broker_id(rq.rcv_queue_id, mid)?.is_some()
     {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), After::default()));
     }
     let relay_secret = dh_secret(&rq.rcv_dh_secret)?;
     let (ts, smp_body) = match open_message(&relay_secret, msg_id, body)? {
@@ -141,7 +146,11 @@ fn process(
         RcvMsgBody::Quota { ts } => {
             tx.set_last_broker_msg(rq.rcv_queue_id, mid, Timestamp(ts.saturating_mul(1000)))?;
             let wake = super::quota::queue_drained(tx, rq)?;
-            return Ok((Vec::new(), wake.into_iter().collect()));
+            let after = After {
+                wake: wake.into_iter().collect(),
+                ..After::default()
+            };
+            return Ok((Vec::new(), after));
         }
     };
     let broker_ts = Timestamp(ts.saturating_mul(1000));
@@ -160,7 +169,7 @@ fn process(
         conn: &conn,
         broker_msg_id: mid,
         broker_ts,
-        wake: RefCell::default(),
+        after: RefCell::default(),
     };
     let env = AgentMsgEnvelope::from_bytes(&cm.body)?;
     if (conn.mode == ConnMode::Contact) != matches!(env, AgentMsgEnvelope::Invitation { .. }) {
@@ -190,7 +199,7 @@ fn process(
         _ => return Err(AgentError::Prohibited("envelope not supported yet")),
     };
     tx.set_last_broker_msg(rq.rcv_queue_id, mid, broker_ts)?;
-    Ok((events, rcv.wake.take()))
+    Ok((events, rcv.after.take()))
 }
 
 /// The reference's `checkMsgIntegrity`: the sender's id and previous-message hash
@@ -243,8 +252,8 @@ struct Received<'a> {
     conn: &'a Conn,
     broker_msg_id: &'a [u8],
     broker_ts: Timestamp,
-    /// Delivery workers to wake once the transaction is committed.
-    wake: RefCell<Vec<SndQueueId>>,
+    /// Workers to wake, relay work and events, once the transaction is committed.
+    after: RefCell<After>,
 }
 
 impl Received<'_> {
@@ -444,6 +453,15 @@ impl Received<'_> {
             AMessage::Rcvd(r) => Some(r.clone()),
             _ => None,
         };
+        let rotation = matches!(
+            msg,
+            AMessage::QAdd(_) | AMessage::QKey(_) | AMessage::QUse(_) | AMessage::QTest(_)
+        );
+        let rotation_msg = if rotation {
+            msg.clone()
+        } else {
+            AMessage::Hello
+        };
         let qcont = match &msg {
             AMessage::QCont(addr) => Some(addr.clone()),
             _ => None,
@@ -468,7 +486,11 @@ impl Received<'_> {
         let id = self.store(tx, meta, &plain, &body)?;
         if let Some(addr) = qcont {
             let sq = super::quota::continue_sending(tx, conn_id, &addr)?;
-            self.wake.borrow_mut().extend(sq);
+            self.after.borrow_mut().wake.extend(sq);
+        }
+        if rotation {
+            let mut after = self.after.borrow_mut();
+            super::rotation::on_message(tx, self.rq, conn_id, &rotation_msg, &mut after)?;
         }
         if let Some(receipts) = receipts {
             return receipts.iter().map(|r| self.receipt(tx, r)).collect();

@@ -1,0 +1,395 @@
+//! Queue rotation (`switch_connection`; reference `Agent.hs` `switchDuplexConnection`,
+//! `qAddMsg`, `qKeyMsg`, `qUseMsg`, QTEST handling; `protocol-map.md` §5.6).
+//!
+//! The recipient A moves its receive queue to another relay while messages flow:
+//!
+//! 1. A: `NEW` queue on another relay of its list (subscribed), stored as not primary,
+//!    replacing the current one; sends `QADD [(new queue URI, old queue address)]`.
+//! 2. B (sender): a new send queue with fresh sender and e2e keys, replacing the old one;
+//!    sends `QKEY [(new queue info with B's e2e key, B's sender key)]` (still on the old
+//!    queue).
+//! 3. A: agrees the new queue's e2e secret, secures it with `KEY` (B's key), sends
+//!    `QUSE [(new queue address, primary)]`.
+//! 4. B: the new queue becomes primary, so later messages go there, and `QTEST` is
+//!    queued on it. The new queue's worker waits until the old queue's deliveries are all
+//!    sent, then the old send queue is deleted: nothing sent before the switch is lost or
+//!    overtaken.
+//! 5. A, on `QTEST` in the new queue: the new queue is primary, the old one disabled, and
+//!    once the relay reports it empty (`QUE`: every message received and acknowledged) it
+//!    is deleted on the relay and in the store. [`AgentEvent::Switched`] is reported.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_proto::queue_uri::SndQAddr;
+use agent_proto::versions::SMP_CLIENT_RANGE;
+use agent_proto::{AMessage, QueueAddress, RelayAddr, SmpQueueInfo, SmpQueueUri};
+use simplex_crypto::X25519Secret;
+use simplex_crypto::keys::PublicAuthKey;
+use smp_proto::command::QueueReqData;
+use smp_proto::{EntityId, SmpServer};
+use zeroize::Zeroizing;
+
+use super::Inner;
+use super::handshake::{StoredQueue, insert_rcv_queue, new_rcv_queue};
+use super::keys::{auth_key, new_auth_key, x25519};
+use super::messages::{active_conn, enqueue_on};
+use crate::error::{AgentError, Result};
+use crate::event::AgentEvent;
+use crate::pool::{parse_server, server_key};
+use crate::store::{
+    ConnId, MsgType, NewSndQueue, QueueMode, QueueStatus, RcvQueue, RcvQueueId, SndQueue,
+    SndQueueId, Tx,
+};
+
+/// Work left after a rotation message was stored, done once the transaction is committed.
+#[derive(Debug)]
+pub(super) enum Followup {
+    /// A: secure the new queue with `KEY`, then send `QUSE`.
+    Secure {
+        /// The new receive queue.
+        rq: RcvQueueId,
+        /// The sender's key from `QKEY`.
+        sender_key: Box<PublicAuthKey>,
+    },
+    /// A: delete the old receive queue once the relay has no message left in it.
+    DeleteWhenDrained(RcvQueueId),
+}
+
+/// What storing a rotation message asks for after the commit.
+#[derive(Debug, Default)]
+pub(super) struct After {
+    /// Delivery workers to wake.
+    pub wake: Vec<SndQueueId>,
+    /// Relay work.
+    pub followups: Vec<Followup>,
+    /// Events to report.
+    pub events: Vec<AgentEvent>,
+}
+
+/// The address of a receive queue as its sender names it.
+fn rcv_addr(rq: &RcvQueue) -> Result<SndQAddr> {
+    Ok(SndQAddr {
+        server: RelayAddr::from(&parse_server(&rq.server)?),
+        sender_id: EntityId::new(&rq.snd_id)?,
+    })
+}
+
+/// Whether a send queue is at `addr`.
+fn sq_at(sq: &SndQueue, addr: &SndQAddr) -> Result<bool> {
+    let server = server_key(&SmpServer::try_from(&addr.server)?);
+    Ok(sq.server == server && sq.snd_id == addr.sender_id.as_bytes())
+}
+
+/// Whether a receive queue is at `addr`.
+fn rq_at(rq: &RcvQueue, addr: &QueueAddress) -> Result<bool> {
+    let server = server_key(&SmpServer::try_from(&addr.server)?);
+    Ok(rq.server == server && rq.snd_id == addr.sender_id.as_bytes())
+}
+
+/// See [`super::Agent::switch_connection`].
+pub(super) async fn switch(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
+    let cid = conn_id.clone();
+    let (old, used) = inner
+        .db(move |tx| {
+            active_conn(tx, &cid)?;
+            let rqs = tx.rcv_queues(&cid)?;
+            if rqs.len() != 1 {
+                return Err(AgentError::Prohibited(
+                    "switch: the connection is already switching",
+                ));
+            }
+            let mut used: Vec<String> = rqs.iter().map(|q| q.server.clone()).collect();
+            used.extend(tx.snd_queues(&cid)?.into_iter().map(|q| q.server));
+            Ok((rqs.into_iter().next(), used))
+        })
+        .await?;
+    let old = old.ok_or(AgentError::Prohibited("switch: no receive queue"))?;
+    let used: Vec<SmpServer> = used
+        .iter()
+        .map(|s| parse_server(s))
+        .collect::<Result<_>>()?;
+    let used_refs: Vec<&SmpServer> = used.iter().collect();
+    let queue = new_rcv_queue(inner, QueueReqData::Messaging(None), &used_refs).await?;
+    let uri = SmpQueueUri {
+        versions: SMP_CLIENT_RANGE,
+        addr: queue.address(),
+    };
+    let stored = StoredQueue::from(&queue);
+    let cid = conn_id.clone();
+    let sq = inner
+        .db(move |tx| {
+            insert_rcv_queue(tx, &cid, &stored, Some(old.rcv_queue_id))?;
+            let qadd = AMessage::QAdd(vec![(uri, Some(rcv_addr(&old)?))]);
+            let (_, sq) = enqueue_on(tx, &cid, qadd, MsgType::QAdd, &[], None)?;
+            Ok(sq)
+        })
+        .await?;
+    inner.wake_worker(sq);
+    Ok(())
+}
+
+/// Handles a rotation message received on `rq` of `conn_id` (already stored), in the
+/// receive transaction.
+pub(super) fn on_message(
+    tx: &Tx<'_>,
+    rq: &RcvQueue,
+    conn_id: &ConnId,
+    msg: &AMessage,
+    after: &mut After,
+) -> Result<()> {
+    match msg {
+        AMessage::QAdd(qs) => q_add(tx, conn_id, qs, after),
+        AMessage::QKey(qs) => q_key(tx, conn_id, qs, after),
+        AMessage::QUse(qs) => q_use(tx, conn_id, qs, after),
+        AMessage::QTest(_) => q_test(tx, rq, conn_id, after),
+        _ => Ok(()),
+    }
+}
+
+/// B: the peer moves its queue; make a send queue for the new one and send `QKEY`.
+fn q_add(
+    tx: &Tx<'_>,
+    conn_id: &ConnId,
+    qs: &[(SmpQueueUri, Option<SndQAddr>)],
+    after: &mut After,
+) -> Result<()> {
+    let Some((uri, Some(old_addr))) = qs.first() else {
+        return Err(AgentError::Prohibited(
+            "QADD: adding a queue without switching",
+        ));
+    };
+    let version = uri
+        .versions
+        .negotiate(&SMP_CLIENT_RANGE)
+        .ok_or(AgentError::Version("QADD: SMP client version"))?;
+    let sqs = tx.snd_queues(conn_id)?;
+    let mut old = None;
+    for sq in &sqs {
+        if sq_at(sq, old_addr)? {
+            old = Some(sq);
+        }
+    }
+    let old = old.ok_or(AgentError::Prohibited("QADD: replaced queue not found"))?;
+    // A repeated switch drops the unfinished new queue of the previous one.
+    for sq in sqs
+        .iter()
+        .filter(|q| q.replaced_queue_id == Some(old.snd_queue_id))
+    {
+        tx.delete_snd_queue(sq.snd_queue_id)?;
+    }
+    let snd_key = new_auth_key()?;
+    let own_e2e = X25519Secret::generate(&mut rand::rng());
+    let secret = own_e2e.dh(&uri.addr.dh_key);
+    let server = server_key(&SmpServer::try_from(&uri.addr.server)?);
+    tx.insert_snd_queue(&NewSndQueue {
+        conn_id,
+        server: &server,
+        snd_id: uri.addr.sender_id.as_bytes(),
+        snd_auth_key: &Zeroizing::new(snd_key.to_pkcs8().to_vec()),
+        e2e_peer_key: &uri.addr.dh_key.to_spki(),
+        e2e_dh_secret: &Zeroizing::new(secret.as_bytes().to_vec()),
+        queue_mode: Some(QueueMode::Messaging),
+        status: QueueStatus::New,
+        primary: false,
+        replaced_queue_id: Some(old.snd_queue_id),
+    })?;
+    let info = SmpQueueInfo {
+        version,
+        addr: QueueAddress {
+            dh_key: own_e2e.public(),
+            ..uri.addr.clone()
+        },
+    };
+    let qkey = AMessage::QKey(vec![(info, snd_key.public())]);
+    let (_, sq) = enqueue_on(
+        tx,
+        conn_id,
+        qkey,
+        MsgType::QKey,
+        &[],
+        Some(old.snd_queue_id),
+    )?;
+    after.wake.push(sq);
+    Ok(())
+}
+
+/// A: the sender's keys for the new queue: agree the e2e secret; securing follows.
+fn q_key(
+    tx: &Tx<'_>,
+    conn_id: &ConnId,
+    qs: &[(SmpQueueInfo, PublicAuthKey)],
+    after: &mut After,
+) -> Result<()> {
+    let Some((info, sender_key)) = qs.first() else {
+        return Err(AgentError::Prohibited("QKEY: empty"));
+    };
+    let mut found = None;
+    for rq in tx.rcv_queues(conn_id)? {
+        if rq_at(&rq, &info.addr)? {
+            found = Some(rq);
+        }
+    }
+    let rq = found.ok_or(AgentError::Prohibited("QKEY: queue not found"))?;
+    if rq.replaced_queue_id.is_none() || rq.status != QueueStatus::New {
+        return Err(AgentError::Prohibited("QKEY: not a new queue of a switch"));
+    }
+    let secret = x25519(&rq.e2e_private_key)?.dh(&info.addr.dh_key);
+    tx.set_rcv_queue_e2e_secret(rq.rcv_queue_id, secret.as_bytes())?;
+    tx.set_rcv_queue_status(rq.rcv_queue_id, QueueStatus::Confirmed)?;
+    after.followups.push(Followup::Secure {
+        rq: rq.rcv_queue_id,
+        sender_key: Box::new(sender_key.clone()),
+    });
+    Ok(())
+}
+
+/// B: the new queue is secured: it becomes primary and `QTEST` is queued on it.
+fn q_use(tx: &Tx<'_>, conn_id: &ConnId, qs: &[(SndQAddr, bool)], after: &mut After) -> Result<()> {
+    let Some((addr, _)) = qs.first() else {
+        return Err(AgentError::Prohibited("QUSE: empty"));
+    };
+    let mut new = None;
+    for sq in tx.snd_queues(conn_id)? {
+        if sq_at(&sq, addr)? && sq.replaced_queue_id.is_some() {
+            new = Some(sq);
+        }
+    }
+    let new = new.ok_or(AgentError::Prohibited("QUSE: queue not found"))?;
+    tx.set_snd_queue_status(new.snd_queue_id, QueueStatus::Secured)?;
+    tx.set_primary_snd_queue(new.snd_queue_id)?;
+    let qtest = AMessage::QTest(vec![addr.clone()]);
+    let (_, sq) = enqueue_on(
+        tx,
+        conn_id,
+        qtest,
+        MsgType::QTest,
+        &[],
+        Some(new.snd_queue_id),
+    )?;
+    after.wake.push(sq);
+    if let Some(old) = new.replaced_queue_id {
+        after.wake.push(old);
+    }
+    Ok(())
+}
+
+/// A: the first message in the new queue: it is now the primary one; the old one goes
+/// once drained.
+fn q_test(tx: &Tx<'_>, rq: &RcvQueue, conn_id: &ConnId, after: &mut After) -> Result<()> {
+    let Some(old) = rq.replaced_queue_id else {
+        return Err(AgentError::Prohibited("QTEST: not in a new queue"));
+    };
+    tx.set_rcv_queue_status(rq.rcv_queue_id, QueueStatus::Active)?;
+    tx.set_primary_rcv_queue(rq.rcv_queue_id)?;
+    after.followups.push(Followup::DeleteWhenDrained(old));
+    after.events.push(AgentEvent::Switched {
+        conn_id: conn_id.clone(),
+    });
+    Ok(())
+}
+
+/// Sender side, in the delivery worker: a new send queue waits while the queue it
+/// replaces still has deliveries; a drained replaced queue is deleted. Returns whether
+/// `sq` may send now.
+pub(super) fn may_send(tx: &Tx<'_>, sq: &SndQueue) -> Result<bool> {
+    let Some(old) = sq.replaced_queue_id else {
+        return Ok(true);
+    };
+    if !sq.primary {
+        return Ok(false);
+    }
+    if tx.snd_queue(old)?.is_none() {
+        return Ok(true);
+    }
+    if tx.next_deliveries(old, 1)?.is_empty() {
+        tx.delete_snd_queue(old)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Runs a followup after the commit; failures are reported.
+pub(super) async fn run(inner: Arc<Inner>, f: Followup) {
+    let conn_err = |e| async { inner.emit_error(None, e).await };
+    let r = match f {
+        Followup::Secure { rq, sender_key } => secure(&inner, rq, &sender_key).await,
+        Followup::DeleteWhenDrained(rq) => delete_when_drained(&inner, rq).await,
+    };
+    if let Err(e) = r {
+        conn_err(e).await;
+    }
+}
+
+/// A: `KEY` on the new queue, then `QUSE`.
+async fn secure(inner: &Arc<Inner>, rq_id: RcvQueueId, sender_key: &PublicAuthKey) -> Result<()> {
+    let rq = inner
+        .db(move |tx| Ok(tx.rcv_queue(rq_id)?))
+        .await?
+        .ok_or(AgentError::Prohibited("switch: the new queue is gone"))?;
+    let client = inner.pool.client(&parse_server(&rq.server)?).await?;
+    let key = auth_key(&rq.rcv_auth_key)?;
+    client
+        .secure_queue(&EntityId::new(&rq.rcv_id)?, &key, sender_key)
+        .await?;
+    let sq = inner
+        .db(move |tx| {
+            tx.set_rcv_queue_status(rq_id, QueueStatus::Secured)?;
+            let quse = AMessage::QUse(vec![(rcv_addr(&rq)?, true)]);
+            let (_, sq) = enqueue_on(tx, &rq.conn_id, quse, MsgType::QUse, &[], None)?;
+            Ok(sq)
+        })
+        .await?;
+    inner.wake_worker(sq);
+    Ok(())
+}
+
+/// A: disables the old queue, waits until the relay has no message left in it (`QUE`
+/// size 0: each one was received, stored and acknowledged), then deletes it.
+async fn delete_when_drained(inner: &Arc<Inner>, rq_id: RcvQueueId) -> Result<()> {
+    let Some(rq) = inner.db(move |tx| Ok(tx.rcv_queue(rq_id)?)).await? else {
+        return Ok(());
+    };
+    let client = inner.pool.client(&parse_server(&rq.server)?).await?;
+    let key = auth_key(&rq.rcv_auth_key)?;
+    let rcv_id = EntityId::new(&rq.rcv_id)?;
+    let mut delay = inner.config.retry_delay.min(Duration::from_millis(500));
+    loop {
+        let info = client.queue_info(&rcv_id, &key).await?;
+        if queue_size(&info) == Some(0) {
+            break;
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(inner.config.max_retry_delay);
+    }
+    client.delete(&rcv_id, &key).await?;
+    inner.db(move |tx| Ok(tx.delete_rcv_queue(rq_id)?)).await
+}
+
+/// `qiSize` of the relay's `INFO` JSON.
+fn queue_size(json: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(json).ok()?;
+    let rest = &text[text.find("\"qiSize\":")? + 9..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_size_from_info_json() {
+        assert_eq!(
+            queue_size(br#"{"qiSnd":true,"qiNtf":false,"qiSize":0}"#),
+            Some(0)
+        );
+        assert_eq!(queue_size(br#"{"qiSize": 12,"qiMsg":{}}"#), Some(12));
+        assert_eq!(queue_size(br#"{"qiSnd":true}"#), None);
+        assert_eq!(queue_size(b"\xff"), None);
+    }
+}
