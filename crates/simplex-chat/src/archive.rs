@@ -69,9 +69,16 @@ pub fn export_archive(prefix: &Path, path: &Path) -> Result<usize> {
         .compression_method(CompressionMethod::Stored)
         .large_file(true);
     for (suffix, file) in &files {
+        let mut f = match File::open(file) {
+            Ok(f) => f,
+            // a write-ahead log removed when its database closed: nothing to copy
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && suffix.ends_with("-wal") => {
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         zip.start_file(format!("{ENTRY_PREFIX}{suffix}"), opts)
             .map_err(|e| ChatError::Archive(e.to_string()))?;
-        let mut f = File::open(file)?;
         std::io::copy(&mut f, &mut zip)?;
     }
     zip.finish()

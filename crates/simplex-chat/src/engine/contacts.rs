@@ -44,13 +44,8 @@ impl Inner {
                 (conn, link, None)
             }
         };
-        let inc_json = inc.as_ref().map(serde_json::to_string).transpose()?;
-        self.store.add_pending_conn(
-            user.user_id,
-            conn.as_str(),
-            inc_json.as_deref(),
-            self.now(),
-        )?;
+        self.store
+            .add_pending_conn(user.user_id, conn.as_str(), inc.as_ref(), self.now())?;
         Ok(vec![ChatOutput::Invitation {
             link,
             short_link,
@@ -74,13 +69,8 @@ impl Inner {
             ChatMsgEvent::Info(profile)
         };
         let conn = agent.join(link, &encode(None, event)?).await?;
-        let inc_json = inc.as_ref().map(serde_json::to_string).transpose()?;
-        self.store.add_pending_conn(
-            user.user_id,
-            conn.as_str(),
-            inc_json.as_deref(),
-            self.now(),
-        )?;
+        self.store
+            .add_pending_conn(user.user_id, conn.as_str(), inc.as_ref(), self.now())?;
         Ok(vec![ChatOutput::ConnectionSent {
             via_address,
             incognito: inc.map(|p| p.display_name),

@@ -10,8 +10,9 @@ use chat_proto::event::ChatMsgEvent;
 use chat_proto::parse::ParsedBody;
 use chat_proto::profile::Profile;
 use chat_proto::{ChatMessage, parse_chat_messages};
-use simplex_agent::AgentEvent;
 use simplex_agent::store::{ConnId, InternalId};
+use simplex_agent::{AgentError, AgentEvent};
+use simplex_ratchet::RatchetError;
 use tokio::sync::mpsc;
 
 use super::messages::{content_text, peer_timed};
@@ -89,19 +90,12 @@ impl Inner {
                 let Some(inc) = self.store.take_pending_conn(conn_id.as_str())? else {
                     return Ok(Vec::new());
                 };
-                let inc: Option<Profile> = inc.and_then(|s| serde_json::from_str(&s).ok());
                 let ours = inc.clone().unwrap_or_else(|| super::user_profile(&user));
                 let reply = super::encode(None, ChatMsgEvent::Info(ours))?;
                 self.agent(user_id)?
                     .allow(&conn_id, &conf_id, &reply)
                     .await?;
-                self.store.add_contact(
-                    user_id,
-                    &profile,
-                    conn_id.as_str(),
-                    inc.as_ref(),
-                    self.now(),
-                )?;
+                self.new_contact(user_id, &profile, &conn_id, inc)?;
                 Ok(Vec::new())
             }
             AgentEvent::Info { conn_id, info } => {
@@ -109,14 +103,7 @@ impl Inner {
                 if let Some(c) = self.store.contact_by_conn(conn_id.as_str())? {
                     self.store.set_contact_profile(c.contact_id, &profile)?;
                 } else if let Some(inc) = self.store.take_pending_conn(conn_id.as_str())? {
-                    let inc: Option<Profile> = inc.and_then(|s| serde_json::from_str(&s).ok());
-                    self.store.add_contact(
-                        user_id,
-                        &profile,
-                        conn_id.as_str(),
-                        inc.as_ref(),
-                        self.now(),
-                    )?;
+                    self.new_contact(user_id, &profile, &conn_id, inc)?;
                 }
                 Ok(Vec::new())
             }
@@ -149,11 +136,42 @@ impl Inner {
                 v.extend(out);
                 Ok(v)
             }
+            AgentEvent::Error {
+                err: AgentError::Ratchet(RatchetError::DuplicateMessage),
+                ..
+            } => {
+                // a message delivered again after a restart; the reference ignores these
+                // too (A_DUPLICATE)
+                tracing::debug!("duplicate message ignored");
+                Ok(Vec::new())
+            }
             AgentEvent::Error { conn_id, err } => {
                 tracing::warn!(?conn_id, %err, "agent error");
                 Ok(vec![ChatOutput::Error(format!("agent error: {err}"))])
             }
+            // events the chat does not act on yet (queue rotation and later additions)
+            other => {
+                tracing::debug!(?other, "agent event not handled");
+                Ok(Vec::new())
+            }
         }
+    }
+
+    fn new_contact(
+        &self,
+        user_id: i64,
+        profile: &Profile,
+        conn_id: &ConnId,
+        incognito: Option<Profile>,
+    ) -> Result<()> {
+        self.store.add_contact(
+            user_id,
+            profile,
+            conn_id.as_str(),
+            incognito.as_ref(),
+            self.now(),
+        )?;
+        Ok(())
     }
 
     async fn contact_request(

@@ -66,8 +66,9 @@ impl Inner {
         };
         self.store.checkpoint()?;
         self.stop_agents();
-        // the agents' tasks end when their handles drop; give them a moment to finish
-        tokio::task::yield_now().await;
+        // the agents' tasks are aborted when their handles drop and release the database
+        // files soon after; give them a moment before copying
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let prefix = self.config.db_prefix.clone();
         let target = std::path::PathBuf::from(&path);
         let result =

@@ -1,5 +1,6 @@
 //! Users (local profiles) and their contact address and settings.
 
+use chat_proto::profile::Profile;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
@@ -137,14 +138,15 @@ impl ChatStore {
     }
 
     /// Remembers a connection this user started (invitation or join) until the contact
-    /// is known, with the incognito profile (JSON) used on it.
+    /// is known, with the incognito profile used on it.
     pub fn add_pending_conn(
         &self,
         user_id: i64,
         conn: &str,
-        incognito: Option<&str>,
+        incognito: Option<&Profile>,
         now: i64,
     ) -> Result<()> {
+        let incognito = incognito.map(serde_json::to_string).transpose()?;
         self.db().execute(
             "INSERT INTO pending_conns (agent_conn_id, user_id, incognito_profile, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![conn, user_id, incognito, now],
@@ -154,7 +156,7 @@ impl ChatStore {
 
     /// Takes a pending connection: returns its incognito profile (outer `None` when the
     /// connection is not pending).
-    pub fn take_pending_conn(&self, conn: &str) -> Result<Option<Option<String>>> {
+    pub fn take_pending_conn(&self, conn: &str) -> Result<Option<Option<Profile>>> {
         let db = self.db();
         let found: Option<Option<String>> = db
             .query_row(
@@ -164,6 +166,6 @@ impl ChatStore {
             )
             .optional()?;
         db.execute("DELETE FROM pending_conns WHERE agent_conn_id = ?1", [conn])?;
-        Ok(found)
+        Ok(found.map(|inc| inc.and_then(|s| serde_json::from_str(&s).ok())))
     }
 }
