@@ -19,6 +19,11 @@ use crate::error::ServerError;
 use crate::http::{Conn, handle};
 use crate::tls::Acceptor;
 
+/// HTTP/2 flow-control window of one request: a 4 MiB chunk and its command block.
+const CHUNK_WINDOW: u32 = 4 * 1024 * 1024 + 64 * 1024;
+/// The largest HTTP/2 frame the server accepts.
+const MAX_FRAME: u32 = 256 * 1024;
+
 /// ALPN protocols the server accepts (`xftp/1`, then the web ones).
 pub const XFTP_SERVER_ALPN: &[&str] = &["xftp/1", "h2", "http/1.1"];
 
@@ -137,7 +142,13 @@ async fn serve_connection(
             handle(state.clone(), req)
         })
     };
-    let builder = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    let mut builder = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    // Chunks are up to 4 MiB: windows that hold a whole chunk and large frames keep
+    // uploads from stalling on flow control.
+    builder
+        .initial_stream_window_size(CHUNK_WINDOW)
+        .initial_connection_window_size(2 * CHUNK_WINDOW)
+        .max_frame_size(MAX_FRAME);
     let conn = builder.serve_connection(io, svc);
     tokio::pin!(conn);
     let mut check = tokio::time::interval(idle.map_or(Duration::from_secs(3600), |(_, i)| i));
