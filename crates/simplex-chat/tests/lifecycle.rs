@@ -28,17 +28,19 @@ async fn disappearing_messages_vanish_on_time() {
             ..
         }
     ));
-    bob.wait_for("alice's preference", |o| match o {
-        ChatOutput::Disappearing {
-            by_user: false,
-            contact_allows: true,
-            user_allows: false,
-            ttl,
-            ..
-        } => Some(assert_eq!(*ttl, Some(30))),
-        _ => None,
-    })
-    .await;
+    let ttl = bob
+        .wait_for("alice's preference", |o| match o {
+            ChatOutput::Disappearing {
+                by_user: false,
+                contact_allows: true,
+                user_allows: false,
+                ttl,
+                ..
+            } => Some(*ttl),
+            _ => None,
+        })
+        .await;
+    assert_eq!(ttl, Some(30));
     let out = bob.exec("/set disappear @alice yes").await;
     assert!(matches!(
         &out[0],
