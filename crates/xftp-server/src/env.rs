@@ -43,6 +43,7 @@ impl Env {
             }
             None => (FileStore::new(), None),
         };
+        remove_partial_uploads(&cfg.files_path);
         let used = store.used_storage();
         let key_err = |e: &dyn std::fmt::Display| ServerError::Key(e.to_string());
         let pkcs8 = creds
@@ -159,5 +160,17 @@ impl Env {
         let old = self.cfg.clock.now() - ttl;
         let expired = self.store().expired(old);
         expired.iter().filter(|sid| self.delete_file(sid)).count()
+    }
+}
+
+/// Deletes temporary files of uploads that a stop or crash interrupted.
+fn remove_partial_uploads(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().contains(".part-") {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }

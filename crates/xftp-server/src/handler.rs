@@ -299,15 +299,26 @@ async fn receive_chunk(
         return FileResponse::Err(XftpErrorType::Quota);
     }
     let path = env.cfg.files_path.join(base64url::encode(sid));
-    let result = match tokio::time::timeout(limit, store_body(body, &path, info)).await {
+    // Each upload writes its own temporary file: two concurrent uploads of one chunk
+    // cannot corrupt or delete each other's bytes.
+    let tmp = path.with_extension(format!("part-{}", base64url::encode_unpadded(&new_id())));
+    let result = match tokio::time::timeout(limit, store_body(body, &tmp, info)).await {
         Err(_) => Err(XftpErrorType::Timeout),
         Ok(r) => r,
     };
-    let stored = result.and_then(|()| {
-        env.store()
-            .set_path(sid, path.clone())
-            .map_err(|_| XftpErrorType::Auth)
-    });
+    let stored = match result {
+        Ok(()) => match tokio::fs::rename(&tmp, &path).await {
+            Ok(()) => env
+                .store()
+                .set_path(sid, path.clone())
+                .map_err(|_| XftpErrorType::Auth),
+            Err(e) => {
+                tracing::error!("cannot store {}: {e}", path.display());
+                Err(XftpErrorType::FileIo)
+            }
+        },
+        Err(e) => Err(e),
+    };
     match stored {
         Ok(()) => {
             env.log(&[LogRecord::PutFile(sid.to_vec(), path)]);
@@ -315,7 +326,12 @@ async fn receive_chunk(
         }
         Err(e) => {
             env.release(u64::from(info.size));
-            let _ = tokio::fs::remove_file(&path).await;
+            let _ = tokio::fs::remove_file(&tmp).await;
+            // The chunk file stays only if another upload of it was recorded.
+            let recorded = env.store().file(sid).is_some_and(|f| f.path.is_some());
+            if !recorded {
+                let _ = tokio::fs::remove_file(&path).await;
+            }
             FileResponse::Err(e)
         }
     }

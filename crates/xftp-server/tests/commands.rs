@@ -355,3 +355,38 @@ async fn largest_chunk_round_trip() {
     assert_eq!(download(&mut c, &u.rcv[0], &rids[0]).await.unwrap(), u.data);
     srv.stop().await;
 }
+
+/// Two connections upload the same chunk at once: it is stored once, counted once, and
+/// downloads intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uploads_of_one_chunk() {
+    let (h, srv, mut c) = setup(|_| {}).await;
+    let mut c2 = Client::connect_xftp(srv.addr(), h.creds.fingerprint().unwrap()).await;
+    let u = Upload::sized(40, 1, 1024 * 1024);
+    let (r, _) = c.cmd(Some(&u.snd), b"", &u.fnew(), None).await;
+    let Ok(FileResponse::SndIds(sid, rids)) = r else {
+        panic!("{r:?}")
+    };
+    let put = FileCommand::Put;
+    let (a, b) = tokio::join!(
+        c.cmd(Some(&u.snd), sid.as_bytes(), &put, Some(&u.data)),
+        c2.cmd(Some(&u.snd), sid.as_bytes(), &put, Some(&u.data))
+    );
+    let oks = [&a.0, &b.0]
+        .iter()
+        .filter(|r| ***r == Ok(FileResponse::Ok))
+        .count();
+    assert!(oks >= 1, "{:?} {:?}", a.0, b.0);
+    assert_eq!(srv.used_storage(), 1024 * 1024);
+    assert_eq!(
+        download(&mut c, &u.rcv[0], rids[0].as_bytes())
+            .await
+            .unwrap(),
+        u.data
+    );
+    let names: Vec<_> = std::fs::read_dir(h.dir.path().join("files"))
+        .unwrap()
+        .collect();
+    assert_eq!(names.len(), 1, "no temporary files left");
+    srv.stop().await;
+}
