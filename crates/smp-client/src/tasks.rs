@@ -32,6 +32,9 @@ pub(crate) struct Outgoing {
 /// How many queued transmissions the writer gathers before packing.
 const MAX_GATHER: usize = 1024;
 
+/// How many times the writer yields to let other tasks queue commands before it writes.
+const MAX_YIELDS: usize = 4;
+
 /// Writes queued transmissions until the queue closes or the connection closes or fails.
 pub(crate) async fn writer_task(
     mut writer: TlsBlockWriter,
@@ -46,12 +49,7 @@ pub(crate) async fn writer_task(
             _ = closed.wait_for(|c| *c) => None,
         };
         let Some(mut items) = first else { break };
-        while items.len() < MAX_GATHER {
-            match queue.try_recv() {
-                Ok(more) => items.extend(more),
-                Err(_) => break,
-            }
-        }
+        gather(&mut queue, &mut items).await;
         // Requests that timed out or whose caller went away are not sent.
         items.retain(|o| shared.is_pending(&o.corr_id));
         let (ids, ts): (Vec<CorrId>, Vec<Vec<u8>>) =
@@ -62,6 +60,30 @@ pub(crate) async fn writer_task(
         }
     }
     let _ = writer.shutdown().await;
+}
+
+/// Adds what else is queued to `items`. After the queue runs dry the writer yields to the
+/// runtime (up to [`MAX_YIELDS`] times, while each yield brings more), so that commands
+/// issued at the same moment by other tasks (for example a burst of `SEND`s, or `ACK`s
+/// answering a block of messages) leave in one block instead of one block each. A yield
+/// costs no timer and adds no delay when nothing else is runnable.
+async fn gather(queue: &mut mpsc::UnboundedReceiver<Vec<Outgoing>>, items: &mut Vec<Outgoing>) {
+    let mut yields = 0;
+    loop {
+        let before = items.len();
+        while items.len() < MAX_GATHER {
+            match queue.try_recv() {
+                Ok(more) => items.extend(more),
+                Err(_) => break,
+            }
+        }
+        let got_more = items.len() > before;
+        if items.len() >= MAX_GATHER || yields >= MAX_YIELDS || (yields > 0 && !got_more) {
+            return;
+        }
+        yields += 1;
+        tokio::task::yield_now().await;
+    }
 }
 
 /// Packs `ts` into blocks and writes them; a transmission too large for any block fails its

@@ -40,6 +40,9 @@ pub enum ConnError {
 /// Outbox capacity (batches of replies) per connection.
 const OUTBOX: usize = 64;
 
+/// How many replies the writer gathers before packing them into blocks.
+const MAX_BATCH_ITEMS: usize = 1024;
+
 /// What the handshake settled.
 struct Session {
     version: u16,
@@ -275,10 +278,19 @@ async fn write_loop(
     base: tokio::time::Instant,
     last_write: Arc<AtomicU64>,
 ) {
-    while let Some(first) = rx.recv().await {
+    // A batch that arrived while the previous one waited for its commit, and must wait too.
+    let mut carry: Option<Outgoing> = None;
+    loop {
+        let first = match carry.take() {
+            Some(c) => c,
+            None => match rx.recv().await {
+                Some(f) => f,
+                None => break,
+            },
+        };
         let mut items = first.items;
         let mut after = first.after;
-        while items.len() < 1024 {
+        while items.len() < MAX_BATCH_ITEMS {
             match rx.try_recv() {
                 Ok(more) => {
                     items.extend(more.items);
@@ -294,6 +306,19 @@ async fn write_loop(
             // Nothing may be acknowledged once the store stopped writing.
             tracing::error!("store failure, closing connection: {e}");
             return;
+        }
+        // Replies queued during the wait that need no further commit share these blocks.
+        while items.len() < MAX_BATCH_ITEMS {
+            match rx.try_recv() {
+                Ok(more) if more.after.as_ref().is_none_or(|c| c.is_durable()) => {
+                    items.extend(more.items)
+                }
+                Ok(more) => {
+                    carry = Some(more);
+                    break;
+                }
+                Err(_) => break,
+            }
         }
         let ts: Vec<Vec<u8>> = items
             .iter()

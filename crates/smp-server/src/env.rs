@@ -27,6 +27,8 @@ pub struct Env {
     pub stats: Stats,
     /// The proxy's connections to destination relays.
     pub proxy: crate::proxy::ProxyAgent,
+    /// Parsed authorization keys of the queues in use (`SEND`, `ACK`).
+    pub keys: crate::keycache::KeyCache,
     next_client: AtomicU64,
 }
 
@@ -48,6 +50,7 @@ impl Env {
             ntf_subscribers: Registry::default(),
             ntf_store: NtfStore::default(),
             stats: Stats::default(),
+            keys: crate::keycache::KeyCache::default(),
             next_client: AtomicU64::new(1),
         })
     }

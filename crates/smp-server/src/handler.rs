@@ -248,7 +248,7 @@ impl ConnCtx {
             }
             Command::Send(..) => match lookup(by_snd)? {
                 None => dummy(),
-                Some(q) => match q.sender_key.as_deref().map(parse_key) {
+                Some(q) => match q.sender_key.as_deref().map(|k| self.env.keys.get(k)) {
                     None => check(auth.is_none(), q),
                     Some(Some(k)) => check(with(&k), q),
                     Some(None) => dummy(),
@@ -270,13 +270,19 @@ impl ConnCtx {
                 Some(q) => {
                     // Every key is tried (no short circuit), so the time does not tell
                     // which key matched.
-                    let results: Vec<bool> = q
-                        .recipient_keys
-                        .iter()
-                        .filter_map(|k| parse_key(k))
-                        .map(|k| with(&k))
-                        .collect();
-                    let ok = results.contains(&true);
+                    // Keys of the per-message command (`ACK`) come from the key cache.
+                    let per_msg = matches!(cmd, Command::Ack(_));
+                    let mut ok = false;
+                    for k in &q.recipient_keys {
+                        let key = if per_msg {
+                            self.env.keys.get(k)
+                        } else {
+                            parse_key(k)
+                        };
+                        if let Some(key) = key {
+                            ok |= with(&key);
+                        }
+                    }
                     check(ok, q)
                 }
             },

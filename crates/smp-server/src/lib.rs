@@ -25,6 +25,7 @@ pub mod forward;
 pub mod handler;
 pub mod ids;
 pub mod info;
+pub mod keycache;
 pub mod metrics;
 pub mod notify;
 pub mod ntf;
