@@ -18,12 +18,16 @@
 //!   [`command::FileInfo`]; `encode`, `parse` and [`command::FileCommand::check_credentials`].
 //! - [`response::FileResponse`] (`SIDS`, `RIDS`, `FILE`, `OK`, `ERR`, `PONG`); `encode_for`,
 //!   `parse`, `check_entity`.
-//! - [`transmission`]: one transmission in a batch of one, padded to the block:
-//!   [`transmission::encode_block`] (client and server side),
-//!   [`transmission::sign_transmission`] (Ed25519/Ed448 signature or X25519 authenticator
-//!   over `short(sessionId) ‖ short(corrId) ‖ short(entityId) ‖ command`),
-//!   [`transmission::decode_request`] (server side: auth, authorized bytes, parsed
-//!   command or the error to answer with) and [`transmission::decode_response`] (client side).
+//! - [`transmission`]: one transmission in a batch of one, padded to the block.
+//!   Client side: [`transmission::encode_command`] (signs with an Ed25519/Ed448 key, or
+//!   makes an X25519 authenticator with the server's handshake key) and
+//!   [`transmission::decode_response`] → [`transmission::Reply`]. Server side:
+//!   [`transmission::decode_request`] → [`transmission::Request`] (auth, authorized
+//!   bytes, parsed and credential-checked command) or [`transmission::RequestError`]
+//!   (the error and the ids to echo), and [`transmission::encode_response`]. Lower
+//!   level: [`transmission::transmission_body`] (`short(sessionId) ‖ short(corrId) ‖
+//!   short(entityId) ‖ command`, also the authorized bytes),
+//!   [`transmission::sign_transmission`], [`transmission::encode_block`].
 //! - [`handshake`]: [`handshake::ServerHandshake`] (version range, session id, signed
 //!   X25519 key with certificate chain, optional web identity proof),
 //!   [`handshake::ClientHandshake`] (version, CA key hash) and [`handshake::ClientHello`]
