@@ -97,6 +97,26 @@ pub fn parse_composed_messages(json: &str) -> Result<Vec<ComposedMessage>, ChatA
 /// How an item is deleted, in `/_delete item` (`CIDeleteMode`).
 pub use crate::item_content::CIDeleteMode;
 
+/// Which chats `/_get chats` lists (`ChatListQuery`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ChatListQuery {
+    /// Filtered by flags (both off: all chats).
+    Filters {
+        /// Only favorites.
+        #[serde(default)]
+        favorite: bool,
+        /// Only unread.
+        #[serde(default)]
+        unread: bool,
+    },
+    /// Matching a text.
+    Search {
+        /// The text.
+        search: String,
+    },
+}
+
 /// How a chat is deleted, in `/_delete` (`ChatDeleteMode`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ChatDeleteMode {
@@ -370,6 +390,17 @@ pub enum ApiCommand {
         contact_id: Option<i64>,
         /// Only groups matching this text.
         search: Option<String>,
+    },
+    /// `/_get chats <userId>[ pcc=on] count=<n> <json(query)>`.
+    GetChats {
+        /// The user.
+        user_id: i64,
+        /// Include pending connections.
+        pending_connections: bool,
+        /// How many of the latest chats.
+        count: i64,
+        /// Which chats.
+        query: ChatListQuery,
     },
     /// `/_delete <chat> <mode>`.
     DeleteChat {
@@ -668,6 +699,18 @@ impl ApiCommand {
                     Some(t) => write!(s, " {t}"),
                     None => Ok(()),
                 }
+            }
+            C::GetChats {
+                user_id,
+                pending_connections,
+                count,
+                query,
+            } => {
+                let _ = write!(s, "/_get chats {user_id}");
+                if *pending_connections {
+                    s.push_str(" pcc=on");
+                }
+                write!(s, " count={count} {}", json(query))
             }
             C::DeleteChat { chat, mode } => {
                 let _ = write!(s, "/_delete {chat} ");

@@ -4,7 +4,7 @@ use crate::contact::{Contact, UserContactRequest};
 use crate::errors::{AgentErrorType, ChatError};
 use crate::file::{FileTransferMeta, RcvFileDescr, RcvFileTransfer};
 use crate::group::{GroupInfo, GroupMember};
-use crate::item::{ACIReaction, AChatItem, ChatItemDeletion};
+use crate::item::{ACIReaction, AChat, AChatItem, ChatItemDeletion};
 use crate::user::User;
 use chat_proto::profile::Profile;
 use chat_proto::role::GroupMemberRole;
@@ -18,6 +18,27 @@ pub enum MsgSigStatus {
     Verified,
     /// Signed, but the key is not known.
     SignedNoKey,
+}
+
+/// The state of subscriptions on a relay (`SubscriptionStatus`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum SubscriptionStatus {
+    /// Subscribed.
+    Active,
+    /// Waiting to subscribe.
+    Pending,
+    /// The relay ended them.
+    Removed {
+        /// Why.
+        sub_error: String,
+    },
+    /// No subscription.
+    NoSub,
 }
 
 /// An event (`ChatEvent`); the ones the bot API documents.
@@ -61,6 +82,9 @@ pub enum ChatEvent {
         user: User,
         /// The request.
         contact_request: UserContactRequest,
+        /// The request's chat, when it was made.
+        #[serde(rename = "chat_", default, skip_serializing_if = "Option::is_none")]
+        chat: Option<AChat>,
     },
     /// A group member offered a direct contact.
     NewMemberContactReceivedInv {
@@ -479,6 +503,15 @@ pub enum ChatEvent {
         protocol: String,
         /// The host.
         transport_host: String,
+    },
+    /// Subscriptions on a relay changed state.
+    SubscriptionStatus {
+        /// The relay.
+        server: String,
+        /// The new state.
+        subscription_status: SubscriptionStatus,
+        /// The agent connection ids concerned.
+        connections: Vec<String>,
     },
     /// A message-level error.
     MessageError {

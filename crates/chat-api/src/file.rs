@@ -312,3 +312,52 @@ pub struct FileTransferMeta {
     #[serde(default)]
     pub cancelled: bool,
 }
+
+/// The state of a file sent over SMP (`FileStatus`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FileStatus {
+    /// Offered.
+    New,
+    /// Accepted by the recipient.
+    Accepted,
+    /// Being sent.
+    Connected,
+    /// Sent.
+    Complete,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// One recipient's transfer of a file sent over SMP (`SndFileTransfer`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SndFileTransfer {
+    /// The chat database id of the file.
+    pub file_id: i64,
+    /// Its name.
+    pub file_name: String,
+    /// Its local path.
+    pub file_path: String,
+    /// Its size in bytes.
+    pub file_size: i64,
+    /// The chunk size.
+    pub chunk_size: i64,
+    /// The recipient's name.
+    pub recipient_display_name: String,
+    /// The connection it goes over.
+    pub conn_id: i64,
+    /// The agent's id of that connection.
+    pub agent_conn_id: String,
+    /// The recipient member, in groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_member_id: Option<i64>,
+    /// Its state.
+    pub file_status: FileStatus,
+    /// The file description sent, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_descr_id: Option<i64>,
+    /// Whether it is sent inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_inline: Option<InlineFileMode>,
+}

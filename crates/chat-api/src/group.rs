@@ -110,6 +110,28 @@ pub struct GroupSummary {
     pub public_member_count: Option<i64>,
 }
 
+/// Which side of a business chat the user is on (`BusinessChatType`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BusinessChatType {
+    /// The user is the business.
+    Business,
+    /// The user is the customer.
+    Customer,
+}
+
+/// What makes a group a business chat (`BusinessChatInfo`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessChatInfo {
+    /// The user's side.
+    pub chat_type: BusinessChatType,
+    /// The business member's member id (base64).
+    pub business_id: String,
+    /// The customer member's member id (base64).
+    pub customer_id: String,
+}
+
 /// A group as the user sees it (`GroupInfo`).
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -125,6 +147,9 @@ pub struct GroupInfo {
     pub group_profile: GroupProfile,
     /// A local alias.
     pub local_alias: String,
+    /// Set for business chats (made through a business address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_chat: Option<BusinessChatInfo>,
     /// Preferences with defaults filled in.
     pub full_group_preferences: FullGroupPreferences,
     /// The user's own membership.

@@ -464,3 +464,32 @@ pub struct ChatItemDeletion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_chat_item: Option<AChatItem>,
 }
+
+/// Unread counters of a chat (`ChatStats`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatStats {
+    /// Unread items.
+    pub unread_count: i64,
+    /// Unread mentions of the user.
+    pub unread_mentions: i64,
+    /// Open member reports.
+    pub reports_count: i64,
+    /// The first unread item (0 if none).
+    pub min_unread_item_id: i64,
+    /// Whether the chat is marked unread.
+    #[serde(default)]
+    pub unread_chat: bool,
+}
+
+/// A chat with its latest items (`AChat`).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AChat {
+    /// The chat.
+    pub chat_info: ChatInfo,
+    /// Its latest items.
+    pub chat_items: Vec<ChatItem>,
+    /// Its counters.
+    pub chat_stats: ChatStats,
+}

@@ -5,9 +5,9 @@ use crate::common::CreatedConnLink;
 use crate::conn::PendingContactConnection;
 use crate::contact::{Contact, UserContactRequest};
 use crate::errors::ChatError;
-use crate::file::RcvFileTransfer;
+use crate::file::{FileTransferMeta, RcvFileTransfer, SndFileTransfer};
 use crate::group::{Group, GroupInfo, GroupLink, GroupMember};
-use crate::item::{ACIReaction, AChatItem, ChatItemDeletion};
+use crate::item::{ACIReaction, AChat, AChatItem, ChatItemDeletion};
 use crate::user::{User, UserInfo};
 use chat_proto::profile::Profile;
 use chat_proto::role::GroupMemberRole;
@@ -356,6 +356,25 @@ pub enum ChatResponse {
         chat_item: Option<AChatItem>,
         /// The transfer.
         rcv_file_transfer: RcvFileTransfer,
+    },
+    /// Sending a file was cancelled.
+    SndFileCancelled {
+        /// The user.
+        user: User,
+        /// The file's item, if any.
+        #[serde(rename = "chatItem_", default, skip_serializing_if = "Option::is_none")]
+        chat_item: Option<AChatItem>,
+        /// The file.
+        file_transfer_meta: FileTransferMeta,
+        /// The per-recipient transfers (SMP files).
+        snd_file_transfers: Vec<SndFileTransfer>,
+    },
+    /// The user's chats (`/_get chats`).
+    ApiChats {
+        /// The user.
+        user: User,
+        /// The chats.
+        chats: Vec<AChat>,
     },
     /// A contact's preferences changed.
     ContactPrefsUpdated {

@@ -6,7 +6,8 @@ mod common;
 
 use chat_api::address::{AddressSettings, AutoAccept};
 use chat_api::command::{
-    ApiCommand, ChatDeleteMode, ChatRef, ComposedMessage, UpdatedMessage, parse_composed_messages,
+    ApiCommand, ChatDeleteMode, ChatListQuery, ChatRef, ComposedMessage, UpdatedMessage,
+    parse_composed_messages,
 };
 use chat_api::item_content::CIDeleteMode;
 use chat_api::{ChatApiError, ChatSrvRequest};
@@ -289,6 +290,18 @@ fn theirs(cmd: &ApiCommand) -> Option<String> {
             search: search.clone(),
         }
         .to_command_string(),
+        C::GetChats {
+            user_id,
+            pending_connections,
+            count,
+            query,
+        } => s::ApiGetChats {
+            user_id: *user_id,
+            pending_connections: *pending_connections,
+            pagination: sx::PaginationByTime::make_last(i32::try_from(*count).unwrap()),
+            query: conv(query),
+        }
+        .to_command_string(),
         C::DeleteChat { chat, mode } => {
             let chat_delete_mode = match mode {
                 ChatDeleteMode::Full { notify } => sx::ChatDeleteMode::make_full(*notify),
@@ -529,6 +542,23 @@ fn all_commands() -> Vec<ApiCommand> {
             user_id: 1,
             contact_id: None,
             search: None,
+        },
+        C::GetChats {
+            user_id: 1,
+            pending_connections: true,
+            count: 20,
+            query: ChatListQuery::Filters {
+                favorite: false,
+                unread: true,
+            },
+        },
+        C::GetChats {
+            user_id: 1,
+            pending_connections: false,
+            count: 5,
+            query: ChatListQuery::Search {
+                search: "team".into(),
+            },
         },
         C::DeleteChat {
             chat: ChatRef::Direct(2),

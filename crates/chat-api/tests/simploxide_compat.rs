@@ -228,6 +228,14 @@ fn check_response(r: &ChatResponse) -> usize {
             strict::<s::ChatCmdError>(&v);
             44
         }
+        R::SndFileCancelled { .. } => {
+            strict::<s::CancelFileResponse>(&v);
+            45
+        }
+        R::ApiChats { .. } => {
+            strict::<s::ApiGetChatsResponse>(&v);
+            46
+        }
     }
 }
 
@@ -282,6 +290,7 @@ fn event_index(e: &ChatEvent) -> usize {
         E::MessageError { .. } => 44,
         E::ChatError { .. } => 45,
         E::ChatErrors { .. } => 46,
+        E::SubscriptionStatus { .. } => 47,
     }
 }
 

@@ -257,6 +257,7 @@ pub fn group_info(id: i64) -> GroupInfo {
             member_admission: None,
         },
         local_alias: String::new(),
+        business_chat: None,
         full_group_preferences: FullGroupPreferences::default(),
         membership: membership(),
         chat_settings: ChatSettings::default(),
@@ -474,4 +475,48 @@ pub fn all_member_statuses() -> Vec<GroupMemberStatus> {
         S::Complete,
         S::Creator,
     ]
+}
+
+/// A business chat (a group made through a business address).
+pub fn business_group_info() -> GroupInfo {
+    GroupInfo {
+        business_chat: Some(chat_api::group::BusinessChatInfo {
+            chat_type: chat_api::group::BusinessChatType::Business,
+            business_id: "YnVzaW5lc3M=".into(),
+            customer_id: "Y3VzdG9tZXI=".into(),
+        }),
+        ..group_info(7)
+    }
+}
+
+pub fn snd_file_transfer() -> chat_api::file::SndFileTransfer {
+    chat_api::file::SndFileTransfer {
+        file_id: 5,
+        file_name: "photo.jpg".into(),
+        file_path: "/tmp/photo.jpg".into(),
+        file_size: 2048,
+        chunk_size: 16384,
+        recipient_display_name: "alice".into(),
+        conn_id: 12,
+        agent_conn_id: "Y29ubi0xMg==".into(),
+        group_member_id: None,
+        file_status: chat_api::file::FileStatus::Cancelled,
+        file_descr_id: None,
+        file_inline: None,
+    }
+}
+
+pub fn a_chat() -> chat_api::item::AChat {
+    let item = items::text_rcv(30, "latest");
+    chat_api::item::AChat {
+        chat_info: item.chat_info,
+        chat_items: vec![item.chat_item],
+        chat_stats: chat_api::item::ChatStats {
+            unread_count: 1,
+            unread_mentions: 0,
+            reports_count: 0,
+            min_unread_item_id: 30,
+            unread_chat: false,
+        },
+    }
 }

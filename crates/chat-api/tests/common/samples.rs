@@ -230,6 +230,16 @@ pub fn all_responses() -> Vec<ChatResponse> {
             chat_item: Some(text_rcv(14, "file")),
             rcv_file_transfer: rcv_file_transfer(),
         },
+        R::SndFileCancelled {
+            user: user(),
+            chat_item: Some(text_snd(23, "file")),
+            file_transfer_meta: file_transfer_meta(),
+            snd_file_transfers: vec![snd_file_transfer()],
+        },
+        R::ApiChats {
+            user: user(),
+            chats: vec![a_chat()],
+        },
         R::ContactPrefsUpdated {
             user: user(),
             from_contact: alice(),
@@ -298,6 +308,12 @@ pub fn all_events() -> Vec<ChatEvent> {
         E::ReceivedContactRequest {
             user: user(),
             contact_request: contact_request(),
+            chat: None,
+        },
+        E::ReceivedContactRequest {
+            user: user(),
+            contact_request: contact_request(),
+            chat: Some(a_chat()),
         },
         E::NewMemberContactReceivedInv {
             user: user(),
@@ -480,7 +496,7 @@ pub fn all_events() -> Vec<ChatEvent> {
         },
         E::AcceptingBusinessRequest {
             user: user(),
-            group_info: gi(),
+            group_info: business_group_info(),
         },
         E::ContactConnecting {
             user: user(),
@@ -516,6 +532,28 @@ pub fn all_events() -> Vec<ChatEvent> {
         E::HostDisconnected {
             protocol: "xftp".into(),
             transport_host: "xftp.example".into(),
+        },
+        E::SubscriptionStatus {
+            server: "smp://abc@smp.example".into(),
+            subscription_status: chat_api::event::SubscriptionStatus::Active,
+            connections: vec!["Y29ubg==".into()],
+        },
+        E::SubscriptionStatus {
+            server: "smp://abc@smp.example".into(),
+            subscription_status: chat_api::event::SubscriptionStatus::Removed {
+                sub_error: "AUTH".into(),
+            },
+            connections: vec![],
+        },
+        E::SubscriptionStatus {
+            server: "smp://abc@smp.example".into(),
+            subscription_status: chat_api::event::SubscriptionStatus::NoSub,
+            connections: vec![],
+        },
+        E::SubscriptionStatus {
+            server: "smp://abc@smp.example".into(),
+            subscription_status: chat_api::event::SubscriptionStatus::Pending,
+            connections: vec![],
         },
         E::MessageError {
             user: user(),
