@@ -114,6 +114,9 @@ async fn web_certificate_only_with_sni() {
         simplex_transport::fingerprint(&native.peer_chain[1]).unwrap(),
         id
     );
+    // No CORS headers without SNI.
+    let r = native.post(Vec::new(), &[]).await;
+    assert!(!r.headers.contains_key("access-control-allow-origin"));
     let u = Upload::new(22, 1);
     let (_, rids) = upload(&mut native, &u).await;
     assert_eq!(
