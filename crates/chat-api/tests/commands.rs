@@ -710,8 +710,9 @@ fn commands_match_the_reference_docs_syntax() {
     }
 }
 
-// The pre-6.4 auto-accept form (reference docs/CLI.md era bots):
-// `/_auto_accept <userId> on|off[ incognito=on][ json <msgContent>]`.
+// The older auto-accept form as the reference's TypeScript client renders it
+// (packages/simplex-chat-client/typescript/src/command.ts, `apiAddressAutoAccept` and
+// `autoAcceptStr`): `/_auto_accept <userId> on[ incognito=on][ json <msgContent>]` or `off`.
 #[test]
 fn legacy_auto_accept_renders_its_options() {
     let cmd = ApiCommand::AddressAutoAccept {
