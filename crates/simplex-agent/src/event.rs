@@ -81,6 +81,12 @@ pub enum AgentEvent {
         /// The connection.
         conn_id: ConnId,
     },
+    /// The connection's ratchet was re-synchronised with the peer's (after
+    /// `synchronize_ratchet` on either side); messages flow again.
+    RatchetSynced {
+        /// The connection.
+        conn_id: ConnId,
+    },
     /// Something failed in the background.
     Error {
         /// The connection, when the error concerns one.

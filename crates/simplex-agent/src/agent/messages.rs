@@ -193,15 +193,8 @@ pub(super) fn enqueue_on(
         agent_version: CURRENT_AGENT_V,
         enc_agent_message: enc,
     };
-    let cm = ClientMessage {
-        header: PrivHeader::Empty,
-        body: env.to_bytes(),
-    };
-    let secret = dh_secret(&sq.e2e_dh_secret)?;
-    let sealed =
-        seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?.to_bytes();
     tx.save_ratchet_state(cid, &state.to_bytes())?;
-    let internal_id = tx.insert_snd_message(&NewSndMessage {
+    let new = NewSndMessage {
         conn_id: cid,
         snd_msg_id,
         msg_type,
@@ -209,15 +202,35 @@ pub(super) fn enqueue_on(
         hash: &hash,
         body: stored_body,
         pq_encryption: conn.pq_encryption,
-    })?;
+    };
+    let internal_id = store_envelope(tx, &sq, env.to_bytes(), &new)?;
+    Ok((internal_id, sq.snd_queue_id))
+}
+
+/// Seals an agent envelope for `sq` (per-queue e2e layer, no sender key) and stores it
+/// as the sent message `new` with its delivery to `sq`. Returns the message's id.
+pub(super) fn store_envelope(
+    tx: &Tx<'_>,
+    sq: &crate::store::SndQueue,
+    envelope: Vec<u8>,
+    new: &NewSndMessage<'_>,
+) -> Result<InternalId> {
+    let cm = ClientMessage {
+        header: PrivHeader::Empty,
+        body: envelope,
+    };
+    let secret = dh_secret(&sq.e2e_dh_secret)?;
+    let sealed =
+        seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?.to_bytes();
+    let internal_id = tx.insert_snd_message(new)?;
     tx.insert_delivery(&NewDelivery {
         snd_queue_id: sq.snd_queue_id,
-        conn_id: cid,
+        conn_id: new.conn_id,
         internal_id,
         body: &sealed,
         next_attempt_at: Timestamp::now(),
     })?;
-    Ok((internal_id, sq.snd_queue_id))
+    Ok(internal_id)
 }
 
 /// See [`super::Agent::set_pq_encryption`].

@@ -19,6 +19,7 @@ mod messages;
 mod quota;
 mod receive;
 mod relays;
+mod resync;
 mod rotation;
 mod routing;
 
@@ -160,6 +161,14 @@ impl Agent {
     /// comes when the peer sends to the new queue.
     pub async fn switch_connection(&self, conn_id: &ConnId) -> Result<()> {
         rotation::switch(&self.inner, conn_id).await
+    }
+
+    /// Re-synchronises the connection's double ratchet with the peer's after they diverged
+    /// (e.g. one side restored an old database): fresh X3DH keys are exchanged and a new
+    /// ratchet is made on both sides ([`AgentEvent::RatchetSynced`] on each). Messages
+    /// sent with the old ratchet meanwhile cannot be read.
+    pub async fn synchronize_ratchet(&self, conn_id: &ConnId) -> Result<()> {
+        resync::synchronize(&self.inner, conn_id).await
     }
 
     /// The user's relays: new queues go to a relay chosen at random from them.

@@ -196,7 +196,15 @@ fn process(
         AgentMsgEnvelope::Message {
             enc_agent_message, ..
         } => rcv.message(tx, &enc_agent_message)?,
-        _ => return Err(AgentError::Prohibited("envelope not supported yet")),
+        AgentMsgEnvelope::RatchetKey { e2e, .. } => {
+            if conn.status != ConnStatus::Active {
+                return Err(AgentError::Prohibited(
+                    "ratchet key: connection not established",
+                ));
+            }
+            let mut after = rcv.after.borrow_mut();
+            super::resync::on_ratchet_key(tx, &conn, &e2e, &mut after)?
+        }
     };
     tx.set_last_broker_msg(rq.rcv_queue_id, mid, broker_ts)?;
     Ok((events, rcv.after.take()))
@@ -494,6 +502,9 @@ impl Received<'_> {
         }
         if let Some(receipts) = receipts {
             return receipts.iter().map(|r| self.receipt(tx, r)).collect();
+        }
+        if msg_type == MsgType::EReady {
+            return Ok(vec![super::resync::ready_event(conn_id)]);
         }
         if msg_type != MsgType::Msg {
             // queue rotation and re-sync are not handled yet
