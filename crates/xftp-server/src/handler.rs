@@ -1,23 +1,19 @@
 //! Verifying and executing one command (`Server.hs` `verifyXFTPTransmission`,
 //! `processXFTPRequest`).
 
-use std::path::PathBuf;
-
-use bytes::Bytes;
 use std::sync::Arc;
-use std::time::Duration;
 
-use simplex_crypto::SbStream;
 use simplex_crypto::authenticator::cb_verify;
 use simplex_crypto::keys::{PublicAuthKey, X25519Secret};
-use simplex_crypto::nonce::{cb_nonce, random_nonce};
-use simplex_encoding::{Version, base64url};
+use simplex_crypto::nonce::cb_nonce;
+use simplex_encoding::Version;
 use smp_proto::transmission::TAuth;
 use smp_proto::{CorrId, EntityId};
 use xftp_proto::transmission::Request;
 use xftp_proto::{FileCommand, FileInfo, FileResponse, XftpErrorType};
 
 use crate::body::RequestBody;
+use crate::chunks::{Download, receive_chunk, send_chunk};
 use crate::env::Env;
 use crate::store::{FileStatus, StoreRefusal, round_file_time};
 use crate::store_log::LogRecord;
@@ -28,13 +24,6 @@ pub(crate) struct Params {
     pub version: Version,
     /// The server's X25519 handshake key (for X25519 authenticators).
     pub server_key: Option<Arc<X25519Secret>>,
-}
-
-/// A chunk to stream after a `FILE` response: encrypted with `stream`, then its tag.
-pub(crate) struct Download {
-    pub path: PathBuf,
-    pub size: u32,
-    pub stream: SbStream,
 }
 
 /// A reply and, for `FILE`, the chunk that follows it.
@@ -140,7 +129,7 @@ pub(crate) async fn process(env: &Env, p: &Params, req: Request, body: &mut Requ
     }
 }
 
-fn new_id() -> Vec<u8> {
+pub(crate) fn new_id() -> Vec<u8> {
     let mut b = [0u8; xftp_proto::versions::FILE_ID_LEN];
     rand::fill(&mut b);
     b.to_vec()
@@ -221,146 +210,4 @@ fn add_recipients(env: &Env, sid: &[u8], keys: &[PublicAuthKey]) -> FileResponse
         }
         Err(e) => FileResponse::Err(e),
     }
-}
-
-/// The next part of a chunk body of `size` bytes, `got` counting what came so far:
-/// `SIZE` if the body is longer or ends short, `TIMEOUT` if the stream breaks.
-async fn next_part(
-    body: &mut RequestBody,
-    got: &mut usize,
-    size: usize,
-) -> Result<Option<Bytes>, XftpErrorType> {
-    match body.next_part().await.map_err(|_| XftpErrorType::Timeout)? {
-        Some(part) if *got + part.len() > size => Err(XftpErrorType::Size),
-        Some(part) => {
-            *got += part.len();
-            Ok(Some(part))
-        }
-        None if *got == size => Ok(None),
-        None => Err(XftpErrorType::Size),
-    }
-}
-
-/// Reads and drops a chunk body (a repeated upload of a stored chunk).
-async fn drain_body(body: &mut RequestBody, size: usize) -> Result<(), XftpErrorType> {
-    let mut got = 0;
-    while next_part(body, &mut got, size).await?.is_some() {}
-    Ok(())
-}
-
-/// Writes the body to `path` as it arrives, hashing it; `DIGEST` if the hash differs.
-async fn store_body(
-    body: &mut RequestBody,
-    path: &std::path::Path,
-    info: &FileInfo,
-) -> Result<(), XftpErrorType> {
-    use sha2::Digest;
-    use tokio::io::AsyncWriteExt;
-    let io = |e: std::io::Error| {
-        tracing::error!("cannot write {}: {e}", path.display());
-        XftpErrorType::FileIo
-    };
-    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
-    let mut hash = sha2::Sha256::new();
-    let mut got = 0;
-    while let Some(part) = next_part(body, &mut got, info.size as usize).await? {
-        hash.update(&part);
-        file.write_all(&part).await.map_err(io)?;
-    }
-    file.flush().await.map_err(io)?;
-    if hash.finalize().as_slice() == info.digest.as_slice() {
-        Ok(())
-    } else {
-        Err(XftpErrorType::Digest)
-    }
-}
-
-async fn receive_chunk(
-    env: &Env,
-    sid: &[u8],
-    existing: Option<PathBuf>,
-    info: &FileInfo,
-    body: &mut RequestBody,
-) -> FileResponse {
-    let size = info.size as usize;
-    let limit = Duration::from_secs(env.cfg.upload_timeout_secs);
-    if !body.has_more() {
-        return FileResponse::Err(XftpErrorType::Size);
-    }
-    if existing.is_some() {
-        // Already uploaded: read the body (the client waits to send it) and change nothing.
-        return match tokio::time::timeout(limit, drain_body(body, size)).await {
-            Ok(Ok(())) => FileResponse::Ok,
-            Ok(Err(e)) => FileResponse::Err(e),
-            Err(_) => FileResponse::Err(XftpErrorType::Timeout),
-        };
-    }
-    if !env.reserve(u64::from(info.size)) {
-        return FileResponse::Err(XftpErrorType::Quota);
-    }
-    let path = env.cfg.files_path.join(base64url::encode(sid));
-    // Each upload writes its own temporary file: two concurrent uploads of one chunk
-    // cannot corrupt or delete each other's bytes.
-    let tmp = path.with_extension(format!("part-{}", base64url::encode_unpadded(&new_id())));
-    let result = match tokio::time::timeout(limit, store_body(body, &tmp, info)).await {
-        Err(_) => Err(XftpErrorType::Timeout),
-        Ok(r) => r,
-    };
-    let stored = match result {
-        Ok(()) => match tokio::fs::rename(&tmp, &path).await {
-            Ok(()) => env
-                .store()
-                .set_path(sid, path.clone())
-                .map_err(|_| XftpErrorType::Auth),
-            Err(e) => {
-                tracing::error!("cannot store {}: {e}", path.display());
-                Err(XftpErrorType::FileIo)
-            }
-        },
-        Err(e) => Err(e),
-    };
-    match stored {
-        Ok(()) => {
-            env.log(&[LogRecord::PutFile(sid.to_vec(), path)]);
-            FileResponse::Ok
-        }
-        Err(e) => {
-            env.release(u64::from(info.size));
-            let _ = tokio::fs::remove_file(&tmp).await;
-            // The chunk file stays only if another upload of it was recorded.
-            let recorded = env.store().file(sid).is_some_and(|f| f.path.is_some());
-            if !recorded {
-                let _ = tokio::fs::remove_file(&path).await;
-            }
-            FileResponse::Err(e)
-        }
-    }
-}
-
-/// `FGET`: a fresh server key and nonce; the chunk is streamed after the response,
-/// encrypted with the secretbox stream keyed by the DH secret and followed by its tag.
-async fn send_chunk(
-    path: Option<PathBuf>,
-    info: &FileInfo,
-    rcv_dh: &simplex_crypto::X25519Public,
-) -> Reply {
-    let Some(path) = path else {
-        return (FileResponse::Err(XftpErrorType::NoFile), None);
-    };
-    match tokio::fs::metadata(&path).await {
-        Ok(m) if m.len() == u64::from(info.size) => {}
-        _ => return (FileResponse::Err(XftpErrorType::Auth), None),
-    }
-    let (srv_pub, nonce, secret) = {
-        let mut rng = rand::rng();
-        let srv = X25519Secret::generate(&mut rng);
-        (srv.public(), random_nonce(&mut rng), srv.dh(rcv_dh))
-    };
-    let stream = SbStream::new_dh(&secret, &nonce);
-    let download = Download {
-        path,
-        size: info.size,
-        stream,
-    };
-    (FileResponse::File(srv_pub, nonce), Some(download))
 }

@@ -4,7 +4,6 @@
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use simplex_crypto::keys::X25519Secret;
@@ -18,8 +17,9 @@ use xftp_proto::versions::{ALPN_HTTP11, ALPN_XFTP_V1, BLOCK_SIZE, INITIAL_V};
 use xftp_proto::{FileResponse, XftpErrorType};
 
 use crate::body::{RequestBody, ResponseBody};
+use crate::chunks::stream_chunk;
 use crate::env::Env;
-use crate::handler::{Download, Params, Reply, process};
+use crate::handler::{Params, Reply, process};
 
 /// The handshake state of a connection.
 #[derive(Debug, Clone)]
@@ -143,42 +143,6 @@ pub(crate) async fn handle(conn: Arc<Conn>, req: Request<Incoming>) -> Result<Re
         None => conn.response(head),
         Some(d) => conn.with_cors(Response::new(ResponseBody::streamed(head, stream_chunk(d)))),
     })
-}
-
-/// Size of the pieces a chunk is read, encrypted and sent in.
-const PIECE: usize = 64 * 1024;
-
-/// Starts a task that reads the chunk file, encrypts it piece by piece and sends the
-/// pieces, then the tag. A read error ends the body early (the client sees a short body
-/// and a bad tag).
-fn stream_chunk(d: Download) -> tokio::sync::mpsc::Receiver<Bytes> {
-    use tokio::io::AsyncReadExt;
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tokio::spawn(async move {
-        let Download {
-            path,
-            size,
-            mut stream,
-        } = d;
-        let Ok(mut file) = tokio::fs::File::open(&path).await else {
-            return;
-        };
-        let mut left = size as usize;
-        while left > 0 {
-            let mut piece = vec![0u8; left.min(PIECE)];
-            if file.read_exact(&mut piece).await.is_err() {
-                tracing::error!("cannot read {}", path.display());
-                return;
-            }
-            left -= piece.len();
-            stream.encrypt_chunk(&mut piece);
-            if tx.send(Bytes::from(piece)).await.is_err() {
-                return;
-            }
-        }
-        let _ = tx.send(Bytes::copy_from_slice(&stream.tag())).await;
-    });
-    rx
 }
 
 enum Step {

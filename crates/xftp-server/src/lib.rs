@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 mod body;
+mod chunks;
 pub mod cli;
 pub mod clock;
 pub mod config;
