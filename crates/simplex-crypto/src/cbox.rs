@@ -4,7 +4,6 @@
 use crate::error::Result;
 use crate::keys::DhSecret;
 use crate::nonce::CbNonce;
-use crate::pad::{pad, unpad};
 use crate::salsabox;
 
 /// Pads `msg` to `padded_len` (see [`crate::pad::pad`]) and boxes it;
@@ -15,8 +14,7 @@ pub fn cb_encrypt(
     msg: &[u8],
     padded_len: usize,
 ) -> Result<Vec<u8>> {
-    let padded = pad(msg, padded_len)?;
-    Ok(salsabox::seal(secret.as_bytes(), nonce, &padded))
+    salsabox::seal_padded(secret.as_bytes(), nonce, msg, padded_len)
 }
 
 /// Boxes `msg` without padding; the result is `16 + msg.len()` bytes.
@@ -26,8 +24,7 @@ pub fn cb_encrypt_no_pad(secret: &DhSecret, nonce: &CbNonce, msg: &[u8]) -> Vec<
 
 /// Verifies and opens a box made by [`cb_encrypt`], then removes the padding.
 pub fn cb_decrypt(secret: &DhSecret, nonce: &CbNonce, packet: &[u8]) -> Result<Vec<u8>> {
-    let padded = salsabox::open(secret.as_bytes(), nonce, packet)?;
-    unpad(&padded).map(<[u8]>::to_vec)
+    salsabox::open_padded(secret.as_bytes(), nonce, packet)
 }
 
 /// Verifies and opens a box made by [`cb_encrypt_no_pad`].

@@ -20,12 +20,24 @@ pub fn pad(msg: &[u8], padded_len: usize) -> Result<Vec<u8>> {
     if len > MAX_PADDED_MSG_LEN || !fits {
         return Err(CryptoError::MessageTooLarge);
     }
-    let prefix = u16::try_from(len).map_err(|_| CryptoError::MessageTooLarge)?;
     let mut out = Vec::with_capacity(padded_len);
+    pad_into(msg, padded_len, &mut out)?;
+    Ok(out)
+}
+
+/// Appends `pad(msg, padded_len)` to `out` (so that a box can be built in one buffer).
+pub(crate) fn pad_into(msg: &[u8], padded_len: usize, out: &mut Vec<u8>) -> Result<()> {
+    let len = msg.len();
+    let fits = padded_len.checked_sub(2).is_some_and(|room| len <= room);
+    if len > MAX_PADDED_MSG_LEN || !fits {
+        return Err(CryptoError::MessageTooLarge);
+    }
+    let prefix = u16::try_from(len).map_err(|_| CryptoError::MessageTooLarge)?;
+    let start = out.len();
     out.extend_from_slice(&prefix.to_be_bytes());
     out.extend_from_slice(msg);
-    out.resize(padded_len, PAD_BYTE);
-    Ok(out)
+    out.resize(start + padded_len, PAD_BYTE);
+    Ok(())
 }
 
 /// Removes the padding added by [`pad`], returning the message.

@@ -12,7 +12,6 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::error::{CryptoError, Result};
 use crate::keys::redacted;
 use crate::nonce::CbNonce;
-use crate::pad::{pad, unpad};
 use crate::salsabox;
 
 pub use crate::stream::SbStream;
@@ -67,8 +66,7 @@ impl fmt::Debug for SbKey {
 
 /// Pads `msg` to `padded_len` and boxes it; the result is `16 + padded_len` bytes.
 pub fn sb_encrypt(key: &SbKey, nonce: &CbNonce, msg: &[u8], padded_len: usize) -> Result<Vec<u8>> {
-    let padded = pad(msg, padded_len)?;
-    Ok(salsabox::seal(key.as_bytes(), nonce, &padded))
+    salsabox::seal_padded(key.as_bytes(), nonce, msg, padded_len)
 }
 
 /// Boxes `msg` without padding; the result is `16 + msg.len()` bytes.
@@ -78,8 +76,7 @@ pub fn sb_encrypt_no_pad(key: &SbKey, nonce: &CbNonce, msg: &[u8]) -> Vec<u8> {
 
 /// Verifies and opens a box made by [`sb_encrypt`], then removes the padding.
 pub fn sb_decrypt(key: &SbKey, nonce: &CbNonce, packet: &[u8]) -> Result<Vec<u8>> {
-    let padded = salsabox::open(key.as_bytes(), nonce, packet)?;
-    unpad(&padded).map(<[u8]>::to_vec)
+    salsabox::open_padded(key.as_bytes(), nonce, packet)
 }
 
 /// Verifies and opens a box made by [`sb_encrypt_no_pad`].
