@@ -107,8 +107,9 @@ async fn handle_msg(
             After::default(),
         ),
     };
-    let client = inner.pool.client(&parse_server(server)?).await?;
-    let next = client.ack(rcv_id, &key, &msg_id).await?;
+    let next = ack(inner, server, rcv_id, &key, &msg_id).await;
+    // the message is stored: report it and do what follows from it even when the `ACK`
+    // failed (the relay sends it again, and the stored broker id makes that an `ACK` only)
     for sq in after.wake {
         inner.wake_worker(sq);
     }
@@ -123,7 +124,19 @@ async fn handle_msg(
             inner.emit(ev).await;
         }
     }
-    Ok(next)
+    next
+}
+
+/// `ACK`s a relay message; returns the next message if the relay sent one with the reply.
+async fn ack(
+    inner: &Inner,
+    server: &str,
+    rcv_id: &EntityId,
+    key: &simplex_crypto::keys::PrivateAuthKey,
+    msg_id: &MsgId,
+) -> Result<Option<ReceivedMsg>> {
+    let client = inner.pool.client(&parse_server(server)?).await?;
+    Ok(client.ack(rcv_id, key, msg_id).await?)
 }
 
 /// Opens and stores one message inside a transaction; returns the events to report
