@@ -183,9 +183,14 @@ fn invitation(link: &str, short: Option<&str>, incognito: Option<&str>, qr: bool
     v
 }
 
-fn connection_sent(_via_address: bool, incognito: Option<&str>) -> Vec<String> {
-    // the reference shows the same text for invitations and addresses
-    let what = "connection request sent";
+fn connection_sent(via_address: bool, incognito: Option<&str>) -> Vec<String> {
+    // the reference's texts: joining an invitation sends a confirmation, joining an
+    // address sends a connection request
+    let what = if via_address {
+        "connection request sent"
+    } else {
+        "confirmation sent"
+    };
     match incognito {
         None => vec![format!("{what}!")],
         Some(p) => vec![
@@ -247,10 +252,11 @@ fn item_lines(contact: &str, item: &ChatItem) -> Vec<String> {
     match &item.quote {
         None => vec![format!("{p} {deleted}{edited}{}", item.text)],
         Some((q, quote_sent)) => {
+            // as the reference: `bob> [edited] > quoted` then the text indented
             let marker = if *quote_sent == item.sent { ">>" } else { ">" };
             vec![
-                format!("{p} {marker} {q}"),
-                format!("      {deleted}{edited}{}", item.text),
+                format!("{p} {deleted}{edited}{marker} {q}"),
+                format!("      {}", item.text),
             ]
         }
     }
@@ -331,4 +337,110 @@ fn disappearing(
             allows(peer, ttl)
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn item(sent: bool, text: &str, quote: Option<(&str, bool)>) -> ChatItem {
+        ChatItem {
+            item_id: 1,
+            contact_id: 1,
+            sent,
+            shared_msg_id: None,
+            text: text.to_owned(),
+            quote: quote.map(|(t, s)| (t.to_owned(), s)),
+            edited: false,
+            deleted: false,
+            status: if sent {
+                ItemStatus::SndNew
+            } else {
+                ItemStatus::Rcv
+            },
+            timed_ttl: None,
+            delete_at: None,
+            reactions: Vec::new(),
+        }
+    }
+
+    // Expected texts from the reference's tests/ChatTests/Direct.hs (testDirectMessageDelete).
+    #[test]
+    fn item_texts_as_the_reference() {
+        let out = |c: &str, it: ChatItem| {
+            render(
+                &ChatOutput::NewItem {
+                    contact: c.into(),
+                    item: it,
+                },
+                false,
+            )
+        };
+        assert_eq!(out("alice", item(false, "hello", None)), ["alice> hello"]);
+        assert_eq!(out("bob", item(true, "hello", None)), ["@bob hello"]);
+        assert_eq!(
+            out("alice", item(true, "hey alic", Some(("hello 🙂", false)))),
+            ["@alice > hello 🙂", "      hey alic"]
+        );
+        let mut edited = item(false, "hey alice", Some(("hello 🙂", true)));
+        edited.edited = true;
+        assert_eq!(
+            out("bob", edited),
+            ["bob> [edited] > hello 🙂", "      hey alice"]
+        );
+        let mut del = item(false, "hey alice", None);
+        del.deleted = true;
+        assert_eq!(
+            render(
+                &ChatOutput::ItemDeleted {
+                    contact: "bob".into(),
+                    item: del.clone(),
+                    by_sender: true
+                },
+                false
+            ),
+            ["bob> [marked deleted] hey alice"]
+        );
+        del.sent = true;
+        assert_eq!(
+            render(
+                &ChatOutput::ItemDeleted {
+                    contact: "bob".into(),
+                    item: del,
+                    by_sender: true
+                },
+                false
+            ),
+            ["message marked deleted"]
+        );
+        let sent = |a| {
+            render(
+                &ChatOutput::ConnectionSent {
+                    via_address: a,
+                    incognito: None,
+                },
+                false,
+            )
+        };
+        assert_eq!(sent(false), ["confirmation sent!"]);
+        assert_eq!(sent(true), ["connection request sent!"]);
+    }
+
+    #[test]
+    fn qr_code_is_drawn_for_links() {
+        let out = ChatOutput::Invitation {
+            link: "simplex:/invitation#/?v=2".into(),
+            short_link: None,
+            incognito: None,
+        };
+        let with = render(&out, true);
+        let without = render(&out, false);
+        assert!(with.len() > without.len() + 10);
+        assert!(
+            with.iter().any(|l| l.contains('\u{2588}')
+                || l.contains('\u{2580}')
+                || l.contains('\u{2584}'))
+        );
+    }
 }

@@ -110,7 +110,7 @@ async fn two_terminals_connect_and_chat() {
 
         let mut bob = Proc::start(&b, &["-s", &server, "--create-user", "bob"]);
         bob.send(&format!("/c {link}"));
-        bob.expect("sent", |l| l == "connection request sent!");
+        bob.expect("sent", |l| l == "confirmation sent!");
         bob.expect("connected", |l| l == "alice: contact is connected");
         alice.expect("connected", |l| l == "bob: contact is connected");
 
