@@ -44,16 +44,27 @@ pub(crate) fn seal(key: &[u8; 32], nonce: &[u8; 24], msg: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Checks the tag in constant time, then decrypts.
-pub(crate) fn open(key: &[u8; 32], nonce: &[u8; 24], packet: &[u8]) -> Result<Vec<u8>> {
+/// Checks the tag of `tag(16) ‖ ciphertext` in constant time; returns the cipher positioned
+/// at the ciphertext's first byte, and the ciphertext.
+fn authenticated<'a>(
+    key: &[u8; 32],
+    nonce: &[u8; 24],
+    packet: &'a [u8],
+) -> Result<(XSalsa20, &'a [u8])> {
     let (tag, ct) = packet
         .split_at_checked(TAG_LEN)
         .ok_or(CryptoError::Decryption)?;
-    let (mut cipher, mac) = cipher_and_mac(key, nonce);
+    let (cipher, mac) = cipher_and_mac(key, nonce);
     let expected = mac.compute_unpadded(ct);
     if !bool::from(expected.as_slice().ct_eq(tag)) {
         return Err(CryptoError::Decryption);
     }
+    Ok((cipher, ct))
+}
+
+/// Checks the tag in constant time, then decrypts.
+pub(crate) fn open(key: &[u8; 32], nonce: &[u8; 24], packet: &[u8]) -> Result<Vec<u8>> {
+    let (mut cipher, ct) = authenticated(key, nonce, packet)?;
     let mut msg = ct.to_vec();
     cipher.apply_keystream(&mut msg);
     Ok(msg)
@@ -82,14 +93,7 @@ pub(crate) fn seal_padded(
 /// never decrypted (a small command in a 16 KB block costs one keystream pass over its own
 /// bytes, not over the block). Same result and errors as `open` followed by `unpad`.
 pub(crate) fn open_padded(key: &[u8; 32], nonce: &[u8; 24], packet: &[u8]) -> Result<Vec<u8>> {
-    let (tag, ct) = packet
-        .split_at_checked(TAG_LEN)
-        .ok_or(CryptoError::Decryption)?;
-    let (mut cipher, mac) = cipher_and_mac(key, nonce);
-    let expected = mac.compute_unpadded(ct);
-    if !bool::from(expected.as_slice().ct_eq(tag)) {
-        return Err(CryptoError::Decryption);
-    }
+    let (mut cipher, ct) = authenticated(key, nonce, packet)?;
     let (prefix, rest) = ct.split_first_chunk::<2>().ok_or(CryptoError::Padding)?;
     let mut prefix = *prefix;
     cipher.apply_keystream(&mut prefix);
