@@ -20,7 +20,7 @@ pub struct Cli {
 /// Measurements.
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// send_file through one in-process relay: MiB/s and CPU s/MiB, with the plain TLS
+    /// send_file through one in-process relay: MiB/s and CPU ms/MiB, with the plain TLS
     /// copy of the same bytes (the bound) and the ratio.
     Upload(TransferArgs),
     /// receive_file through one in-process relay (the upload is not timed), with the

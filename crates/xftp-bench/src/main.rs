@@ -2,7 +2,7 @@
 //!
 //! Subcommands (see `xftp-bench help`):
 //! - `upload` / `download`: one file through one in-process relay (encryption, chunking,
-//!   HTTP/2, the relay's disk store), MB/s and process CPU seconds per MB, and in the same
+//!   HTTP/2, the relay's disk store), MiB/s and process CPU milliseconds per MiB, and in the same
 //!   run the bound: the same number of bytes copied through a plain TLS 1.3 socket with the
 //!   same OpenSSL configuration, and the ratio of the two;
 //! - `memory`: relay RSS while serving N parallel downloads (relay in a child process);

@@ -51,9 +51,9 @@ impl Cost {
         bytes as f64 / MIB / self.wall.as_secs_f64().max(1e-9)
     }
 
-    /// CPU seconds per MiB for `bytes`.
-    pub fn cpu_s_per_mib(&self, bytes: u64) -> f64 {
-        self.cpu.as_secs_f64() / (bytes as f64 / MIB).max(1e-9)
+    /// CPU milliseconds per MiB for `bytes`.
+    pub fn cpu_ms_per_mib(&self, bytes: u64) -> f64 {
+        self.cpu.as_secs_f64() * 1e3 / (bytes as f64 / MIB).max(1e-9)
     }
 }
 
@@ -121,9 +121,13 @@ async fn one_run(
     let bound = bound::copy(bytes, p.flow).await?;
     let mut f = Figures::default();
     f.push("xftp_mib_s", xftp.mib_s(bytes));
-    f.push("xftp_cpu_s_per_mib", xftp.cpu_s_per_mib(bytes));
+    f.push("xftp_cpu_ms_per_mib", xftp.cpu_ms_per_mib(bytes));
     f.push("tls_mib_s", bound.mib_s(bytes));
-    f.push("tls_cpu_s_per_mib", bound.cpu_s_per_mib(bytes));
+    f.push("tls_cpu_ms_per_mib", bound.cpu_ms_per_mib(bytes));
+    f.push(
+        "cpu_ratio",
+        bound.cpu_ms_per_mib(bytes) / xftp.cpu_ms_per_mib(bytes).max(1e-9),
+    );
     f.push("ratio", xftp.mib_s(bytes) / bound.mib_s(bytes));
     Ok(f)
 }
@@ -170,6 +174,6 @@ mod tests {
         };
         let bytes = 8 * 1024 * 1024;
         assert!((c.mib_s(bytes) - 16.0).abs() < 1e-9);
-        assert!((c.cpu_s_per_mib(bytes) - 0.03125).abs() < 1e-9);
+        assert!((c.cpu_ms_per_mib(bytes) - 31.25).abs() < 1e-9);
     }
 }
