@@ -121,6 +121,12 @@ async fn conversation_with_replies_edits_deletes_reactions() {
     ));
     assert!(!bob.tail(" @alice").await.contains("hello, bob"));
 
+    // the user's relays (stored in its agent)
+    let out = alice.exec("/smp").await;
+    assert_eq!(out, vec![ChatOutput::Servers(vec![relay.uri()])]);
+    let out = alice.chat.execute("/smp nonsense").await;
+    assert!(matches!(&out[0], ChatOutput::Error(e) if e.contains("not a relay address")));
+
     // errors are clear
     let out = alice.chat.execute("@nobody hi").await;
     assert_eq!(out, vec![ChatOutput::Error("no contact nobody".into())]);
