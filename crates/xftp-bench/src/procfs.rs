@@ -41,10 +41,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cpu_ticks_after_a_name_with_spaces() {
-        let stat = "42 (a b) S 1 2 3 4 5 6 7 8 9 10 250 30 0 0 20";
-        assert_eq!(cpu_ticks(stat), Some(280));
-        assert_eq!(cpu_ticks("42 (x) S 1 2"), None);
+    fn cpu_ticks_after_a_name_holding_parentheses() {
+        // pid, comm, state, then ppid..cmajflt (10 fields), utime, stime, cutime
+        let fields: Vec<String> = (1..=10).map(|n| n.to_string()).collect();
+        let stat = format!("7 (x) (y)) R {} 250 30 99", fields.join(" "));
+        assert_eq!(cpu_ticks(&stat), Some(280));
+        assert_eq!(cpu_ticks("7 (x) R 1 2"), None);
+        assert_eq!(cpu_ticks("no name"), None);
     }
 
     #[test]
