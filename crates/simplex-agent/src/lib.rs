@@ -10,8 +10,10 @@
 //! - [`config`], [`event`], [`error`]: what it is opened with, what it reports, how it fails.
 //!
 //! Implemented: the fast duplex handshake (agent v7, messaging queues) by invitation and
-//! by contact address, full and short links, app messages, delivery receipts, and PQ
-//! (sntrup761 KEM) encryption when [`AgentConfig::pq_support`] is on.
+//! by contact address, full and short links, app messages, delivery receipts, PQ
+//! (sntrup761 KEM) encryption when [`AgentConfig::pq_support`] is on, the user's relay
+//! list, SOCKS5 and private routing through proxy relays ([`config::NetworkConfig`]),
+//! quota handling and give-up rules, queue rotation and ratchet re-synchronisation.
 //!
 //! This crate must not depend on the chat layer (nothing about profiles, groups or chat
 //! items): it moves opaque message bodies and connection info between the app and relays.

@@ -227,6 +227,7 @@ async fn switch_receive_queue_during_traffic() {
         .await
         .unwrap();
     let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    // the relay list is stored: after a restart A still has both
     a.set_relays(vec![relay_config(&r1), relay_config(&r2)])
         .await
         .unwrap();
@@ -270,7 +271,13 @@ async fn switch_receive_queue_during_traffic() {
     }
     sender.await.unwrap();
 
-    // The old queue is deleted once drained; A now receives on r2 only.
+    // A restarts right after the switch: deleting the old queue (once drained) is
+    // resumed at open if it had not happened yet. A then receives on r2 only.
+    drop(a);
+    drop(a_events);
+    let (a, mut a_events) = Agent::open(config(&dir.path().join("a.db"), &[&r1, &r2]))
+        .await
+        .unwrap();
     let k2 = server_key(&r2.server);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while rcv_servers(&a, &a_conn) != vec![k2.clone()] {

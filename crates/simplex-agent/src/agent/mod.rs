@@ -136,6 +136,7 @@ impl Agent {
         for q in pending {
             inner.wake_worker(q.snd_queue_id);
         }
+        rotation::resume(&inner).await;
         let guard = Guard(inner.clone());
         Ok((
             Agent {

@@ -321,6 +321,30 @@ pub(super) async fn run(inner: Arc<Inner>, f: Followup) {
     }
 }
 
+/// At open: old receive queues of finished switches (replaced by a primary queue) that
+/// were not deleted before the agent stopped are deleted once drained.
+pub(super) async fn resume(inner: &Arc<Inner>) {
+    let found = inner
+        .db(|tx| {
+            let mut old = Vec::new();
+            for q in tx.rcv_queues_to_subscribe()? {
+                if let (true, Some(replaced)) = (q.primary, q.replaced_queue_id) {
+                    old.push(replaced);
+                }
+            }
+            Ok(old)
+        })
+        .await;
+    match found {
+        Ok(old) => {
+            for rq in old {
+                inner.spawn(run(inner.clone(), Followup::DeleteWhenDrained(rq)));
+            }
+        }
+        Err(e) => inner.emit_error(None, e).await,
+    }
+}
+
 /// A: `KEY` on the new queue, then `QUSE`.
 async fn secure(inner: &Arc<Inner>, rq_id: RcvQueueId, sender_key: &PublicAuthKey) -> Result<()> {
     let rq = inner
