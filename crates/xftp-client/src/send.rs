@@ -7,7 +7,7 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use bytes::Bytes;
 use simplex_crypto::keys::{AuthAlgorithm, PrivateAuthKey, PublicAuthKey};
@@ -180,6 +180,8 @@ async fn upload_chunks(
     let total = plan.enc_size * redundancy as u64;
     let done = Arc::new(AtomicU64::new(0));
     let sem = Arc::new(Semaphore::new(pool.config().concurrency.max(1)));
+    // Set on the first failure: uploads not yet started are skipped.
+    let failed = Arc::new(AtomicBool::new(false));
     let mut set = JoinSet::new();
     for spec in chunk_specs(&plan.chunk_sizes) {
         let start = rand::random::<u32>() as usize % relays.len();
@@ -187,27 +189,60 @@ async fn upload_chunks(
             let relay = relays[(start + replica_no) % relays.len()].clone();
             let (pool, sem, path) = (pool.clone(), sem.clone(), enc_path.to_owned());
             let (done, progress, n) = (done.clone(), opts.progress.clone(), opts.n_recipients);
+            let failed = failed.clone();
             set.spawn(async move {
                 let _permit = sem
                     .acquire_owned()
                     .await
                     .map_err(|_| ClientError::Invalid("closed"))?;
-                let r = upload_replica(&pool, &path, spec, replica_no, &relay, n).await?;
+                if failed.load(Ordering::Relaxed) {
+                    return Ok(None);
+                }
+                let r = upload_replica(&pool, &path, spec, replica_no, &relay, n).await;
+                if r.is_err() {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                let r = r?;
                 let d =
                     done.fetch_add(u64::from(spec.size), Ordering::Relaxed) + u64::from(spec.size);
                 if let Some(p) = progress {
                     p(d, total);
                 }
-                Ok::<_, ClientError>(r)
+                Ok::<_, ClientError>(Some(r))
             });
         }
     }
     let mut out = Vec::new();
+    let mut first_err = None;
     while let Some(r) = set.join_next().await {
-        out.push(r.map_err(|_| ClientError::Invalid("upload task failed"))??);
+        match r.map_err(|_| ClientError::Invalid("upload task failed")) {
+            Ok(Ok(Some(r))) => out.push(r),
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) | Err(e) => {
+                failed.store(true, Ordering::Relaxed);
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_err {
+        // Leave nothing behind on the relays: the caller gets no sender description.
+        for r in &out {
+            delete_created(pool, &r.server, &r.snd_key, &r.snd_id).await;
+        }
+        return Err(e);
     }
     out.sort_by_key(|r| (r.spec.chunk_no, r.replica_no));
     Ok(out)
+}
+
+/// Best-effort `FDEL` of a chunk this upload created (used when the upload fails).
+async fn delete_created(pool: &XftpPool, server: &XftpServer, key: &PrivateAuthKey, id: &[u8]) {
+    if let Err(e) = pool
+        .with_retry(server, |c| async move { c.delete_chunk(key, id).await })
+        .await
+    {
+        tracing::warn!("cannot delete a chunk of a failed upload on {server}: {e}");
+    }
 }
 
 async fn read_chunk(path: &Path, spec: ChunkSpec) -> Result<Vec<u8>> {
@@ -257,19 +292,26 @@ async fn upload_replica(
             async move { c.create_chunk(k, info, first, auth).await }
         })
         .await?;
-    for batch in rest.chunks(MAX_RECIPIENTS_PER_REQUEST) {
-        let id = &snd_id;
-        ids.extend(
-            pool.with_retry(srv, |c| async move { c.add_recipients(k, id, batch).await })
-                .await?,
-        );
-    }
     let id = &snd_id;
-    pool.with_retry(srv, |c| {
-        let d = data.clone();
-        async move { c.upload_chunk(k, id, d).await }
-    })
-    .await?;
+    let rest_done = async {
+        for batch in rest.chunks(MAX_RECIPIENTS_PER_REQUEST) {
+            ids.extend(
+                pool.with_retry(srv, |c| async move { c.add_recipients(k, id, batch).await })
+                    .await?,
+            );
+        }
+        pool.with_retry(srv, |c| {
+            let d = data.clone();
+            async move { c.upload_chunk(k, id, d).await }
+        })
+        .await
+    }
+    .await;
+    if let Err(e) = rest_done {
+        // The record exists on the relay: remove it (and any bytes) before failing.
+        delete_created(pool, srv, k, id).await;
+        return Err(e);
+    }
     tracing::debug!("uploaded chunk {} to {}", spec.chunk_no, relay.server);
     Ok(SentReplica {
         spec,
