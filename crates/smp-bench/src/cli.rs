@@ -69,9 +69,14 @@ pub struct StoreArgs {
     /// Directory of the durable store (default: a new temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
-    /// Compact the durable store when opening it (as `smp-server start` does).
+    /// Compact the durable store when opening it, before listening (what `smp-server start`
+    /// did before it compacted beside the running relay).
     #[arg(long)]
     pub compact_on_open: bool,
+    /// Compact the durable store in a thread of its own once the relay listens, as
+    /// `smp-server start` does; the relay waits for it when it stops.
+    #[arg(long)]
+    pub compact_after_start: bool,
 }
 
 /// Repetitions and output.

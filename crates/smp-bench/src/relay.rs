@@ -84,6 +84,7 @@ pub fn store_config(dir: PathBuf, d: DurabilityArg, compact_on_open: bool) -> St
 pub struct LocalRelay {
     handle: ServerHandle,
     store: OpenStore,
+    compaction: Option<std::thread::JoinHandle<()>>,
     /// How clients reach it.
     pub target: Target,
     /// Time to open the store.
@@ -106,6 +107,17 @@ impl LocalRelay {
         let handle = Server::start(config, store.shared(), creds.server_credentials())
             .await
             .context("cannot start the relay")?;
+        let compaction = match (&store, args.compact_after_start) {
+            (OpenStore::Durable(s, _), true) => {
+                let s = s.clone();
+                Some(std::thread::spawn(move || {
+                    if let Err(e) = s.compact() {
+                        eprintln!("store compaction failed: {e}");
+                    }
+                }))
+            }
+            _ => None,
+        };
         let addr = *handle.local_addrs().first().context("no listener")?;
         let server = SmpServer {
             hosts: vec!["localhost".into()],
@@ -115,6 +127,7 @@ impl LocalRelay {
         Ok(LocalRelay {
             handle,
             store,
+            compaction,
             target: Target {
                 server,
                 auth: None,
@@ -132,6 +145,10 @@ impl LocalRelay {
     /// Stops the relay and closes its store.
     pub async fn stop(self) -> Result<()> {
         self.handle.shutdown(STOP_GRACE).await;
+        if let Some(c) = self.compaction {
+            // The next start should find the compacted store.
+            let _ = tokio::task::spawn_blocking(move || c.join()).await;
+        }
         self.store.close()
     }
 }

@@ -34,6 +34,9 @@ pub fn store_args(s: &StoreArgs) -> Vec<String> {
     if s.compact_on_open {
         v.push("--compact-on-open".to_owned());
     }
+    if s.compact_after_start {
+        v.push("--compact-after-start".to_owned());
+    }
     v
 }
 

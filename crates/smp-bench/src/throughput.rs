@@ -561,6 +561,7 @@ mod tests {
                 durability: DurabilityArg::Fsync,
                 dir: None,
                 compact_on_open: false,
+                compact_after_start: false,
             };
             let relay = LocalRelay::start(&store, 0).await.unwrap();
             let load = LoadArgs {
