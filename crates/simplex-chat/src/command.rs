@@ -137,6 +137,8 @@ pub enum ChatCommand {
     Version,
     /// `/quit`.
     Quit,
+    /// A group command.
+    Group(crate::groups_command::GroupCommand),
 }
 
 /// Parses one command line.
@@ -218,7 +220,13 @@ fn name_and_text(s: &str) -> Option<(String, String)> {
 fn parse_inner(s: &str) -> Option<ChatCommand> {
     use ChatCommand as C;
     if let Some(r) = s.strip_prefix('/') {
+        if let Some(g) = crate::groups_command::parse_slash(r) {
+            return Some(C::Group(g));
+        }
         return parse_slash(r);
+    }
+    if let Some(g) = crate::groups_command::parse_message(s) {
+        return Some(C::Group(g));
     }
     if s.starts_with('@') {
         let (name, text) = name_and_text(s)?;

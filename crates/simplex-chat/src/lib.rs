@@ -15,9 +15,12 @@
 //! has its own agent database: `<prefix>_agent.db` for the first user and
 //! `<prefix>_agent_<N>.db` for user N; each has its own relays (`/smp`).
 //!
-//! Not implemented yet: groups, files, the WebSocket bot API (a `groups` module can sit
-//! beside `contacts` in [`engine`], and [`ChatCommand`] / [`ChatOutput`] grow with them).
-//! Deleting a contact or address forgets it locally and tells the contact, but its queues
+//! Groups (`engine::groups`, [`groups_command`], [`groups_output`], [`groups_view`]):
+//! create, invite, join, member introductions, messages forwarded by the host to
+//! members not yet connected, roles, removal, leaving, deletion and group profiles.
+//!
+//! Not implemented yet: files, the WebSocket bot API, group links, direct chats with
+//! group members. Deleting a contact, address or group member forgets it locally and tells the contact, but its queues
 //! stay on the relays until the agent offers connection deletion.
 //!
 //! This crate builds on `simplex-agent` (its public API only) and `chat-proto`; it must
@@ -28,6 +31,9 @@ pub mod clock;
 pub mod command;
 pub mod engine;
 pub mod error;
+pub mod groups_command;
+pub mod groups_output;
+pub mod groups_view;
 pub mod output;
 pub mod profiles;
 pub mod store;

@@ -157,4 +157,6 @@ pub enum ChatOutput {
     },
     /// `/quit`.
     Quit,
+    /// Something in a group.
+    Group(crate::groups_output::GroupOutput),
 }

@@ -23,6 +23,9 @@ Messages:   @name text, > @name (quoted text) reply, ! @name (old text) new text
             \\ @name text (delete), +1 @name text (react, also -1 +- +) +, +* +^)
 Disappear:  /set disappear @name yes [30s|5min|1h|8h|day|week|month|SECONDS] | no
 History:    /tail [@name] [N]
+Groups:     /g name, /a #group @name [role], /j #group, #group text, > #group (quoted) reply,
+            /ms #group, /mr #group @name role, /rm #group @name, /l #group,
+            /gp #group name [full name], /d #group, /tail #group [N]
 Users:      /user, /users, /create user NAME, /user NAME (switch)
 Relays:     /smp (show), /smp smp://... (set for the active user)
 Database:   /db export [PATH], /_db export {\"archivePath\":PATH}
@@ -118,6 +121,7 @@ pub fn render(out: &ChatOutput, qr: bool) -> Vec<String> {
             .map(|l| format!("[user: {user}] {l}"))
             .collect(),
         ChatOutput::Quit => Vec::new(),
+        ChatOutput::Group(g) => crate::groups_view::render(g),
     }
 }
 

@@ -80,6 +80,9 @@ impl Inner {
             .store
             .user(user_id)?
             .ok_or_else(|| ChatError::NoUser(user_id.to_string()))?;
+        if let Some(outs) = self.member_agent_event(&user, &ev).await? {
+            return Ok(outs);
+        }
         match ev {
             AgentEvent::Conf {
                 conn_id,
@@ -360,6 +363,7 @@ impl Inner {
                     ttl: super::messages::chat_ttl(&c).or(after.1).or(c.timed_ttl),
                 }])
             }
+            ChatMsgEvent::GrpInv(inv) => self.group_invitation(c, inv),
             ChatMsgEvent::DirectDel => {
                 self.store.delete_contact(c.contact_id)?;
                 Ok(vec![ChatOutput::ContactDeletedByContact(name)])

@@ -8,6 +8,8 @@
 
 mod contacts;
 mod events;
+mod group_events;
+mod groups;
 mod messages;
 mod users;
 
@@ -345,6 +347,7 @@ impl Inner {
             C::Help => Ok(vec![ChatOutput::Help]),
             C::Version => Ok(vec![ChatOutput::Version]),
             C::Quit => Ok(vec![ChatOutput::Quit]),
+            C::Group(g) => self.group_command(g).await,
         }
     }
 

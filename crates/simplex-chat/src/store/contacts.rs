@@ -45,7 +45,10 @@ pub struct ContactRequest {
 const CCOLS: &str = "contact_id, user_id, local_name, profile, agent_conn_id, ready, \
     incognito_profile, timed_allow, timed_ttl";
 
-fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+pub(super) fn json_col<T: serde::de::DeserializeOwned>(
+    r: &Row<'_>,
+    i: usize,
+) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     serde_json::from_str(&s).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())

@@ -17,10 +17,16 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_init",
-    sql: include_str!("../../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        name: "0002_groups",
+        sql: include_str!("../../migrations/0002_groups.sql"),
+    },
+];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,9 +1,10 @@
 //! The chat database (`<prefix>_chat.db`): SQLite encrypted with SQLCipher, with numbered
 //! migrations. Tables: users, pending connections, contacts, contact requests, chat items
-//! and their reactions. Calls are synchronous and short; the connection sits behind a
+//! and their reactions, groups with members, introductions and messages. Calls are synchronous and short; the connection sits behind a
 //! mutex.
 
 mod contacts;
+mod groups;
 mod items;
 pub mod migrations;
 mod users;
@@ -17,6 +18,9 @@ use zeroize::Zeroizing;
 use crate::error::{ChatError, Result};
 
 pub use contacts::{Contact, ContactRequest};
+pub use groups::{
+    Group, GroupItem, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current,
+};
 pub use items::{ChatItem, ItemStatus, NewItem};
 pub use users::User;
 

@@ -1,0 +1,334 @@
+//! Group commands in the reference's terminal syntax (`/g`, `/a`, `/j`, `#group text`,
+//! `/rm`, `/l`, `/mr`, `/gp`, `/ms`, `/d #group`), parsed into [`GroupCommand`].
+
+use chat_proto::role::GroupMemberRole;
+
+/// A parsed group command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupCommand {
+    /// `/g NAME [full name]`: create a group.
+    Create {
+        /// Display name.
+        name: String,
+        /// Full name (may be empty).
+        full_name: String,
+    },
+    /// `/a #group @name [role]`: invite a contact (role `member` by default).
+    Add {
+        /// The group.
+        group: String,
+        /// The contact.
+        contact: String,
+        /// The role offered.
+        role: GroupMemberRole,
+    },
+    /// `/j #group`: accept an invitation.
+    Join(String),
+    /// `#group text`: send a message.
+    Send {
+        /// The group.
+        group: String,
+        /// The text.
+        text: String,
+    },
+    /// `> #group [@member] (quoted) text`: reply quoting a message.
+    SendQuote {
+        /// The group.
+        group: String,
+        /// Start of the quoted message's text.
+        quoted: String,
+        /// The reply.
+        text: String,
+    },
+    /// `/rm #group @name`: remove a member.
+    Remove {
+        /// The group.
+        group: String,
+        /// The member.
+        member: String,
+    },
+    /// `/l #group`: leave.
+    Leave(String),
+    /// `/mr #group @name role`: change a member's role.
+    Role {
+        /// The group.
+        group: String,
+        /// The member.
+        member: String,
+        /// The new role.
+        role: GroupMemberRole,
+    },
+    /// `/gp #group NAME [full name]`: change the group profile.
+    Profile {
+        /// The group.
+        group: String,
+        /// The new display name.
+        name: String,
+        /// The new full name.
+        full_name: String,
+    },
+    /// `/ms #group`: list members.
+    Members(String),
+    /// `/d #group`: delete the group (for everyone when the user is its owner).
+    Delete(String),
+    /// `/tail #group [N]`: the group's last messages.
+    Tail {
+        /// The group.
+        group: String,
+        /// How many (10 by default).
+        count: usize,
+    },
+}
+
+/// A group name after an optional `#`, and the rest.
+fn group_name(s: &str) -> Option<(String, &str)> {
+    let s = s.strip_prefix('#').unwrap_or(s);
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    let name = &s[..end];
+    let first = name.chars().next()?;
+    (first != '@' && first != '\'').then(|| (name.to_owned(), &s[end..]))
+}
+
+/// A member or contact name after an optional `@`, and the rest.
+fn member_name(s: &str) -> Option<(String, &str)> {
+    let s = s.trim_start();
+    let s = s.strip_prefix('@').unwrap_or(s);
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    let name = &s[..end];
+    let first = name.chars().next()?;
+    (first != '#').then(|| (name.to_owned(), &s[end..]))
+}
+
+/// The roles the commands take.
+fn role(s: &str) -> Option<GroupMemberRole> {
+    match s.trim() {
+        "observer" => Some(GroupMemberRole::Observer),
+        "member" => Some(GroupMemberRole::Member),
+        "admin" => Some(GroupMemberRole::Admin),
+        "owner" => Some(GroupMemberRole::Owner),
+        _ => None,
+    }
+}
+
+fn only_group(rest: &str) -> Option<String> {
+    let (g, after) = group_name(rest)?;
+    after.trim().is_empty().then_some(g)
+}
+
+fn names(rest: &str) -> Option<(String, String)> {
+    let (name, after) = member_name(rest)?;
+    Some((name, after.trim().to_owned()))
+}
+
+/// Parses a slash command (without the `/`) that is a group command.
+pub fn parse_slash(r: &str) -> Option<GroupCommand> {
+    use GroupCommand as G;
+    let after = |alts: &[&str]| alts.iter().find_map(|a| r.strip_prefix(a));
+    if let Some(rest) = after(&["group ", "g "]) {
+        let (name, full) = names(rest.strip_prefix('#').unwrap_or(rest))?;
+        return Some(G::Create {
+            name,
+            full_name: full,
+        });
+    }
+    if let Some(rest) = after(&["add ", "a "]) {
+        let (group, rest) = group_name(rest)?;
+        let (contact, rest) = member_name(rest)?;
+        let rest = rest.trim();
+        let role = if rest.is_empty() {
+            GroupMemberRole::Member
+        } else {
+            role(rest)?
+        };
+        return Some(G::Add {
+            group,
+            contact,
+            role,
+        });
+    }
+    if let Some(rest) = after(&["join ", "j "]) {
+        return only_group(rest).map(G::Join);
+    }
+    if let Some(rest) = after(&["remove ", "rm "]) {
+        let (group, rest) = group_name(rest)?;
+        let (member, rest) = member_name(rest)?;
+        return rest
+            .trim()
+            .is_empty()
+            .then_some(G::Remove { group, member });
+    }
+    if let Some(rest) = after(&["leave ", "l "]) {
+        return only_group(rest).map(G::Leave);
+    }
+    if let Some(rest) = after(&["member role ", "mr "]) {
+        let (group, rest) = group_name(rest)?;
+        let (member, rest) = member_name(rest)?;
+        return Some(G::Role {
+            group,
+            member,
+            role: role(rest)?,
+        });
+    }
+    if let Some(rest) = after(&["group_profile ", "gp "]) {
+        let (group, rest) = group_name(rest)?;
+        let (name, full_name) = names(rest)?;
+        return Some(G::Profile {
+            group,
+            name,
+            full_name,
+        });
+    }
+    if let Some(rest) = after(&["members ", "ms "]) {
+        return only_group(rest).map(G::Members);
+    }
+    if let Some(rest) = after(&["delete #", "d #"]) {
+        return only_group(rest).map(G::Delete);
+    }
+    if let Some(rest) = after(&["tail #", "t #"]) {
+        let (group, rest) = group_name(rest)?;
+        let rest = rest.trim();
+        let count = if rest.is_empty() {
+            10
+        } else {
+            rest.parse().ok()?
+        };
+        return Some(G::Tail { group, count });
+    }
+    None
+}
+
+/// Parses `#group text` and `> #group [@member] (quoted) text`.
+pub fn parse_message(s: &str) -> Option<GroupCommand> {
+    if s.starts_with('#') {
+        let (group, rest) = group_name(s)?;
+        let text = rest.strip_prefix(' ')?;
+        return (!text.is_empty()).then(|| GroupCommand::Send {
+            group,
+            text: text.to_owned(),
+        });
+    }
+    let rest = s.strip_prefix("> #").or_else(|| s.strip_prefix(">#"))?;
+    let (group, rest) = group_name(rest)?;
+    let mut rest = rest.trim_start();
+    if rest.starts_with('@') {
+        rest = member_name(rest)?.1.trim_start();
+    }
+    let inner = rest.strip_prefix('(')?;
+    let end = inner.find(')')?;
+    let text = inner[end + 1..].trim_start();
+    (!text.is_empty()).then(|| GroupCommand::SendQuote {
+        group,
+        quoted: inner[..end].to_owned(),
+        text: text.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    #[test]
+    fn group_commands_parse() {
+        assert_eq!(
+            parse_slash("g team Our Team"),
+            Some(GroupCommand::Create {
+                name: "team".into(),
+                full_name: "Our Team".into()
+            })
+        );
+        assert_eq!(
+            parse_slash("a #team @bob admin"),
+            Some(GroupCommand::Add {
+                group: "team".into(),
+                contact: "bob".into(),
+                role: GroupMemberRole::Admin
+            })
+        );
+        assert_eq!(
+            parse_slash("a team bob"),
+            Some(GroupCommand::Add {
+                group: "team".into(),
+                contact: "bob".into(),
+                role: GroupMemberRole::Member
+            })
+        );
+        assert_eq!(parse_slash("a #team @bob chief"), None);
+        assert_eq!(
+            parse_slash("j #team"),
+            Some(GroupCommand::Join("team".into()))
+        );
+        assert_eq!(
+            parse_slash("rm #team @bob"),
+            Some(GroupCommand::Remove {
+                group: "team".into(),
+                member: "bob".into()
+            })
+        );
+        assert_eq!(
+            parse_slash("l #team"),
+            Some(GroupCommand::Leave("team".into()))
+        );
+        assert_eq!(
+            parse_slash("mr #team @bob observer"),
+            Some(GroupCommand::Role {
+                group: "team".into(),
+                member: "bob".into(),
+                role: GroupMemberRole::Observer
+            })
+        );
+        assert_eq!(
+            parse_slash("gp #team club The Club"),
+            Some(GroupCommand::Profile {
+                group: "team".into(),
+                name: "club".into(),
+                full_name: "The Club".into()
+            })
+        );
+        assert_eq!(
+            parse_slash("ms #team"),
+            Some(GroupCommand::Members("team".into()))
+        );
+        assert_eq!(
+            parse_slash("d #team"),
+            Some(GroupCommand::Delete("team".into()))
+        );
+        assert_eq!(parse_slash("d @bob"), None);
+        assert_eq!(
+            parse_slash("tail #team 5"),
+            Some(GroupCommand::Tail {
+                group: "team".into(),
+                count: 5
+            })
+        );
+    }
+
+    #[test]
+    fn group_messages_parse() {
+        assert_eq!(
+            parse_message("#team hello all"),
+            Some(GroupCommand::Send {
+                group: "team".into(),
+                text: "hello all".into()
+            })
+        );
+        assert_eq!(parse_message("#team"), None);
+        assert_eq!(
+            parse_message("> #team @bob (hello) hi bob"),
+            Some(GroupCommand::SendQuote {
+                group: "team".into(),
+                quoted: "hello".into(),
+                text: "hi bob".into()
+            })
+        );
+        assert_eq!(
+            parse_message("> #team (hello) hi"),
+            Some(GroupCommand::SendQuote {
+                group: "team".into(),
+                quoted: "hello".into(),
+                text: "hi".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Typed results of group commands and events; [`crate::view`] renders them.
+
+use chat_proto::profile::GroupProfile;
+use chat_proto::role::GroupMemberRole;
+
+use crate::store::{Group, GroupItem, Member};
+
+/// Something that happened in a group. `None` as a name means the user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupOutput {
+    /// The user created a group.
+    Created(Group),
+    /// The user invited a contact.
+    InvitationSent {
+        /// The group's local name.
+        group: String,
+        /// The contact.
+        contact: String,
+        /// The role offered.
+        role: GroupMemberRole,
+    },
+    /// A contact invited the user.
+    Invited {
+        /// The group.
+        group: Group,
+        /// The inviting contact.
+        from: String,
+    },
+    /// The user accepted an invitation (connecting to the host).
+    Joining(String),
+    /// The user is connected to the host: a member now.
+    Joined(String),
+    /// A member the user invited connected.
+    MemberJoined {
+        /// The group.
+        group: String,
+        /// The member.
+        member: String,
+    },
+    /// The host announced a new member (connecting to them).
+    MemberAnnounced {
+        /// The group.
+        group: String,
+        /// Who added them.
+        by: String,
+        /// The new member.
+        member: String,
+    },
+    /// A direct connection with a member is established.
+    MemberConnected {
+        /// The group.
+        group: String,
+        /// The member.
+        member: String,
+    },
+    /// A message sent or received.
+    NewItem {
+        /// The group.
+        group: String,
+        /// The message.
+        item: GroupItem,
+    },
+    /// A member was removed.
+    Removed {
+        /// The group.
+        group: String,
+        /// Who removed them.
+        by: Option<String>,
+        /// The removed member.
+        member: Option<String>,
+    },
+    /// A member left.
+    Left {
+        /// The group.
+        group: String,
+        /// Who left.
+        member: Option<String>,
+    },
+    /// The group was deleted.
+    Deleted {
+        /// The group.
+        group: String,
+        /// Who deleted it.
+        by: Option<String>,
+    },
+    /// A member's role changed.
+    RoleChanged {
+        /// The group.
+        group: String,
+        /// Who changed it.
+        by: Option<String>,
+        /// Whose role.
+        member: Option<String>,
+        /// The old role.
+        from: GroupMemberRole,
+        /// The new role.
+        to: GroupMemberRole,
+    },
+    /// The group profile changed.
+    ProfileUpdated {
+        /// The group's local name before.
+        group: String,
+        /// Who changed it.
+        by: Option<String>,
+        /// The new profile.
+        profile: GroupProfile,
+    },
+    /// The group's members.
+    Members {
+        /// The group.
+        group: Group,
+        /// Every other member still in the group.
+        members: Vec<Member>,
+    },
+    /// The group's last messages.
+    History {
+        /// The group.
+        group: String,
+        /// Oldest first.
+        items: Vec<GroupItem>,
+    },
+}

@@ -1,0 +1,157 @@
+//! Terminal text of [`GroupOutput`]s, after the reference's `View.hs` group texts.
+
+use chat_proto::role::GroupMemberRole;
+
+use crate::groups_output::GroupOutput;
+use crate::store::{GroupItem, Member, MemberCategory, MemberStatus};
+
+fn who(name: &Option<String>) -> &str {
+    name.as_deref().unwrap_or("you")
+}
+
+fn item_line(group: &str, it: &GroupItem) -> Vec<String> {
+    let head = match &it.member {
+        Some(m) => format!("#{group} {m}> "),
+        None => format!("#{group} "),
+    };
+    let mut v = Vec::new();
+    if let Some(q) = &it.quote {
+        v.push(format!("{head}> {q}"));
+        v.push(format!(
+            "{}{}",
+            " ".repeat(head.chars().count() + 2),
+            it.text
+        ));
+    } else {
+        v.push(format!("{head}{}", it.text));
+    }
+    v
+}
+
+fn member_line(m: &Member) -> String {
+    let full = if m.profile.full_name.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", m.profile.full_name)
+    };
+    let cat = match m.category {
+        MemberCategory::Host => "host, ",
+        MemberCategory::Invitee => "invited by you, ",
+        MemberCategory::Pre | MemberCategory::Post => "",
+    };
+    let status = match m.status {
+        MemberStatus::Invited => "invited",
+        MemberStatus::Accepted => "accepted",
+        MemberStatus::Connecting => "connecting",
+        MemberStatus::Connected => "connected",
+        MemberStatus::Removed => "removed",
+        MemberStatus::Left => "left",
+    };
+    format!("{}{full}: {}, {cat}{status}", m.name(), m.role.as_str())
+}
+
+fn role_change(
+    group: &str,
+    by: &Option<String>,
+    member: &Option<String>,
+    r: (&GroupMemberRole, &GroupMemberRole),
+) -> String {
+    let whose = match member {
+        Some(m) => format!("the role of {m}"),
+        None => "your role".to_owned(),
+    };
+    let verb = match by {
+        Some(b) => format!("{b} changed"),
+        None => "you changed".to_owned(),
+    };
+    format!(
+        "#{group}: {verb} {whose} from {} to {}",
+        r.0.as_str(),
+        r.1.as_str()
+    )
+}
+
+/// Renders a group output as lines of text.
+pub fn render(out: &GroupOutput) -> Vec<String> {
+    use GroupOutput as O;
+    match out {
+        O::Created(g) => vec![
+            format!("group #{} is created", g.local_name),
+            format!("to add members use /a {} <name>", g.local_name),
+        ],
+        O::InvitationSent {
+            group,
+            contact,
+            role,
+        } => vec![format!(
+            "invitation to join the group #{group} sent to {contact} as {}",
+            role.as_str()
+        )],
+        O::Invited { group, from } => vec![
+            format!(
+                "#{}: {from} invites you to join the group as {}",
+                group.local_name,
+                group.role.as_str()
+            ),
+            format!("use /j {} to accept", group.local_name),
+        ],
+        O::Joining(g) => vec![format!("#{g}: joining the group...")],
+        O::Joined(g) => vec![format!("#{g}: you joined the group")],
+        O::MemberJoined { group, member } => vec![format!("#{group}: {member} joined the group")],
+        O::MemberAnnounced { group, by, member } => vec![format!(
+            "#{group}: {by} added {member} to the group (connecting...)"
+        )],
+        O::MemberConnected { group, member } => {
+            vec![format!("#{group}: new member {member} is connected")]
+        }
+        O::NewItem { group, item } => item_line(group, item),
+        O::Removed { group, by, member } => {
+            let mut v = vec![format!(
+                "#{group}: {} removed {} from the group",
+                who(by),
+                who(member)
+            )];
+            if member.is_none() {
+                v.push(format!("use /d #{group} to delete the group"));
+            }
+            v
+        }
+        O::Left { group, member } => vec![format!("#{group}: {} left the group", who(member))],
+        O::Deleted { group, by } => {
+            let mut v = vec![format!("#{group}: {} deleted the group", who(by))];
+            if by.is_some() {
+                v.push(format!(
+                    "use /d #{group} to delete the local copy of the group"
+                ));
+            }
+            v
+        }
+        O::RoleChanged {
+            group,
+            by,
+            member,
+            from,
+            to,
+        } => vec![role_change(group, by, member, (from, to))],
+        O::ProfileUpdated { group, by, profile } => {
+            let mut v = vec![format!("#{group}: {} updated group profile", who(by))];
+            if profile.display_name != *group {
+                v.push(format!("changed to #{}", profile.display_name));
+            }
+            if !profile.full_name.is_empty() {
+                v.push(format!("full name: {}", profile.full_name));
+            }
+            v
+        }
+        O::Members { group, members } => {
+            let mut v = vec![format!(
+                "{}: you, {}, member",
+                group.local_name,
+                group.role.as_str()
+            )];
+            v.extend(members.iter().map(member_line));
+            v
+        }
+        O::History { group, items } => items.iter().flat_map(|it| item_line(group, it)).collect(),
+    }
+}

@@ -1,0 +1,253 @@
+//! Groups of three clients on a real relay on loopback: create, invite, join, member
+//! introductions, messages reaching everyone (replies too), a member restarting, the
+//! host forwarding messages to members not yet connected to their author, roles,
+//! profile updates, removal, leaving and deletion.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::sync::Arc;
+
+use chat_proto::role::GroupMemberRole;
+use common::{Client, connect, new_client, open_client, start_relay};
+use simplex_chat::ChatOutput;
+use simplex_chat::clock::SystemClock;
+use simplex_chat::groups_output::GroupOutput;
+use simplex_chat::store::MemberStatus;
+
+/// Waits for a group output matching `f`.
+async fn wait_group<T>(
+    c: &mut Client,
+    what: &str,
+    mut f: impl FnMut(&GroupOutput) -> Option<T>,
+) -> T {
+    c.wait_for(what, |o| match o {
+        ChatOutput::Group(g) => f(g),
+        _ => None,
+    })
+    .await
+}
+
+/// Waits for a received group message; returns its quote.
+async fn wait_group_msg(c: &mut Client, from: &str, text: &str) -> Option<String> {
+    wait_group(c, &format!("#team {from}> {text}"), |g| match g {
+        GroupOutput::NewItem { item, .. }
+            if item.member.as_deref() == Some(from) && item.text == text =>
+        {
+            Some(item.quote.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
+async fn wait_member_connected(c: &mut Client, member: &str) {
+    wait_group(c, &format!("{member} connected"), |g| match g {
+        GroupOutput::MemberConnected { member: m, .. } if m == member => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+/// `host` invites `guest` (a contact) and `guest` joins; both see the connection.
+async fn invite_and_join(host: &mut Client, guest: &mut Client, guest_name: &str) {
+    host.exec(&format!("/a #team @{guest_name}")).await;
+    let group = wait_group(guest, "invitation", |g| match g {
+        GroupOutput::Invited { group, from } if from == "alice" => Some(group.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(group.role, GroupMemberRole::Member);
+    let out = guest.exec("/j #team").await;
+    assert!(matches!(&out[0], ChatOutput::Group(GroupOutput::Joining(g)) if g == "team"));
+    wait_group(guest, "joined", |g| {
+        matches!(g, GroupOutput::Joined(n) if n == "team").then_some(())
+    })
+    .await;
+    wait_group(host, "member joined", |g| match g {
+        GroupOutput::MemberJoined { member, .. } if member == guest_name => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+fn rendered(out: &[ChatOutput]) -> String {
+    out.iter()
+        .flat_map(|o| simplex_chat::view::render(o, false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_of_three_every_message_reaches_everyone() {
+    let relay = start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(SystemClock);
+    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
+    let mut bob = new_client(&relay, dir.path(), "bob", clock.clone()).await;
+    let mut cath = new_client(&relay, dir.path(), "cath", clock.clone()).await;
+    connect(&mut alice, "alice", &mut bob, "bob").await;
+    connect(&mut alice, "alice", &mut cath, "cath").await;
+
+    let out = alice.exec("/g team").await;
+    assert!(rendered(&out).contains("group #team is created"));
+    invite_and_join(&mut alice, &mut bob, "bob").await;
+
+    // bob goes offline: cath joins and is introduced to him through alice while he is
+    // away, so bob and cath cannot be connected yet
+    let bob_prefix = bob.prefix.clone();
+    drop(bob);
+    invite_and_join(&mut alice, &mut cath, "cath").await;
+    cath.exec("#team hello from cath").await;
+    wait_group_msg(&mut alice, "cath", "hello from cath").await;
+    alice.exec("#team hello from alice").await;
+    wait_group_msg(&mut cath, "alice", "hello from alice").await;
+
+    // bob restarts from his database: cath is announced, her message reaches him
+    // forwarded by alice (x.grp.msg.forward), and bob and cath connect
+    let mut bob = open_client(&relay, &bob_prefix, clock.clone()).await;
+    wait_group(&mut bob, "cath announced", |g| match g {
+        GroupOutput::MemberAnnounced { by, member, .. } if by == "alice" && member == "cath" => {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+    wait_group_msg(&mut bob, "cath", "hello from cath").await;
+    wait_group_msg(&mut bob, "alice", "hello from alice").await;
+    wait_member_connected(&mut bob, "cath").await;
+    wait_member_connected(&mut cath, "bob").await;
+
+    // every message reaches everyone, a reply with its quote too
+    bob.exec("#team hi all").await;
+    wait_group_msg(&mut alice, "bob", "hi all").await;
+    wait_group_msg(&mut cath, "bob", "hi all").await;
+    cath.exec("> #team @bob (hi all) welcome bob").await;
+    let q = wait_group_msg(&mut alice, "cath", "welcome bob").await;
+    assert_eq!(q.as_deref(), Some("hi all"));
+    let q = wait_group_msg(&mut bob, "cath", "welcome bob").await;
+    assert_eq!(q.as_deref(), Some("hi all"));
+    alice.exec("#team from the owner").await;
+    wait_group_msg(&mut bob, "alice", "from the owner").await;
+    wait_group_msg(&mut cath, "alice", "from the owner").await;
+
+    let tail = rendered(&bob.exec("/tail #team 20").await);
+    for line in [
+        "#team cath> hello from cath",
+        "#team alice> hello from alice",
+        "#team hi all",
+        "#team cath> > hi all",
+        "#team alice> from the owner",
+    ] {
+        assert!(tail.contains(line), "{line} not in\n{tail}");
+    }
+
+    // members as the host sees them
+    let out = alice.exec("/ms #team").await;
+    let ChatOutput::Group(GroupOutput::Members { group, members }) = &out[0] else {
+        panic!("{out:?}")
+    };
+    assert_eq!(group.role, GroupMemberRole::Owner);
+    let names: Vec<_> = members.iter().map(|m| m.name().to_owned()).collect();
+    assert_eq!(names, ["bob", "cath"]);
+    assert!(members.iter().all(|m| m.status == MemberStatus::Connected));
+
+    // roles: cath becomes an observer and can no longer send; bob cannot invite or remove
+    alice.exec("/mr #team @cath observer").await;
+    for c in [&mut bob, &mut cath] {
+        wait_group(c, "role change", |g| match g {
+            GroupOutput::RoleChanged { by, to, .. } if by.as_deref() == Some("alice") => {
+                Some(to.clone())
+            }
+            _ => None,
+        })
+        .await;
+    }
+    let out = cath.chat.execute("#team can I speak?").await;
+    assert!(
+        matches!(&out[0], ChatOutput::Error(e) if e.contains("permission")),
+        "{out:?}"
+    );
+    let out = bob.chat.execute("/rm #team @cath").await;
+    assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+
+    // the group profile changes for everyone
+    alice.exec("/gp #team club The Club").await;
+    for c in [&mut bob, &mut cath] {
+        let p = wait_group(c, "profile", |g| match g {
+            GroupOutput::ProfileUpdated { profile, .. } => Some(profile.clone()),
+            _ => None,
+        })
+        .await;
+        assert_eq!(
+            (p.display_name.as_str(), p.full_name.as_str()),
+            ("club", "The Club")
+        );
+    }
+    assert!(
+        rendered(&bob.exec("/ms #club").await).contains("cath: observer"),
+        "the group is renamed for members"
+    );
+
+    // removal is seen by everyone
+    alice.exec("/rm #club @cath").await;
+    wait_group(&mut bob, "cath removed", |g| match g {
+        GroupOutput::Removed { by, member, .. }
+            if by.as_deref() == Some("alice") && member.as_deref() == Some("cath") =>
+        {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+    wait_group(&mut cath, "removed", |g| match g {
+        GroupOutput::Removed { member: None, .. } => Some(()),
+        _ => None,
+    })
+    .await;
+    let out = cath.chat.execute("#club still here?").await;
+    assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+
+    // leaving is seen by the others
+    bob.exec("/l #club").await;
+    wait_group(&mut alice, "bob left", |g| match g {
+        GroupOutput::Left { member, .. } if member.as_deref() == Some("bob") => Some(()),
+        _ => None,
+    })
+    .await;
+
+    // the owner deletes the group; the removed member deletes her local copy
+    let out = alice.exec("/d #club").await;
+    assert!(rendered(&out).contains("#club: you deleted the group"));
+    cath.exec("/d #club").await;
+    let out = cath.chat.execute("/ms #club").await;
+    assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owner_deleting_the_group_is_seen_by_members() {
+    let relay = start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(SystemClock);
+    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
+    let mut bob = new_client(&relay, dir.path(), "bob", clock.clone()).await;
+    connect(&mut alice, "alice", &mut bob, "bob").await;
+    alice.exec("/g team").await;
+    invite_and_join(&mut alice, &mut bob, "bob").await;
+
+    // a member cannot delete the group, nor change its profile
+    let out = bob.chat.execute("/d #team").await;
+    assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+    let out = bob.chat.execute("/gp #team other").await;
+    assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+
+    alice.exec("/d #team").await;
+    let by = wait_group(&mut bob, "group deleted", |g| match g {
+        GroupOutput::Deleted { by, .. } => Some(by.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(by.as_deref(), Some("alice"));
+    let out = bob.chat.execute("#team anyone?").await;
+    assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+}
