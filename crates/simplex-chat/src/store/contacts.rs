@@ -84,17 +84,7 @@ impl ChatStore {
                 |r| r.get(0),
             )
         };
-        if !taken(display_name)? {
-            return Ok(display_name.to_owned());
-        }
-        let mut i = 1u32;
-        loop {
-            let n = format!("{display_name}_{i}");
-            if !taken(&n)? {
-                return Ok(n);
-            }
-            i += 1;
-        }
+        super::first_free_name(display_name, taken)
     }
 
     /// Adds a contact (not ready yet) with a free local name.

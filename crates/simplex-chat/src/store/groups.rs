@@ -230,17 +230,7 @@ impl ChatStore {
                 |r| r.get(0),
             )
         };
-        if !taken(name)? {
-            return Ok(name.to_owned());
-        }
-        let mut i = 1u32;
-        loop {
-            let n = format!("{name}_{i}");
-            if !taken(&n)? {
-                return Ok(n);
-            }
-            i += 1;
-        }
+        super::first_free_name(name, taken)
     }
 
     /// Adds a group with a free local name.

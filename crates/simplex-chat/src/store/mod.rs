@@ -24,6 +24,22 @@ pub use groups::{
 pub use items::{ChatItem, ItemStatus, NewItem};
 pub use users::User;
 
+/// `name` when `taken` says it is free, else the first free `name_1`, `name_2`, ...
+/// (the reference's suffix rule for local names).
+fn first_free_name(name: &str, taken: impl Fn(&str) -> rusqlite::Result<bool>) -> Result<String> {
+    if !taken(name)? {
+        return Ok(name.to_owned());
+    }
+    let mut i = 1u32;
+    loop {
+        let n = format!("{name}_{i}");
+        if !taken(&n)? {
+            return Ok(n);
+        }
+        i += 1;
+    }
+}
+
 /// The chat database.
 #[derive(Debug)]
 pub struct ChatStore {
