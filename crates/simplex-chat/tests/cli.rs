@@ -59,7 +59,7 @@ impl Proc {
         loop {
             let line = self
                 .lines
-                .recv_timeout(Duration::from_secs(30))
+                .recv_timeout(Duration::from_secs(90))
                 .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
             if f(&line) {
                 return line;

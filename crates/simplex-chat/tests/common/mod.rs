@@ -15,7 +15,7 @@ use smp_server::{Server, ServerConfig, ServerHandle};
 use smp_store::MemoryStore;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-pub const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(60);
 
 /// A running relay.
 pub struct Relay {
