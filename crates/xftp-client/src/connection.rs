@@ -53,6 +53,12 @@ impl Default for ClientConfig {
     }
 }
 
+/// HTTP/2 flow-control window of one request: a 4 MiB chunk, its tag and the block.
+const CHUNK_WINDOW: u32 = 4 * 1024 * 1024 + 64 * 1024;
+
+/// Largest HTTP/2 frame the relay may send us.
+const MAX_FRAME: u32 = 256 * 1024;
+
 /// An open, handshaken connection to one relay.
 pub struct XftpClient {
     server: XftpServer,
@@ -97,12 +103,21 @@ impl XftpClient {
             .connect(tcp, &key_hash)
             .await?;
         let session_id = tls.session_id().to_vec();
-        let (send, conn) = hyper::client::conn::http2::handshake(
-            TokioExecutor::new(),
-            TokioIo::new(tls.into_stream()),
-        )
-        .await
-        .map_err(http)?;
+        // hyper's defaults (2 MiB stream / 5 MiB connection windows, 16 KiB frames) make
+        // the relay stop and wait for WINDOW_UPDATEs inside every 4 MiB chunk and share
+        // 5 MiB among all concurrent downloads: windows that hold whole chunks for every
+        // concurrent request and large frames let the relay send without waiting.
+        let (send, conn) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
+            .initial_stream_window_size(CHUNK_WINDOW)
+            .initial_connection_window_size(
+                CHUNK_WINDOW
+                    .saturating_mul(u32::try_from(cfg.concurrency.clamp(1, 16)).unwrap_or(16)),
+            )
+            .max_frame_size(MAX_FRAME)
+            .max_send_buf_size(MAX_FRAME as usize * 4)
+            .handshake(TokioIo::new(tls.into_stream()))
+            .await
+            .map_err(http)?;
         tokio::spawn(async move {
             if let Err(e) = conn.await {
                 tracing::debug!("XFTP connection closed: {e}");

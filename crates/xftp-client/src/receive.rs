@@ -154,7 +154,9 @@ async fn download_and_decrypt(
 ) -> Result<(Decrypted, usize)> {
     let dir = partial_dir(out_dir, d);
     tokio::fs::create_dir_all(&dir).await?;
+    let started = std::time::Instant::now();
     let (paths, resumed) = download_chunks(pool, d, &dir, opts).await?;
+    tracing::debug!("chunks downloaded in {:?}", started.elapsed());
     let (expected_size, expected_digest) = (d.size, d.digest.clone());
     let (key, nonce) = (d.key.clone(), d.nonce);
     let out = tokio::task::spawn_blocking(move || -> Result<Decrypted> {
@@ -168,6 +170,7 @@ async fn download_and_decrypt(
         if xftp_desc::file_digest(&mut chain(&paths)?)?.as_slice() != expected_digest {
             return Err(ClientError::FileMismatch("digest"));
         }
+        tracing::debug!("file digest checked at {:?}", started.elapsed());
         match target {
             Target::Memory => {
                 let (header, data) =
@@ -207,7 +210,10 @@ fn decrypt_to_dir(
             return Err(e.into());
         }
     };
-    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    let file = w.into_inner().map_err(|e| e.into_error())?;
+    let synced = std::time::Instant::now();
+    file.sync_all()?;
+    tracing::debug!("output fsync took {:?}", synced.elapsed());
     let path = unique_path(out_dir, &safe_file_name(&header.file_name));
     std::fs::rename(&tmp, &path)?;
     Ok(Decrypted {
