@@ -7,6 +7,8 @@
 //!   [`ChatOutput`]s on a channel);
 //! - [`view`]: the terminal texts of outputs (after the reference's `View.hs`), with QR
 //!   codes for links;
+//! - [`botapi`]: the WebSocket bot API of the reference CLI (`-p PORT`): `/_…` API
+//!   commands, the JSON responses and events of `chat-api`, and the server;
 //! - [`archive`]: export and import of all database files as one zip archive;
 //! - [`clock`]: the injected clock (disappearing messages); [`profiles`]: random
 //!   incognito profiles and name rules.
@@ -19,14 +21,16 @@
 //! create, invite, join, member introductions, messages forwarded by the host to
 //! members not yet connected, roles, removal, leaving, deletion and group profiles.
 //!
-//! Not implemented yet: files, the WebSocket bot API, group links, direct chats with
+//! Not implemented yet: files, groups in the bot API, group links, direct chats with
 //! group members. Deleting a contact, address or group member forgets it locally and tells the contact, but its queues
 //! stay on the relays until the agent offers connection deletion.
 //!
-//! This crate builds on `simplex-agent` (its public API only) and `chat-proto`; it must
+//! This crate builds on `simplex-agent` (its public API only), `chat-proto` and
+//! `chat-api` (the bot API's JSON types); it must
 //! not reach into the agent's store or the relay protocol.
 
 pub mod archive;
+pub mod botapi;
 pub mod clock;
 pub mod command;
 pub mod engine;

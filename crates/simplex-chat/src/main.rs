@@ -2,12 +2,15 @@
 //! prints what happens, so it works in a terminal and through pipes alike.
 
 use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use simplex_agent::RelayConfig;
+use simplex_chat::botapi::{BotApi, BotServer};
 use simplex_chat::output::ChatOutput;
 use simplex_chat::{Chat, ChatConfig, archive, view};
 use smp_proto::SmpServer;
@@ -24,7 +27,7 @@ struct Opts {
     /// SMP relays for new users (smp://FINGERPRINT[:PASSWORD]@HOST[:PORT], comma or space separated)
     #[arg(short = 's', long = "server")]
     servers: Vec<String>,
-    /// Port of the WebSocket bot API (stored; not served by this version yet)
+    /// Serve the WebSocket bot API on 127.0.0.1:PORT (the terminal keeps working; with stdin closed it runs headless)
     #[arg(short = 'p', long = "chat-server-port")]
     port: Option<u16>,
     /// Database passphrase (asked on stdin when not given)
@@ -108,11 +111,6 @@ async fn main() -> anyhow::Result<()> {
     let (chat, mut events) = Chat::open(config)
         .await
         .context("opening the chat database")?;
-    if let Some(port) = opts.port {
-        eprintln!(
-            "note: the WebSocket bot API (port {port}) is not served by this version yet; use the terminal commands"
-        );
-    }
     if chat.active_user()?.is_none() {
         let name = match &opts.create_user {
             Some(n) => n.clone(),
@@ -135,9 +133,10 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let qr = std::io::stdout().is_terminal();
-    match &opts.execute {
-        Some(cmd) => execute_once(&chat, &mut events, cmd, opts.time).await,
-        None => interactive(&chat, &mut events, &mut lines, qr).await,
+    match (&opts.execute, opts.port) {
+        (Some(cmd), _) => execute_once(&chat, &mut events, cmd, opts.time).await,
+        (None, Some(port)) => bot_server(chat, &mut events, &mut lines, port).await,
+        (None, None) => interactive(&chat, &mut events, &mut lines, qr).await,
     }
 }
 
@@ -174,6 +173,47 @@ async fn execute_once(
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// `-p PORT`: serves the bot API; terminal commands still work while stdin is open.
+async fn bot_server(
+    chat: Chat,
+    events: &mut UnboundedReceiver<ChatOutput>,
+    lines: &mut Lines<BufReader<Stdin>>,
+    port: u16,
+) -> anyhow::Result<()> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut server = BotServer::start(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let api = BotApi::new(Arc::new(chat));
+    println!("chat server listening on {}", server.local_addr());
+    let mut stdin_open = true;
+    loop {
+        tokio::select! {
+            req = server.next_request() => match req {
+                Some(req) => req.answer(&api).await,
+                None => return Ok(()),
+            },
+            ev = events.recv() => {
+                let Some(o) = ev else { return Ok(()) };
+                server.publish(&api, &o);
+                print_out(&o, false);
+            }
+            line = lines.next_line(), if stdin_open => match line? {
+                None => stdin_open = false,
+                Some(line) if line.trim().is_empty() => {}
+                Some(line) => {
+                    for o in api.chat().execute(&line).await {
+                        if o == ChatOutput::Quit {
+                            return Ok(());
+                        }
+                        print_out(&o, false);
+                    }
+                }
+            },
+        }
+    }
 }
 
 async fn interactive(

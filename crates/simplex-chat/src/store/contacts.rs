@@ -231,6 +231,22 @@ impl ChatStore {
         Ok(r)
     }
 
+    /// A contact request by id, with its user id.
+    pub fn request(&self, request_id: i64) -> Result<Option<(i64, ContactRequest)>> {
+        let found: Option<(i64, String)> = self
+            .db()
+            .query_row(
+                "SELECT user_id, local_name FROM contact_requests WHERE request_id = ?1",
+                [request_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((user_id, name)) = found else {
+            return Ok(None);
+        };
+        Ok(self.request_by_name(user_id, &name)?.map(|r| (user_id, r)))
+    }
+
     /// Deletes a contact request.
     pub fn delete_request(&self, request_id: i64) -> Result<()> {
         self.db().execute(

@@ -1,0 +1,327 @@
+//! The engine's stored records as the bot API's JSON types (`chat-api`): users,
+//! contacts, contact requests and chat items.
+//!
+//! The store keeps fewer details than the reference (no per-row timestamps, one
+//! connection per contact), so the timestamps are the conversion time `t` and
+//! connection counters are zero.
+
+use std::collections::BTreeMap;
+
+use chat_api::address::{AddressSettings, AutoAccept, UserContactLink};
+use chat_api::common::{
+    ChatSettings, ContactUserPref, ContactUserPreference, ContactUserPreferences, CreatedConnLink,
+    FeaturePref, FullPreferences, PrefEnabled, UtcTime, VersionRange,
+};
+use chat_api::conn::{ConnStatus, ConnType, Connection};
+use chat_api::contact::{Contact, ContactStatus, UserContactRequest};
+use chat_api::item::{
+    AChatItem, CIContent, CIDeleted, CIDirection, CIMeta, CIQuote, CIReactionCount, CIStatus,
+    CITimed, ChatInfo, ChatItem, ChatType, MsgReceiptStatus, SndCIStatusProgress,
+};
+use chat_api::user::{LocalProfile, User};
+use chat_proto::container::MsgReaction;
+use chat_proto::content::MsgContent;
+use chat_proto::prefs::{FeatureAllowed, Preferences, TimedMessagesPreference};
+use chat_proto::version::SUPPORTED_CHAT_VRANGE;
+
+use crate::store;
+
+/// A unix time as the API's timestamp.
+pub fn utc(secs: i64) -> Option<UtcTime> {
+    UtcTime::from_unix(secs, 0)
+}
+
+/// The chat protocol versions this engine supports, as the API writes them.
+pub fn chat_vrange() -> VersionRange {
+    VersionRange {
+        min_version: SUPPORTED_CHAT_VRANGE.min(),
+        max_version: SUPPORTED_CHAT_VRANGE.max(),
+    }
+}
+
+/// A stored user as the API's `User`.
+pub fn user(u: &store::User) -> User {
+    let profile = chat_proto::profile::Profile {
+        full_name: u.full_name.clone(),
+        contact_link: u.address_short_link.clone(),
+        ..chat_proto::profile::Profile::from_name(&u.display_name)
+    };
+    User {
+        user_id: u.user_id,
+        agent_user_id: 1,
+        user_contact_id: u.user_id,
+        local_display_name: u.display_name.clone(),
+        profile: LocalProfile::new(u.user_id, profile),
+        full_preferences: FullPreferences::default(),
+        active_user: u.active,
+        active_order: u.user_id,
+        view_pwd_hash: None,
+        show_ntfs: true,
+        send_rcpts_contacts: true,
+        send_rcpts_small_groups: false,
+        auto_accept_member_contacts: false,
+        user_member_profile_updated_at: None,
+        user_chat_relay: false,
+        client_service: false,
+    }
+}
+
+/// The user's address (`UserContactLink`), if it has one.
+pub fn address(u: &store::User) -> Option<UserContactLink> {
+    let link = u.address_link.clone()?;
+    Some(UserContactLink {
+        user_contact_link_id: u.user_id,
+        conn_link_contact: CreatedConnLink {
+            conn_full_link: link,
+            conn_short_link: u.address_short_link.clone(),
+        },
+        short_link_data_set: false,
+        short_link_large_data_set: false,
+        address_settings: AddressSettings {
+            business_address: false,
+            auto_accept: u.auto_accept.then_some(AutoAccept {
+                accept_incognito: u.auto_accept_incognito,
+            }),
+            auto_reply: None,
+        },
+    })
+}
+
+fn merged_preferences(c: &store::Contact) -> ContactUserPreferences {
+    let defaults = FullPreferences::default();
+    let same = |p: &FeaturePref| {
+        let on = !matches!(p.allow, FeatureAllowed::No);
+        ContactUserPreference {
+            enabled: PrefEnabled {
+                for_user: on,
+                for_contact: on,
+            },
+            user_preference: ContactUserPref::User {
+                preference: p.clone(),
+            },
+            contact_preference: p.clone(),
+        }
+    };
+    let timed = FeaturePref {
+        allow: if c.timed_allow {
+            FeatureAllowed::Yes
+        } else {
+            FeatureAllowed::No
+        },
+        ttl: None,
+    };
+    ContactUserPreferences {
+        timed_messages: ContactUserPreference {
+            enabled: PrefEnabled {
+                for_user: c.timed_allow,
+                for_contact: c.timed_allow,
+            },
+            user_preference: ContactUserPref::User {
+                preference: timed.clone(),
+            },
+            contact_preference: timed,
+        },
+        full_delete: same(&defaults.full_delete),
+        reactions: same(&defaults.reactions),
+        voice: same(&defaults.voice),
+        files: same(&defaults.files),
+        calls: same(&defaults.calls),
+        sessions: same(&defaults.sessions),
+        commands: None,
+    }
+}
+
+/// A stored contact as the API's `Contact`; `t` stands in for its timestamps.
+pub fn contact(c: &store::Contact, t: UtcTime) -> Contact {
+    let conn = Connection {
+        conn_id: c.contact_id,
+        agent_conn_id: c.conn_id.clone(),
+        conn_chat_version: SUPPORTED_CHAT_VRANGE.max(),
+        peer_chat_v_range: chat_vrange(),
+        conn_level: 0,
+        via_contact: None,
+        via_user_contact_link: None,
+        via_group_link: false,
+        group_link_id: None,
+        x_contact_id: None,
+        custom_user_profile_id: c.incognito.as_ref().map(|_| c.contact_id),
+        conn_type: ConnType::Contact,
+        conn_status: if c.ready {
+            ConnStatus::Ready
+        } else {
+            ConnStatus::Joined
+        },
+        contact_conn_initiated: false,
+        local_alias: String::new(),
+        entity_id: Some(c.contact_id),
+        connection_code: None,
+        pq_support: false,
+        pq_encryption: false,
+        pq_snd_enabled: None,
+        pq_rcv_enabled: None,
+        auth_err_counter: 0,
+        quota_err_counter: 0,
+        created_at: t,
+    };
+    Contact {
+        contact_id: c.contact_id,
+        local_display_name: c.local_name.clone(),
+        profile: LocalProfile::new(c.contact_id, c.profile.clone()),
+        active_conn: Some(conn),
+        contact_used: true,
+        contact_status: ContactStatus::Active,
+        chat_settings: ChatSettings::default(),
+        user_preferences: Preferences {
+            timed_messages: Some(TimedMessagesPreference {
+                allow: if c.timed_allow {
+                    FeatureAllowed::Yes
+                } else {
+                    FeatureAllowed::No
+                },
+                ttl: c.timed_ttl,
+            }),
+            ..Default::default()
+        },
+        merged_preferences: merged_preferences(c),
+        created_at: t,
+        updated_at: t,
+        chat_ts: None,
+        contact_request_id: None,
+        contact_group_member_id: None,
+        contact_grp_inv_sent: false,
+        chat_tags: Vec::new(),
+        chat_item_ttl: None,
+        chat_deleted: false,
+        custom_data: None,
+    }
+}
+
+/// A stored contact request as the API's `UserContactRequest`.
+pub fn contact_request(user_id: i64, r: &store::ContactRequest, t: UtcTime) -> UserContactRequest {
+    UserContactRequest {
+        contact_request_id: r.request_id,
+        agent_invitation_id: r.inv_id.clone(),
+        contact_id: None,
+        business_group_id: None,
+        user_contact_link_id: Some(user_id),
+        c_req_chat_v_range: chat_vrange(),
+        local_display_name: r.local_name.clone(),
+        profile_id: r.request_id,
+        profile: LocalProfile::new(r.request_id, r.profile.clone()),
+        created_at: t,
+        updated_at: t,
+        x_contact_id: None,
+        pq_support: false,
+        welcome_shared_msg_id: None,
+        request_shared_msg_id: None,
+    }
+}
+
+fn status(s: store::ItemStatus) -> CIStatus {
+    match s {
+        store::ItemStatus::SndNew => CIStatus::SndNew,
+        store::ItemStatus::SndSent => CIStatus::SndSent {
+            snd_progress: SndCIStatusProgress::Complete,
+        },
+        store::ItemStatus::SndRcvd => CIStatus::SndRcvd {
+            msg_rcpt_status: MsgReceiptStatus::Ok,
+            snd_progress: SndCIStatusProgress::Complete,
+        },
+        store::ItemStatus::Rcv => CIStatus::RcvNew,
+    }
+}
+
+fn direction(sent: bool) -> CIDirection {
+    if sent {
+        CIDirection::DirectSnd
+    } else {
+        CIDirection::DirectRcv
+    }
+}
+
+/// Emoji reactions counted per emoji, in first-seen order.
+fn reactions(list: &[(bool, String)]) -> Vec<CIReactionCount> {
+    let mut out: Vec<CIReactionCount> = Vec::new();
+    for (sent, emoji) in list {
+        let Some(e) = emoji.chars().next() else {
+            continue;
+        };
+        let reaction = MsgReaction::Emoji(e);
+        match out.iter_mut().find(|r| r.reaction == reaction) {
+            Some(r) => {
+                r.total_reacted += 1;
+                r.user_reacted |= *sent;
+            }
+            None => out.push(CIReactionCount {
+                reaction,
+                user_reacted: *sent,
+                total_reacted: 1,
+            }),
+        }
+    }
+    out
+}
+
+/// A stored item as the API's `ChatItem`; `t` stands in for its timestamps.
+pub fn chat_item(it: &store::ChatItem, t: UtcTime) -> ChatItem {
+    let msg_content = MsgContent::text(&it.text);
+    let content = if it.sent {
+        CIContent::SndMsgContent { msg_content }
+    } else {
+        CIContent::RcvMsgContent { msg_content }
+    };
+    let meta = CIMeta {
+        item_id: it.item_id,
+        item_ts: t,
+        item_text: it.text.clone(),
+        item_status: status(it.status),
+        sent_via_proxy: None,
+        item_shared_msg_id: it
+            .shared_msg_id
+            .as_deref()
+            .map(simplex_encoding::base64url::encode),
+        item_deleted: it.deleted.then_some(CIDeleted::Deleted {
+            deleted_ts: None,
+            chat_type: ChatType::Direct,
+        }),
+        item_edited: it.edited,
+        item_timed: it.timed_ttl.map(|ttl| CITimed {
+            ttl,
+            delete_at: it.delete_at.and_then(utc),
+        }),
+        item_live: None,
+        user_mention: false,
+        has_link: false,
+        deletable: !it.deleted,
+        editable: it.sent && !it.deleted,
+        forwarded_by_member: None,
+        show_group_as_sender: false,
+        created_at: t,
+        updated_at: t,
+    };
+    ChatItem {
+        chat_dir: direction(it.sent),
+        meta,
+        content,
+        mentions: BTreeMap::new(),
+        quoted_item: it.quote.as_ref().map(|(text, by_user)| CIQuote {
+            chat_dir: Some(direction(*by_user)),
+            item_id: None,
+            shared_msg_id: None,
+            sent_at: t,
+            content: MsgContent::text(text),
+        }),
+        reactions: reactions(&it.reactions),
+        file: None,
+    }
+}
+
+/// An item in the direct chat with `c`.
+pub fn a_chat_item(c: &store::Contact, it: &store::ChatItem, t: UtcTime) -> AChatItem {
+    AChatItem {
+        chat_info: ChatInfo::Direct {
+            contact: contact(c, t),
+        },
+        chat_item: chat_item(it, t),
+    }
+}

@@ -1,0 +1,18 @@
+//! The WebSocket bot API of the reference CLI (`simplex-chat -p PORT`).
+//!
+//! - [`parse`]: the `/_…` API command forms ([`ApiCall`]);
+//! - [`convert`]: stored users, contacts, requests and items as `chat-api` types;
+//! - [`api`]: [`BotApi`] runs a command line and answers with a `chat-api`
+//!   [`chat_api::ChatResponse`], and turns engine outputs into [`chat_api::ChatEvent`]s;
+//! - [`server`]: [`BotServer`], the WebSocket side: one JSON object per text frame,
+//!   `{"corrId","cmd"}` in, `{"corrId","resp"}` out, events as `{"resp"}` to every
+//!   connected client.
+
+pub mod api;
+pub mod convert;
+pub mod parse;
+pub mod server;
+
+pub use api::{ApiError, BotApi, api_error};
+pub use parse::{ApiCall, NotApi, parse_api};
+pub use server::{BotRequest, BotServer};

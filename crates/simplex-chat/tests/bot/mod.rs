@@ -1,0 +1,135 @@
+//! A bot-API WebSocket client for tests: every frame it receives is checked against
+//! the strict types of the third-party bot library `simploxide-api-types`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use simploxide_api_types as sx;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// Reads `v` as simploxide's `T`; fails when it is rejected, when a part of it lands in
+/// simploxide's catch-alls, or when simploxide writes it back differently.
+pub fn strict<T: DeserializeOwned + Serialize + std::fmt::Debug>(v: &Value) -> T {
+    let parsed: T = serde_json::from_value(v.clone())
+        .unwrap_or_else(|e| panic!("simploxide-api-types rejects {v:#}: {e}"));
+    let text = format!("{parsed:?}");
+    // The docs type the merged `timedMessages` preference without its `ttl`, which the
+    // reference writes: that one leftover field is allowed.
+    let leftovers = text
+        .match_indices("undocumented: Object {\"")
+        .filter(|(at, _)| !text[*at..].starts_with("undocumented: Object {\"ttl\""))
+        .count();
+    assert!(
+        !text.contains("Undocumented(") && leftovers == 0,
+        "simploxide-api-types does not know all of {v:#}"
+    );
+    assert_eq!(
+        &serde_json::to_value(&parsed).unwrap(),
+        v,
+        "re-encoded differently"
+    );
+    parsed
+}
+
+/// A WebSocket client of the bot API.
+pub struct Ws {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    next: u64,
+    /// Events received while waiting for something else.
+    pending: VecDeque<Value>,
+}
+
+impl Ws {
+    pub async fn connect(url: &str) -> Ws {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        Ws {
+            ws,
+            next: 1,
+            pending: VecDeque::new(),
+        }
+    }
+
+    pub async fn send_raw(&mut self, m: Message) {
+        self.ws.send(m).await.unwrap();
+    }
+
+    /// The next frame as JSON (events are checked as simploxide events).
+    pub async fn frame(&mut self) -> Value {
+        loop {
+            let m = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("timed out waiting for a frame")
+                .expect("connection closed")
+                .unwrap();
+            let text = match m {
+                Message::Text(t) => t.as_str().to_owned(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected frame {other:?}"),
+            };
+            let v: Value = serde_json::from_str(&text).unwrap();
+            if v.get("corrId").is_none() && v["resp"]["type"] != "chatCmdError" {
+                strict::<sx::events::Event>(&v["resp"]);
+            }
+            return v;
+        }
+    }
+
+    /// Sends a command and returns the reply's `resp` (events before it are kept).
+    pub async fn cmd_raw(&mut self, cmd: &str) -> Value {
+        let corr = self.next.to_string();
+        self.next += 1;
+        let req = json!({"corrId": corr, "cmd": cmd}).to_string();
+        self.ws.send(Message::text(req)).await.unwrap();
+        loop {
+            let v = self.frame().await;
+            match v.get("corrId") {
+                Some(c) if c == &Value::String(corr.clone()) => return v["resp"].clone(),
+                Some(c) => panic!("reply to another request {c}"),
+                None => self.pending.push_back(v["resp"].clone()),
+            }
+        }
+    }
+
+    /// Sends a command; its reply must be simploxide's response `T` of that command.
+    pub async fn cmd<T: DeserializeOwned + Serialize + std::fmt::Debug>(
+        &mut self,
+        cmd: &str,
+    ) -> Value {
+        let resp = self.cmd_raw(cmd).await;
+        assert_ne!(resp["type"], "chatCmdError", "{cmd}: {resp:#}");
+        strict::<T>(&resp);
+        resp
+    }
+
+    /// Sends a command that must fail; returns its `chatError`.
+    pub async fn cmd_err(&mut self, cmd: &str) -> Value {
+        let resp = self.cmd_raw(cmd).await;
+        strict::<sx::responses::ChatCmdError>(&resp);
+        resp["chatError"].clone()
+    }
+
+    /// Waits for an event of type `ty` for which `f` holds, skipping others.
+    pub async fn event(&mut self, ty: &str, f: impl Fn(&Value) -> bool) -> Value {
+        while let Some(e) = self.pending.pop_front() {
+            if e["type"] == ty && f(&e) {
+                return e;
+            }
+        }
+        loop {
+            let v = self.frame().await;
+            assert!(v.get("corrId").is_none(), "unexpected reply {v:#}");
+            if v["resp"]["type"] == ty && f(&v["resp"]) {
+                return v["resp"].clone();
+            }
+        }
+    }
+}
