@@ -1,6 +1,6 @@
 //! Prints encode/parse rates and compression ratios of typical chat messages.
 //!
-//! `cargo run --release -p chat-proto --example measure`
+//! `cargo run --release -p chat-proto --example chat_measure`
 
 use chat_proto::batch::{BatchMode, batch_messages};
 use chat_proto::compress::compress_body;
