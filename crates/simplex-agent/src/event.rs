@@ -87,6 +87,26 @@ pub enum AgentEvent {
         /// The connection.
         conn_id: ConnId,
     },
+    /// A receive queue of a deleted connection was deleted on its relay, or given up
+    /// with `err` (it may remain there); the reference's `DEL_RCVQS`. Only for
+    /// deletions done in the background.
+    RcvQueueDeleted {
+        /// The deleted connection.
+        conn_id: ConnId,
+        /// The queue's relay (the agent's key for it, without password).
+        server: String,
+        /// The queue's recipient id.
+        rcv_id: Vec<u8>,
+        /// Why the deletion was given up, if it was.
+        err: Option<AgentError>,
+    },
+    /// A deleted connection is gone: its receive queues were deleted on the relays (or
+    /// given up) and it was removed from the store; the reference's `DEL_CONNS`. Only
+    /// for deletions done in the background.
+    ConnDeleted {
+        /// The connection.
+        conn_id: ConnId,
+    },
     /// Something failed in the background.
     Error {
         /// The connection, when the error concerns one.

@@ -13,7 +13,8 @@
 //! by contact address, full and short links, app messages, delivery receipts, PQ
 //! (sntrup761 KEM) encryption when [`AgentConfig::pq_support`] is on, the user's relay
 //! list, SOCKS5 and private routing through proxy relays ([`config::NetworkConfig`]),
-//! quota handling and give-up rules, queue rotation and ratchet re-synchronisation.
+//! quota handling and give-up rules, queue rotation and ratchet re-synchronisation,
+//! connection deletion on the relays (retried in the background, across restarts).
 //!
 //! This crate must not depend on the chat layer (nothing about profiles, groups or chat
 //! items): it moves opaque message bodies and connection info between the app and relays.

@@ -154,18 +154,22 @@ pub(super) async fn set_contact_link(
     conn_req: &ConnectionRequest,
     user_data: &[u8],
 ) -> Result<ShortLink> {
-    let mut rng = rand::rng();
-    let root = Ed25519Secret::generate(&mut rng);
-    let user = UserConnLinkData::Contact(UserContactData {
-        direct: true,
-        owners: Vec::new(),
-        relays: Vec::new(),
-        user_data: UserLinkData(user_data.to_vec()),
-    });
-    let (link_key, fixed, user) =
-        encode_sign_link_data(&root, AGENT_RANGE, conn_req.clone(), None, user);
-    let (link_id, key) = contact_link_kdf(&link_key);
-    let data = encrypt_link_data(&mut rng, &key, &fixed, &user)?;
+    // the thread-local generator is not `Send`: it must be gone before the first await
+    let (link_key, link_id, data) = {
+        let mut rng = rand::rng();
+        let root = Ed25519Secret::generate(&mut rng);
+        let user = UserConnLinkData::Contact(UserContactData {
+            direct: true,
+            owners: Vec::new(),
+            relays: Vec::new(),
+            user_data: UserLinkData(user_data.to_vec()),
+        });
+        let (link_key, fixed, user) =
+            encode_sign_link_data(&root, AGENT_RANGE, conn_req.clone(), None, user);
+        let (link_id, key) = contact_link_kdf(&link_key);
+        let data = encrypt_link_data(&mut rng, &key, &fixed, &user)?;
+        (link_key, link_id, data)
+    };
     let rcv_key = auth_key(&crate::store::SecretBytes::from_slice(&queue.rcv_auth_key))?;
     let client = inner.pool.client(&queue.server).await?;
     client

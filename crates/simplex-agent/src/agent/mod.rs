@@ -11,6 +11,7 @@
 //! committed to the store is picked up by the next [`Agent::open`].
 
 mod contact;
+mod delete;
 mod delivery;
 mod handshake;
 mod keys;
@@ -81,6 +82,8 @@ struct Inner {
     /// Sender keys of invitation queues secured with `LKEY` while resolving their short
     /// links, by relay and sender id, until the invitation is joined.
     inv_link_keys: Mutex<HashMap<QueueKey, Zeroizing<Vec<u8>>>>,
+    /// Connection deletion: its lock and background tasks.
+    deletions: delete::Deletions,
 }
 
 impl Agent {
@@ -129,6 +132,7 @@ impl Agent {
             workers: Mutex::new(HashMap::new()),
             tasks: Mutex::new(Vec::new()),
             inv_link_keys: Mutex::new(HashMap::new()),
+            deletions: delete::Deletions::default(),
         });
         inner.spawn(receive::receive_loop(inner.clone(), relay_rx));
         inner.subscribe_all().await;
@@ -137,6 +141,7 @@ impl Agent {
             inner.wake_worker(q.snd_queue_id);
         }
         rotation::resume(&inner).await;
+        delete::resume(&inner).await;
         let guard = Guard(inner.clone());
         Ok((
             Agent {

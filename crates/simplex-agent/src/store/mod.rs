@@ -20,6 +20,7 @@
 
 mod commands;
 mod conns;
+mod deletions;
 mod deliveries;
 mod error;
 mod handshake;

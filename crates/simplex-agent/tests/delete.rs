@@ -1,0 +1,268 @@
+//! Connection deletion against real relays: the queues are gone on the relay (checked in
+//! the relay's own store and by the peer's `SEND` failing with `ERR AUTH`), other
+//! connections keep working, a relay that cannot be reached gets the `DEL` after the
+//! agent restarts, a deleted contact address's short link stops working, and deletion
+//! that waits for delivery removes the connection once its messages went out.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod flow;
+mod relay;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use flow::{Peer, WAIT, connect, exchange_one, open_two, send_all};
+use simplex_agent::store::{ConnId, ConnStatus};
+use simplex_agent::{Agent, AgentConfig, AgentError, AgentEvent};
+use smp_client::ClientError;
+use smp_proto::ErrorType;
+use tokio::sync::mpsc::Receiver;
+use tokio::time::timeout;
+
+/// Compile-time check: the agent's futures can move between threads (`tokio::spawn`).
+#[allow(dead_code)]
+fn agent_futures_are_send(a: &Agent, c: &ConnId) {
+    fn assert_send<T: Send>(_: T) {}
+    assert_send(a.create_contact_address_link(b"card"));
+    assert_send(a.create_invitation_link(b"card"));
+    assert_send(a.join("link", b"info"));
+    assert_send(a.send(c, b"hi"));
+    assert_send(a.delete_connection(c));
+    assert_send(a.delete_connections_async(std::slice::from_ref(c), true));
+}
+
+/// The recipient ids of a connection's receive queues.
+fn rcv_ids(agent: &Agent, conn: &ConnId) -> Vec<Vec<u8>> {
+    agent
+        .store()
+        .transaction(|tx| tx.rcv_queues(conn))
+        .unwrap()
+        .into_iter()
+        .map(|q| q.rcv_id)
+        .collect()
+}
+
+/// Whether the relay's store holds the queue.
+fn on_relay(relay: &relay::Relay, rcv_id: &[u8]) -> bool {
+    let id: [u8; 24] = rcv_id.try_into().unwrap();
+    relay
+        .handle
+        .env()
+        .store
+        .queue_by_recipient(&id)
+        .unwrap()
+        .is_some()
+}
+
+/// Pending relay deletions in the agent's store.
+fn pending_deletions(agent: &Agent) -> usize {
+    agent.store().transaction(|tx| tx.commands()).unwrap().len()
+}
+
+/// Waits for an event matching `want`, skipping `Sent` and the peer's other events.
+async fn wait_for(events: &mut Receiver<AgentEvent>, want: impl Fn(&AgentEvent) -> bool) {
+    loop {
+        let ev = timeout(WAIT, events.recv())
+            .await
+            .expect("timed out waiting for an agent event")
+            .expect("event channel closed");
+        if want(&ev) {
+            return;
+        }
+        assert!(
+            matches!(
+                ev,
+                AgentEvent::Sent { .. } | AgentEvent::RcvQueueDeleted { err: None, .. }
+            ),
+            "unexpected {ev:?}"
+        );
+    }
+}
+
+/// The peer's message to a deleted queue is refused by the relay: its delivery fails
+/// with `ERR AUTH`.
+async fn expect_send_refused(peer: &Agent, events: &mut Receiver<AgentEvent>, conn: &ConnId) {
+    send_all(peer, conn, "after delete", 1).await;
+    wait_for(events, |ev| {
+        matches!(ev, AgentEvent::Error { conn_id: Some(c), err: AgentError::Relay(ClientError::Protocol(ErrorType::Auth)) } if c == conn)
+    })
+    .await;
+}
+
+/// A loopback address nothing listens on.
+fn closed_port() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap()
+}
+
+/// The relay's agent configuration, dialling `addr` instead of the relay.
+fn config_via(relay: &relay::Relay, db: &Path, addr: SocketAddr) -> AgentConfig {
+    let mut cfg = relay.agent_config(db);
+    cfg.relays[0].connect_addr = Some(addr);
+    cfg
+}
+
+/// A (restarted so that it cannot reach the relay) and B, connected before.
+struct Offline {
+    relay: relay::Relay,
+    dir: tempfile::TempDir,
+    a: Agent,
+    a_conn: ConnId,
+    /// A's receive queue.
+    queue: Vec<u8>,
+    b: Agent,
+    b_events: Receiver<AgentEvent>,
+    b_conn: ConnId,
+}
+
+impl Offline {
+    /// Connects A and B through a fresh relay, then reopens A dialling a closed port.
+    async fn start() -> Offline {
+        let relay = relay::start_relay().await;
+        let dir = tempfile::tempdir().unwrap();
+        let (a, mut a_events, b, mut b_events) = open_two(&relay, dir.path()).await;
+        let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+        let queue = rcv_ids(&a, &a_conn).remove(0);
+        drop(a);
+        drop(a_events);
+        let cfg = config_via(&relay, &dir.path().join("a.db"), closed_port());
+        let (a, _) = Agent::open(cfg).await.unwrap();
+        Offline {
+            relay,
+            dir,
+            a,
+            a_conn,
+            queue,
+            b,
+            b_events,
+            b_conn,
+        }
+    }
+
+    /// Restarts A with the relay reachable.
+    async fn online(&mut self) -> Receiver<AgentEvent> {
+        let cfg = self.relay.agent_config(&self.dir.path().join("a.db"));
+        let (a, events) = Agent::open(cfg).await.unwrap();
+        self.a = a;
+        events
+    }
+
+    /// A reports the connection deleted; the queue is gone on the relay and nothing is
+    /// left in A's store.
+    async fn expect_deleted(&self, events: &mut Receiver<AgentEvent>) {
+        let conn = &self.a_conn;
+        wait_for(
+            events,
+            |ev| matches!(ev, AgentEvent::ConnDeleted { conn_id } if conn_id == conn),
+        )
+        .await;
+        assert!(!on_relay(&self.relay, &self.queue));
+        let gone = self.a.store().transaction(|tx| tx.conn(conn)).unwrap();
+        assert!(gone.is_none());
+        assert_eq!(pending_deletions(&self.a), 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleted_connection_is_gone_on_the_relay_and_others_keep_working() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events, b, mut b_events) = open_two(&relay, dir.path()).await;
+    let (a1, b1) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    let (a2, b2) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    let queues = rcv_ids(&a, &a1);
+    assert_eq!(queues.len(), 1);
+    assert!(on_relay(&relay, &queues[0]));
+    let before = relay.handle.env().store.queue_count().unwrap();
+
+    a.delete_connection(&a1).await.unwrap();
+
+    // the relay no longer has the queue; nothing is left pending in the agent
+    assert!(!on_relay(&relay, &queues[0]));
+    assert_eq!(relay.handle.env().store.queue_count().unwrap(), before - 1);
+    assert!(a.store().transaction(|tx| tx.conn(&a1)).unwrap().is_none());
+    assert_eq!(pending_deletions(&a), 0);
+    // deleting it again: not found
+    assert!(matches!(
+        a.delete_connection(&a1).await,
+        Err(AgentError::ConnNotFound(c)) if c == a1
+    ));
+
+    // the peer's message to the deleted queue is refused by the relay
+    expect_send_refused(&b, &mut b_events, &b1).await;
+
+    // the other connection between the same agents is untouched
+    let mut pa = Peer::from((&a, &mut a_events, &a2));
+    let mut pb = Peer::from((&b, &mut b_events, &b2));
+    exchange_one(&mut pa, &mut pb).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletion_while_the_relay_is_unreachable_completes_after_restart() {
+    let mut o = Offline::start().await;
+    // the connection is deleted locally, the DEL is kept
+    let r = o.a.delete_connection(&o.a_conn).await;
+    assert!(
+        matches!(&r, Err(e) if simplex_agent::pool::is_temporary(e)),
+        "{r:?}"
+    );
+    let conn = o.a.store().transaction(|tx| tx.conn(&o.a_conn)).unwrap();
+    assert!(conn.is_none());
+    assert_eq!(pending_deletions(&o.a), 1);
+    assert!(on_relay(&o.relay, &o.queue));
+
+    // restarted with the relay reachable: the DEL is sent at open
+    let mut a_events = o.online().await;
+    o.expect_deleted(&mut a_events).await;
+    expect_send_refused(&o.b, &mut o.b_events, &o.b_conn).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleted_contact_address_link_is_unusable() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _a_events, b, _b_events) = open_two(&relay, dir.path()).await;
+    let (address, links) = a.create_contact_address_link(b"alice").await.unwrap();
+    let data = b.short_link_data(&links.short).await.unwrap();
+    assert_eq!(data.user_data, b"alice");
+    let queue = rcv_ids(&a, &address).remove(0);
+
+    a.delete_connection(&address).await.unwrap();
+
+    assert!(!on_relay(&relay, &queue));
+    // the link data went with the queue
+    assert!(matches!(
+        b.short_link_data(&links.short).await,
+        Err(AgentError::LinkNotFound)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletion_waiting_for_delivery_sends_queued_messages_first() {
+    let mut o = Offline::start().await;
+    // its last message and the deletion wait
+    send_all(&o.a, &o.a_conn, "goodbye", 1).await;
+    o.a.delete_connections_async(std::slice::from_ref(&o.a_conn), true)
+        .await
+        .unwrap();
+    let conn = o.a.store().transaction(|tx| tx.conn(&o.a_conn)).unwrap();
+    assert_eq!(conn.map(|c| c.status), Some(ConnStatus::Deleted));
+    assert!(rcv_ids(&o.a, &o.a_conn).is_empty());
+
+    // back online: the message is delivered, the queue deleted, the connection removed
+    let mut a_events = o.online().await;
+    flow::expect_messages(&mut o.b_events, &o.b_conn, "goodbye", 1).await;
+    o.expect_deleted(&mut a_events).await;
+    // give the background tasks a moment: nothing else is reported
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    while let Ok(ev) = a_events.try_recv() {
+        assert!(
+            matches!(
+                ev,
+                AgentEvent::Sent { .. } | AgentEvent::RcvQueueDeleted { err: None, .. }
+            ),
+            "unexpected {ev:?}"
+        );
+    }
+}
