@@ -51,6 +51,12 @@ enum Cmd {
         /// Agent pairs sending at the same time.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=4))]
         pairs: u16,
+        /// Connections between the two agents of each pair (messages split between them).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+        conns: u16,
+        /// Messages per `send_many` call (1: one `send` per message).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        batch: u16,
     },
     /// RSS growth per established connection.
     Memory {
@@ -79,12 +85,16 @@ async fn main() -> Result<()> {
             messages,
             size,
             pairs,
+            conns,
+            batch,
         } => {
             let o = throughput::ThroughputOpts {
                 runs,
                 messages,
                 size,
                 pairs: usize::from(pairs),
+                conns: usize::from(conns),
+                batch: usize::from(batch),
             };
             print(cli.json, &throughput::run(o).await?)
         }

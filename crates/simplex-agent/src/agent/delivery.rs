@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use smp_proto::EntityId;
-use smp_proto::command::MsgFlags;
+use smp_client::{ClientCommand, ClientError};
+use smp_proto::command::{Command, MsgFlags};
+use smp_proto::{BrokerMsg, EntityId};
 use tokio::sync::Notify;
 
 use super::Inner;
@@ -18,8 +19,8 @@ use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{is_temporary, parse_server};
 use crate::store::{
-    ConnStatus, DeliveryStatus, MsgType, QueueMode, QueueStatus, SndDelivery, SndQueue, SndQueueId,
-    StoreError, Timestamp,
+    ConnId, ConnStatus, DeliveryStatus, InternalId, MsgType, QueueMode, QueueStatus, SndDelivery,
+    SndQueue, SndQueueId, StoreError, Timestamp, Tx,
 };
 
 /// What to do after a failed attempt (reference `runSmpQueueMsgDelivery`).
@@ -81,30 +82,52 @@ async fn wait_until(at: Timestamp, notify: &Notify) -> bool {
     }
 }
 
+/// Deliveries sent together on a direct connection without waiting for each `OK` (they
+/// go out in order on one connection, so the relay stores them in order).
+const WINDOW: u32 = 16;
+
+/// A delivery taken from the store with its message's type.
+type Item = (SndDelivery, Option<MsgType>);
+
+/// The next deliveries of a queue (up to [`WINDOW`], in order), when it may send.
+struct Work {
+    sq: SndQueue,
+    items: Vec<Item>,
+}
+
+/// Reads the next deliveries of `sq_id` when the queue may send (queue rotation).
+fn fetch(tx: &Tx<'_>, sq_id: SndQueueId) -> Result<Option<Work>> {
+    let ds = tx.next_deliveries(sq_id, WINDOW)?;
+    if ds.is_empty() {
+        return Ok(None);
+    }
+    let sq = tx
+        .snd_queue(sq_id)?
+        .ok_or(StoreError::NotFound("send queue"))?;
+    if !super::rotation::may_send(tx, &sq)? {
+        return Ok(None);
+    }
+    let mut items = Vec::with_capacity(ds.len());
+    for d in ds {
+        let msg_type = tx.snd_message_type(&d.conn_id, d.internal_id)?;
+        items.push((d, msg_type));
+    }
+    Ok(Some(Work { sq, items }))
+}
+
 /// Runs until the agent stops: waits for work on `notify`, sends, records the outcome.
 pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Notify>) {
     let cfg = &inner.config;
     let mut fast = cfg.retry_delay;
     let mut slow = cfg.delivery.slow_retry_delay;
+    // the next work, read in the transaction that recorded the last deliveries
+    let mut prefetched: Option<Work> = None;
     loop {
-        let next = inner
-            .db(move |tx| {
-                let Some(d) = tx.next_deliveries(sq_id, 1)?.into_iter().next() else {
-                    return Ok(None);
-                };
-                let sq = tx
-                    .snd_queue(sq_id)?
-                    .ok_or(StoreError::NotFound("send queue"))?;
-                if !super::rotation::may_send(tx, &sq)? {
-                    return Ok(None);
-                }
-                let msg_type = tx
-                    .snd_message(&d.conn_id, d.internal_id)?
-                    .map(|m| m.msg_type);
-                Ok(Some((d, sq, msg_type)))
-            })
-            .await;
-        let (d, sq, msg_type) = match next {
+        let next = match prefetched.take() {
+            Some(w) => Ok(Some(w)),
+            None => inner.db(move |tx| fetch(tx, sq_id)).await,
+        };
+        let Work { sq, mut items } = match next {
             Ok(Some(work)) => work,
             Ok(None) => {
                 notify.notified().await;
@@ -116,19 +139,38 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
                 continue;
             }
         };
-        if wait_until(d.next_attempt_at, &notify).await {
+        let Some((head, _)) = items.first() else {
+            continue;
+        };
+        if wait_until(head.next_attempt_at, &notify).await {
             continue;
         }
-        let e = match send_one(&inner, &sq, &d).await {
-            Ok(()) => {
-                (fast, slow) = (cfg.retry_delay, cfg.delivery.slow_retry_delay);
-                if let Err(e) = delivered(&inner, &sq, &d).await {
-                    inner.emit_error(Some(d.conn_id.clone()), e).await;
+        let n = sendable(&inner, &sq, &items);
+        items.truncate(n);
+        let results = send_items(&inner, &sq, &mut items).await;
+        let failed = results.iter().position(Result::is_err);
+        let sent: Vec<&SndDelivery> = items
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| r.is_ok())
+            .map(|(i, _)| &i.0)
+            .collect();
+        if !sent.is_empty() {
+            match delivered(&inner, &sq, &sent, failed.is_none()).await {
+                Ok(w) => prefetched = w,
+                Err(e) => {
+                    inner
+                        .emit_error(sent.first().map(|d| d.conn_id.clone()), e)
+                        .await
                 }
-                wake_replacing(&inner, &sq).await;
-                continue;
             }
-            Err(e) => e,
+        }
+        let Some((i, e)) = failed.zip(results.into_iter().find_map(Result::err)) else {
+            (fast, slow) = (cfg.retry_delay, cfg.delivery.slow_retry_delay);
+            continue;
+        };
+        let Some((d, msg_type)) = items.into_iter().nth(i) else {
+            continue;
         };
         let age_ms = cfg.clock.now().0.saturating_sub(d.created_at.0);
         let age = Duration::from_millis(u64::try_from(age_ms).unwrap_or(0));
@@ -161,23 +203,23 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
     }
 }
 
-/// Wakes the worker of a queue that replaces `sq` (queue rotation), which waits until
-/// `sq` has sent everything.
-async fn wake_replacing(inner: &Arc<Inner>, sq: &SndQueue) {
-    let (cid, id) = (sq.conn_id.clone(), sq.snd_queue_id);
-    let found = inner
-        .db(move |tx| {
-            Ok(tx
-                .snd_queues(&cid)?
-                .into_iter()
-                .filter(|q| q.replaced_queue_id == Some(id))
-                .map(|q| q.snd_queue_id)
-                .collect::<Vec<_>>())
-        })
-        .await;
-    for q in found.unwrap_or_default() {
-        inner.wake_worker(q);
+/// How many of `items` to send now: the head alone when it is being retried or goes
+/// through a proxy; otherwise it and the following pending ones that are due.
+fn sendable(inner: &Inner, sq: &SndQueue, items: &[Item]) -> usize {
+    let direct = parse_server(&sq.server).is_ok_and(|s| !inner.should_use_proxy(&s));
+    let Some(((head, _), rest)) = items.split_first() else {
+        return 0;
+    };
+    if !direct || head.status != DeliveryStatus::Pending || head.attempts > 0 {
+        return 1;
     }
+    let now = Timestamp::now();
+    1 + rest
+        .iter()
+        .take_while(|(d, _)| {
+            d.status == DeliveryStatus::Pending && d.attempts == 0 && d.next_attempt_at <= now
+        })
+        .count()
 }
 
 /// Drops a delivery that failed for too long and reports it: `MsgErr` for an app
@@ -212,70 +254,136 @@ fn is_quota(e: &AgentError) -> bool {
     )
 }
 
-/// `SEND`s one stored body, authorized with the queue's sender key, directly or through
-/// a proxy relay.
-async fn send_one(inner: &Inner, sq: &SndQueue, d: &SndDelivery) -> Result<()> {
-    // a contact address is written to without authorization
-    let key = match sq.queue_mode {
-        Some(QueueMode::Contact) => None,
-        _ => Some(auth_key(&sq.snd_auth_key)?),
+/// `SEND`s the bodies of `items` (taken out of them), authorized with the queue's sender
+/// key: one directly or through a proxy relay, several together on the direct
+/// connection. The results are in order; a missing result means not sent.
+async fn send_items(inner: &Inner, sq: &SndQueue, items: &mut [Item]) -> Vec<Result<()>> {
+    let prepared = (|| -> Result<_> {
+        // a contact address is written to without authorization
+        let key = match sq.queue_mode {
+            Some(QueueMode::Contact) => None,
+            _ => Some(auth_key(&sq.snd_auth_key)?),
+        };
+        Ok((parse_server(&sq.server)?, EntityId::new(&sq.snd_id)?, key))
+    })();
+    let (server, snd_id, key) = match prepared {
+        Ok(p) => p,
+        Err(e) => return vec![Err(e)],
     };
     let flags = MsgFlags { notification: true };
-    let cmd = SenderCmd::Send(flags, &d.body);
-    inner
-        .sender_command(
-            &parse_server(&sq.server)?,
-            &EntityId::new(&sq.snd_id)?,
-            key.as_ref(),
-            cmd,
-        )
-        .await?;
-    Ok(())
+    if let [(d, _)] = items {
+        let cmd = SenderCmd::Send(flags, &d.body);
+        let r = inner
+            .sender_command(&server, &snd_id, key.as_ref(), cmd)
+            .await;
+        return vec![r.map(|_| ())];
+    }
+    let client = match inner.pool.client(&server).await {
+        Ok(c) => c,
+        Err(e) => return vec![Err(e)],
+    };
+    let cmds = items
+        .iter_mut()
+        .map(|(d, _)| ClientCommand {
+            corr_id: None,
+            entity: snd_id.clone(),
+            key: key.as_ref(),
+            command: Command::Send(flags, std::mem::take(&mut d.body)),
+        })
+        .collect();
+    let version = client.version();
+    client
+        .send_commands(cmds)
+        .await
+        .into_iter()
+        .map(|r| match r {
+            Ok(BrokerMsg::Ok) => Ok(()),
+            Ok(other) => Err(AgentError::Relay(ClientError::UnexpectedResponse(
+                other.tag(version).to_owned(),
+            ))),
+            Err(e) => Err(AgentError::Relay(e)),
+        })
+        .collect()
 }
 
-/// Removes a delivered body and applies what its delivery means: the initiator's
-/// confirmation completes the connection (`CON`); an app message is reported `Sent`.
-async fn delivered(inner: &Inner, sq: &SndQueue, d: &SndDelivery) -> Result<()> {
-    let (id, conn_id, internal_id, sq_id) = (
-        d.delivery_id,
-        d.conn_id.clone(),
-        d.internal_id,
-        sq.snd_queue_id,
-    );
-    let event = inner
+/// Removes delivered bodies and applies what each delivery means (the initiator's
+/// confirmation completes the connection, `CON`; an app message is reported `Sent`), in
+/// one transaction that also reads the queue's next work when `fetch_next`. Workers of
+/// queues replacing `sq` (queue rotation) are woken.
+async fn delivered(
+    inner: &Arc<Inner>,
+    sq: &SndQueue,
+    sent: &[&SndDelivery],
+    fetch_next: bool,
+) -> Result<Option<Work>> {
+    let ids: Vec<_> = sent
+        .iter()
+        .map(|d| (d.delivery_id, d.conn_id.clone(), d.internal_id))
+        .collect();
+    let (sq_id, cid) = (sq.snd_queue_id, sq.conn_id.clone());
+    let (events, replacing, next) = inner
         .db(move |tx| {
-            tx.delete_delivery(id)?;
-            let msg_type = tx.snd_message(&conn_id, internal_id)?.map(|m| m.msg_type);
-            Ok(match msg_type {
-                Some(MsgType::Msg) => Some(AgentEvent::Sent {
-                    conn_id,
-                    id: internal_id,
-                }),
-                Some(MsgType::ConnInfo) => {
-                    tx.set_snd_queue_status(sq_id, QueueStatus::Active)?;
-                    for rq in tx.rcv_queues(&conn_id)? {
-                        tx.set_rcv_queue_status(rq.rcv_queue_id, QueueStatus::Active)?;
-                    }
-                    tx.set_conn_status(&conn_id, ConnStatus::Active)?;
-                    Some(AgentEvent::Con { conn_id })
+            let mut events = Vec::new();
+            for (id, conn_id, internal_id) in ids {
+                match tx.delete_delivery(id) {
+                    Ok(()) => {}
+                    // deleted meanwhile (e.g. with its connection): nothing to report
+                    Err(StoreError::NotFound(_)) => continue,
+                    Err(e) => return Err(e.into()),
                 }
-                Some(MsgType::Invitation) => {
-                    // the contact request is out: the address is not written to again
-                    tx.delete_snd_queue(sq_id)?;
-                    None
-                }
-                Some(MsgType::ConnInfoReply) => {
-                    tx.set_snd_queue_status(sq_id, QueueStatus::Confirmed)?;
-                    None
-                }
-                _ => None,
-            })
+                events.extend(apply_delivered(tx, sq_id, conn_id, internal_id)?);
+            }
+            let replacing: Vec<SndQueueId> = tx
+                .snd_queues(&cid)?
+                .into_iter()
+                .filter(|q| q.replaced_queue_id == Some(sq_id))
+                .map(|q| q.snd_queue_id)
+                .collect();
+            let next = if fetch_next { fetch(tx, sq_id)? } else { None };
+            Ok((events, replacing, next))
         })
         .await?;
-    if let Some(ev) = event {
+    for ev in events {
         inner.emit(ev).await;
     }
-    Ok(())
+    for q in replacing {
+        inner.wake_worker(q);
+    }
+    Ok(next)
+}
+
+/// What the delivery of one message means (see [`delivered`]).
+fn apply_delivered(
+    tx: &Tx<'_>,
+    sq_id: SndQueueId,
+    conn_id: ConnId,
+    internal_id: InternalId,
+) -> Result<Option<AgentEvent>> {
+    let msg_type = tx.snd_message_type(&conn_id, internal_id)?;
+    Ok(match msg_type {
+        Some(MsgType::Msg) => Some(AgentEvent::Sent {
+            conn_id,
+            id: internal_id,
+        }),
+        Some(MsgType::ConnInfo) => {
+            tx.set_snd_queue_status(sq_id, QueueStatus::Active)?;
+            for rq in tx.rcv_queues(&conn_id)? {
+                tx.set_rcv_queue_status(rq.rcv_queue_id, QueueStatus::Active)?;
+            }
+            tx.set_conn_status(&conn_id, ConnStatus::Active)?;
+            Some(AgentEvent::Con { conn_id })
+        }
+        Some(MsgType::Invitation) => {
+            // the contact request is out: the address is not written to again
+            tx.delete_snd_queue(sq_id)?;
+            None
+        }
+        Some(MsgType::ConnInfoReply) => {
+            tx.set_snd_queue_status(sq_id, QueueStatus::Confirmed)?;
+            None
+        }
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -94,6 +94,39 @@ pub(super) async fn send(inner: &Arc<Inner>, conn_id: &ConnId, body: &[u8]) -> R
     Ok(internal_id)
 }
 
+/// See [`super::Agent::send_many`].
+pub(super) async fn send_many<B: AsRef<[u8]>>(
+    inner: &Arc<Inner>,
+    conn_id: &ConnId,
+    bodies: &[B],
+) -> Result<Vec<InternalId>> {
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cid = conn_id.clone();
+    let bodies: Vec<SecretBytes> = bodies
+        .iter()
+        .map(|b| SecretBytes::from_slice(b.as_ref()))
+        .collect();
+    let (ids, sq_id) = inner
+        .db(move |tx| {
+            let mut ids = Vec::with_capacity(bodies.len());
+            let mut queue = None;
+            for body in &bodies {
+                let msg = AMessage::Msg(body.as_bytes().to_vec());
+                let (id, sq) = enqueue(tx, &cid, msg, MsgType::Msg, body.as_bytes())?;
+                ids.push(id);
+                queue = Some(sq);
+            }
+            Ok((ids, queue))
+        })
+        .await?;
+    if let Some(sq) = sq_id {
+        inner.wake_worker(sq);
+    }
+    Ok(ids)
+}
+
 /// See [`super::Agent::ack`].
 pub(super) async fn ack(
     inner: &Arc<Inner>,

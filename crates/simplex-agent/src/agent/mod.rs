@@ -1,7 +1,8 @@
 //! The [`Agent`]: the async API over the store and the relay pool, and its workers.
 //!
-//! - the receive loop takes the events of all relays in order: each `MSG` is opened,
-//!   decrypted and stored in one transaction, then `ACK`ed, then reported;
+//! - the receive loop takes the events of all relays: each `MSG` is opened, decrypted
+//!   and stored in one transaction, then `ACK`ed, then reported; in order per
+//!   connection, different connections at the same time;
 //! - one delivery worker per send queue sends stored message bodies in order, retrying
 //!   network failures with backoff;
 //! - at open, every receive queue is subscribed and the workers of queues with pending
@@ -14,6 +15,7 @@ mod contact;
 mod delete;
 mod delivery;
 mod handshake;
+mod inbox;
 mod keys;
 mod links;
 mod messages;
@@ -292,6 +294,17 @@ impl Agent {
     pub async fn send(&self, conn_id: &ConnId, body: &[u8]) -> Result<InternalId> {
         messages::send(&self.inner, conn_id, body).await
     }
+
+    /// Sends several app messages on one connection, in this order, like [`Agent::send`]
+    /// but stored in one transaction (one commit for all): either all are stored or none.
+    /// Returns their ids.
+    pub async fn send_many<B: AsRef<[u8]>>(
+        &self,
+        conn_id: &ConnId,
+        bodies: &[B],
+    ) -> Result<Vec<InternalId>> {
+        messages::send_many(&self.inner, conn_id, bodies).await
+    }
 }
 
 impl Agent {
@@ -317,14 +330,14 @@ impl Agent {
 }
 
 impl Inner {
-    /// Runs `f` in a store transaction on the blocking pool.
+    /// Runs `f` in a store transaction on the blocking pool, committed together with
+    /// the transactions of other tasks waiting at the same time ([`Store::grouped`]).
     async fn db<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Tx<'_>) -> Result<T> + Send + 'static,
     {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.transaction(f)).await?
+        self.store.grouped(f).await
     }
 
     /// Spawns a task that is stopped with the agent.

@@ -22,6 +22,7 @@ use smp_proto::{BrokerMsg, EntityId, MsgId};
 use tokio::sync::mpsc;
 
 use super::Inner;
+use super::inbox::{Inbox, Incoming};
 use super::keys::{auth_key, dh_secret, x448, x25519};
 use super::messages::{load_ratchet, load_skipped, store_skipped};
 use super::rotation::After;
@@ -33,21 +34,24 @@ use crate::store::{
     QueueStatus, RcvQueue, Timestamp, Tx,
 };
 
-/// Takes the relay events of all relays, in order, until the agent stops.
+/// Takes the relay events of all relays until the agent stops. Messages are handled in
+/// order per connection, different connections at the same time ([`Inbox`]).
 pub(super) async fn receive_loop(inner: Arc<Inner>, mut rx: mpsc::Receiver<RelayEvent>) {
+    // Dropped (and so its tasks stopped) with this loop when the agent stops.
+    let mut inbox = Inbox::new(inner.clone());
     while let Some(RelayEvent { server, event }) = rx.recv().await {
         match event {
             ServerEvent::Event {
                 entity_id,
                 msg: BrokerMsg::Msg(msg_id, body),
             } => {
-                let mut next = Some((msg_id, body));
-                while let Some((msg_id, body)) = next.take() {
-                    match handle_msg(&inner, &server, &entity_id, msg_id, body).await {
-                        Ok(n) => next = n,
-                        Err(e) => inner.emit_error(None, e).await,
-                    }
-                }
+                let m = Incoming {
+                    server,
+                    rcv_id: entity_id,
+                    msg_id,
+                    body,
+                };
+                inbox.push(m).await;
             }
             ServerEvent::Event { msg, .. } => {
                 tracing::debug!(?msg, "relay event ignored");
@@ -57,6 +61,23 @@ pub(super) async fn receive_loop(inner: Arc<Inner>, mut rx: mpsc::Receiver<Relay
                 inner.pool.forget_closed(&server).await;
                 inner.spawn(resubscribe(inner.clone(), server));
             }
+        }
+    }
+}
+
+/// Handles a `MSG` of one queue and the messages the relay sends with each `ACK` reply.
+pub(super) async fn queue_messages(
+    inner: &Arc<Inner>,
+    server: &str,
+    rcv_id: &EntityId,
+    msg_id: MsgId,
+    body: Vec<u8>,
+) {
+    let mut next = Some((msg_id, body));
+    while let Some((msg_id, body)) = next.take() {
+        match handle_msg(inner, server, rcv_id, msg_id, body).await {
+            Ok(n) => next = n,
+            Err(e) => inner.emit_error(None, e).await,
         }
     }
 }
@@ -84,29 +105,42 @@ async fn handle_msg(
     body: Vec<u8>,
 ) -> Result<Option<ReceivedMsg>> {
     let (srv, rid) = (server.to_owned(), rcv_id.as_bytes().to_vec());
-    let Some(rq) = inner
-        .db(move |tx| Ok(tx.rcv_queue_by_rcv_id(&srv, &rid)?))
-        .await?
-    else {
-        tracing::warn!(%server, "message for an unknown queue");
-        return Ok(None);
-    };
-    let key = auth_key(&rq.rcv_auth_key)?;
-    let conn_id = rq.conn_id.clone();
     let mid = msg_id.clone();
-    let outcome = inner.db(move |tx| process(tx, &rq, &mid, &body)).await;
-    let (events, after) = match outcome {
-        Ok(done) => done,
+    // the queue is looked up in the same transaction that stores the message
+    let outcome = inner
+        .db(move |tx| {
+            let Some(rq) = tx.rcv_queue_by_rcv_id(&srv, &rid)? else {
+                return Ok(None);
+            };
+            let done = process(tx, &rq, &mid, &body)?;
+            Ok(Some((rq.rcv_auth_key, done)))
+        })
+        .await;
+    let (key, events, after) = match outcome {
+        Ok(Some((key, (events, after)))) => (key, events, after),
+        Ok(None) => {
+            tracing::warn!(%server, "message for an unknown queue");
+            return Ok(None);
+        }
         // not stored: leave the message on the relay, it comes again
         Err(e @ AgentError::Store(_)) => return Err(e),
-        Err(e) => (
-            vec![AgentEvent::Error {
-                conn_id: Some(conn_id),
+        // rolled back and reported; the message is acknowledged
+        Err(e) => {
+            let (srv, rid) = (server.to_owned(), rcv_id.as_bytes().to_vec());
+            let Some(rq) = inner
+                .db(move |tx| Ok(tx.rcv_queue_by_rcv_id(&srv, &rid)?))
+                .await?
+            else {
+                return Ok(None);
+            };
+            let err = vec![AgentEvent::Error {
+                conn_id: Some(rq.conn_id),
                 err: e,
-            }],
-            After::default(),
-        ),
+            }];
+            (rq.rcv_auth_key, err, After::default())
+        }
     };
+    let key = auth_key(&key)?;
     let next = ack(inner, server, rcv_id, &key, &msg_id).await;
     // the message is stored: report it and do what follows from it even when the `ACK`
     // failed (the relay sends it again, and the stored broker id makes that an `ACK` only)

@@ -38,7 +38,7 @@ pub(super) enum Route {
 
 impl Inner {
     /// Whether commands to `dest` go through a proxy (reference `shouldUseProxy`).
-    fn should_use_proxy(&self, dest: &SmpServer) -> bool {
+    pub(super) fn should_use_proxy(&self, dest: &SmpServer) -> bool {
         let net = &self.config.network;
         match net.smp_proxy_mode {
             SmpProxyMode::Always => true,

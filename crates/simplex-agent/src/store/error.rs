@@ -33,6 +33,10 @@ pub enum StoreError {
     /// The operating system's random number generator failed (while making an id).
     #[error("random number generator failed: {0}")]
     Random(getrandom::Error),
+    /// A transaction run with [`super::Store::grouped`] was not committed: the group's
+    /// commit failed, or the closure panicked (the text says which).
+    #[error("grouped transaction not committed: {0}")]
+    Grouped(String),
     /// Any other SQLite error (constraint violations included).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -186,6 +186,17 @@ impl Tx<'_> {
         Ok(internal_id)
     }
 
+    /// The type of a sent message (without reading its body).
+    pub fn snd_message_type(&self, conn_id: &ConnId, id: InternalId) -> Result<Option<MsgType>> {
+        Ok(self
+            .db()
+            .prepare_cached(
+                "SELECT msg_type FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2",
+            )?
+            .query_row(params![conn_id, id], |row| row.get(0))
+            .optional()?)
+    }
+
     /// One sent message.
     pub fn snd_message(&self, conn_id: &ConnId, id: InternalId) -> Result<Option<SndMessage>> {
         let sql = format!(

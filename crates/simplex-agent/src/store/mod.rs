@@ -12,8 +12,10 @@
 //!   [`Tx::insert_delivery`] per send queue.
 //!
 //! The store is synchronous: a `rusqlite::Connection` behind a `std::sync::Mutex`.
-//! [`Store`] is a cheap `Clone` (`Send + Sync`); from async code call it inside
-//! `tokio::task::spawn_blocking(move || store.transaction(|tx| ...))`.
+//! [`Store`] is a cheap `Clone` (`Send + Sync`); from async code use
+//! [`Store::grouped`], which runs the closure on the blocking pool and commits it
+//! together with the transactions of other tasks waiting at the same time (one `fsync`
+//! for the group; [`Store::group_stats`] counts them).
 //!
 //! Record types that hold secrets keep them in [`SecretBytes`] (wiped on drop, redacted in
 //! `Debug`). Input records (`New*`) borrow their bytes, so nothing is copied twice.
@@ -23,6 +25,7 @@ mod conns;
 mod deletions;
 mod deliveries;
 mod error;
+mod group;
 mod handshake;
 mod messages;
 pub mod migrations;
@@ -43,6 +46,7 @@ pub use commands::{Command, NewCommand};
 pub use conns::{Conn, NewConn};
 pub use deliveries::{NewDelivery, PendingQueue, SndDelivery};
 pub use error::{Result, StoreError};
+pub use group::GroupStats;
 pub use handshake::{Confirmation, Invitation, NewConfirmation, NewInvitation};
 pub use messages::{NewRcvMessage, NewSndMessage, RcvMessage, SndMessage};
 pub use queues::{NewRcvQueue, NewSndQueue, RcvQueue, SndQueue};
@@ -65,6 +69,8 @@ const STATEMENT_CACHE: usize = 128;
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: Arc<PathBuf>,
+    /// Transactions waiting for the next group commit ([`Store::grouped`]).
+    pending: Arc<Mutex<group::Pending>>,
 }
 
 impl fmt::Debug for Store {
@@ -120,6 +126,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path),
+            pending: Arc::new(group::Pending::new()),
         })
     }
 
@@ -141,9 +148,8 @@ impl Store {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let wrapped = Tx { tx };
-        let value = f(&wrapped)?;
-        wrapped.tx.commit().map_err(StoreError::from)?;
+        let value = f(&Tx { conn: &tx })?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
 
@@ -161,9 +167,10 @@ impl Store {
 }
 
 /// An open transaction; every typed read and write of the store is a method on it (see
-/// the table modules). Obtained only through [`Store::transaction`].
+/// the table modules). Obtained only through [`Store::transaction`] and
+/// [`Store::grouped`].
 pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    conn: &'a Connection,
 }
 
 impl fmt::Debug for Tx<'_> {
@@ -174,7 +181,7 @@ impl fmt::Debug for Tx<'_> {
 
 impl Tx<'_> {
     fn db(&self) -> &Connection {
-        &self.tx
+        self.conn
     }
 }
 
