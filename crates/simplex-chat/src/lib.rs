@@ -22,8 +22,9 @@
 //! members not yet connected, roles, removal, leaving, deletion and group profiles.
 //!
 //! Not implemented yet: files, groups in the bot API, group links, direct chats with
-//! group members. Deleting a contact, address or group member forgets it locally and tells the contact, but its queues
-//! stay on the relays until the agent offers connection deletion.
+//! group members. Deleting a contact, the address or a group member, leaving a group and
+//! deleting a group also delete the agent connections: their queues are removed from the
+//! relays in the background, after what was last sent on them is delivered.
 //!
 //! This crate builds on `simplex-agent` (its public API only), `chat-proto` and
 //! `chat-api` (the bot API's JSON types); it must

@@ -238,21 +238,28 @@ async fn address_manual_and_auto_accept_with_name_clash_and_incognito() {
         "{names:?}"
     );
 
-    // deleting a contact tells the contact
+    // deleting a contact tells the contact; both delete the connection's queues on
+    // the relay
+    let (alice_before, bob_before) = (alice.rcv_queues(), bob.rcv_queues());
     alice.exec("/d @bob").await;
     bob.wait_for("deleted", |o| match o {
         ChatOutput::ContactDeletedByContact(n) if n == "alice" => Some(()),
         _ => None,
     })
     .await;
+    alice.expect_queues_deleted(&relay, &alice_before, 1).await;
+    bob.expect_queues_deleted(&relay, &bob_before, 1).await;
     assert!(matches!(
         &alice.chat.execute("@bob hi").await[0],
         ChatOutput::Error(_)
     ));
+    let before = alice.rcv_queues();
     assert!(matches!(
         &alice.exec("/da").await[0],
         ChatOutput::AddressDeleted
     ));
+    // the address queue is gone on the relay: its link no longer works
+    alice.expect_queues_deleted(&relay, &before, 1).await;
     assert_eq!(
         alice.chat.execute("/sa").await,
         vec![ChatOutput::Error("no chat address, to create: /ad".into())]

@@ -189,8 +189,10 @@ async fn group_of_three_every_message_reaches_everyone() {
         "the group is renamed for members"
     );
 
-    // removal is seen by everyone
+    // removal is seen by everyone; the connection with the member is deleted
+    let alice_before = alice.rcv_queues();
     alice.exec("/rm #club @cath").await;
+    alice.expect_queues_deleted(&relay, &alice_before, 1).await;
     wait_group(&mut bob, "cath removed", |g| match g {
         GroupOutput::Removed { by, member, .. }
             if by.as_deref() == Some("alice") && member.as_deref() == Some("cath") =>
@@ -208,17 +210,22 @@ async fn group_of_three_every_message_reaches_everyone() {
     let out = cath.chat.execute("#club still here?").await;
     assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
 
-    // leaving is seen by the others
+    // leaving is seen by the others; the leaver deletes its member connections
+    let bob_before = bob.rcv_queues();
     bob.exec("/l #club").await;
+    bob.expect_queues_deleted(&relay, &bob_before, 1).await;
     wait_group(&mut alice, "bob left", |g| match g {
         GroupOutput::Left { member, .. } if member.as_deref() == Some("bob") => Some(()),
         _ => None,
     })
     .await;
 
-    // the owner deletes the group; the removed member deletes her local copy
+    // the owner deletes the group and its member connections; the removed member
+    // deletes her local copy
+    let alice_before = alice.rcv_queues();
     let out = alice.exec("/d #club").await;
     assert!(rendered(&out).contains("#club: you deleted the group"));
+    alice.expect_queues_deleted(&relay, &alice_before, 1).await;
     cath.exec("/d #club").await;
     let out = cath.chat.execute("/ms #club").await;
     assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");

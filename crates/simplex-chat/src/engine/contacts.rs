@@ -4,7 +4,7 @@
 use chat_proto::event::ChatMsgEvent;
 use chat_proto::ids::XContactId;
 use chat_proto::profile::Profile;
-use simplex_agent::store::InvitationId;
+use simplex_agent::store::{ConnId, InvitationId};
 
 use super::{Inner, encode, user_profile};
 use crate::error::{ChatError, Result};
@@ -114,15 +114,42 @@ impl Inner {
         }])
     }
 
-    /// Forgets the address locally (the agent has no connection deletion yet, so its
-    /// queue stays on the relay; requests to it are ignored).
-    pub(super) fn delete_address(&self) -> Result<Vec<ChatOutput>> {
+    /// Deletes the address: its queue (and short-link data) on the relay, through the
+    /// agent, and the address locally.
+    pub(super) async fn delete_address(&self) -> Result<Vec<ChatOutput>> {
         let user = self.active_user()?;
-        if user.address_conn.is_none() {
+        let Some(conn) = user.address_conn else {
             return Err(ChatError::NoAddress);
-        }
+        };
         self.store.set_address(user.user_id, None, None, None)?;
+        self.delete_agent_conns(user.user_id, [conn], false).await;
         Ok(vec![ChatOutput::AddressDeleted])
+    }
+
+    /// Deletes agent connections, their queues on the relays included, in the
+    /// background (the reference's `deleteAgentConnectionsAsync`); with `wait_delivery`
+    /// the messages already sent on them are delivered first. Best effort: a failure is
+    /// logged, the chat's own records are deleted regardless.
+    pub(super) async fn delete_agent_conns(
+        &self,
+        user_id: i64,
+        conns: impl IntoIterator<Item = String>,
+        wait_delivery: bool,
+    ) {
+        let ids: Vec<ConnId> = conns.into_iter().map(ConnId::from).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let r = match self.agent(user_id) {
+            Ok(agent) => agent.delete_connections_async(&ids, wait_delivery).await,
+            Err(e) => {
+                tracing::warn!(%e, "connections not deleted on the relays");
+                return;
+            }
+        };
+        if let Err(e) = r {
+            tracing::warn!(%e, "connections not deleted on the relays");
+        }
     }
 
     /// Accepts a stored contact request or one arriving with auto-accept on.
@@ -193,8 +220,8 @@ impl Inner {
         Ok((user, c))
     }
 
-    /// Tells the contact (`x.direct.del`, best effort) and deletes the contact and its
-    /// history. The agent has no connection deletion yet: its queues stay on the relays.
+    /// Tells the contact (`x.direct.del`, best effort), deletes the connection through
+    /// the agent once that message is delivered, and the contact and its history.
     pub(super) async fn delete_contact(&self, name: &str) -> Result<Vec<ChatOutput>> {
         let (user, c) = self.contact_named(name)?;
         if c.ready
@@ -205,6 +232,8 @@ impl Inner {
             tracing::warn!(%e, "x.direct.del not sent");
         }
         self.store.delete_contact(c.contact_id)?;
+        self.delete_agent_conns(user.user_id, [c.conn_id], true)
+            .await;
         Ok(vec![ChatOutput::ContactDeleted(c.local_name)])
     }
 

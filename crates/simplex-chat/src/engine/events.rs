@@ -243,7 +243,7 @@ impl Inner {
             return Ok(Vec::new());
         };
         let mut outs = Vec::new();
-        let mut receipt = false;
+        let (mut receipt, mut deleted) = (false, false);
         for parsed in parse_chat_messages(body) {
             let msg = match parsed {
                 Ok(p) => match p.body {
@@ -259,10 +259,16 @@ impl Inner {
                 }
             };
             receipt |= matches!(msg.event, ChatMsgEvent::MsgNew(_));
+            deleted |= matches!(msg.event, ChatMsgEvent::DirectDel);
             outs.extend(self.chat_event(&c, *msg)?);
         }
         let info: &[u8] = b"";
         agent.ack(conn_id, id, receipt.then_some(info)).await?;
+        if deleted {
+            // the contact deleted us: the connection's queues go too
+            self.delete_agent_conns(user.user_id, [c.conn_id.clone()], false)
+                .await;
+        }
         Ok(outs)
     }
 

@@ -353,6 +353,9 @@ impl Inner {
         self.store
             .set_member_status(m.member_row, MemberStatus::Removed)?;
         self.store.set_member_conn(m.member_row, None)?;
+        // after the removal notice reaches the member
+        self.delete_agent_conns(user.user_id, m.conn_id.clone(), true)
+            .await;
         Ok(out(GroupOutput::Removed {
             group: g.local_name,
             by: None,
@@ -365,6 +368,7 @@ impl Inner {
         self.send_to_members(user.user_id, &g, None, ChatMsgEvent::GrpLeave)
             .await?;
         self.store.set_group_status(g.group_id, GroupStatus::Left)?;
+        self.delete_member_conns(user.user_id, &g, true).await?;
         Ok(out(GroupOutput::Left {
             group: g.local_name,
             member: None,
@@ -446,15 +450,36 @@ impl Inner {
                 "only owners can delete the group; leave it first with /l",
             ));
         }
-        if g.status == GroupStatus::Active {
+        let notified = g.status == GroupStatus::Active;
+        if notified {
             self.send_to_members(user.user_id, &g, None, ChatMsgEvent::GrpDel)
                 .await?;
         }
+        self.delete_member_conns(user.user_id, &g, notified).await?;
         self.store.delete_group(g.group_id)?;
         Ok(out(GroupOutput::Deleted {
             group: g.local_name,
             by: None,
         }))
+    }
+
+    /// Deletes the connections with all members of `g` through the agent (after what
+    /// was sent on them is delivered, with `wait_delivery`) and forgets them.
+    async fn delete_member_conns(
+        &self,
+        user_id: i64,
+        g: &Group,
+        wait_delivery: bool,
+    ) -> Result<()> {
+        let mut conns = Vec::new();
+        for m in self.store.members(g.group_id)? {
+            if let Some(conn) = m.conn_id {
+                self.store.set_member_conn(m.member_row, None)?;
+                conns.push(conn);
+            }
+        }
+        self.delete_agent_conns(user_id, conns, wait_delivery).await;
+        Ok(())
     }
 
     /// Our membership as sent in `x.grp.mem.info`.

@@ -307,7 +307,7 @@ impl Inner {
             C::Connect { incognito, link } => self.connect(incognito, &link).await,
             C::CreateAddress => self.create_address().await,
             C::ShowAddress => self.show_address(),
-            C::DeleteAddress => self.delete_address(),
+            C::DeleteAddress => self.delete_address().await,
             C::AcceptContact { incognito, name } => self.accept_request(incognito, &name).await,
             C::RejectContact(name) => self.reject_request(&name).await,
             C::AutoAccept { on, incognito } => {

@@ -182,3 +182,63 @@ pub async fn connect(a: &mut Client, a_name: &str, b: &mut Client, b_name: &str)
     a.wait_connected(b_name).await;
     b.wait_connected(a_name).await;
 }
+
+impl Relay {
+    /// Whether the relay's store holds the queue with this recipient id.
+    pub fn has_queue(&self, rcv_id: &[u8]) -> bool {
+        let Ok(id) = <[u8; 24]>::try_from(rcv_id) else {
+            return false;
+        };
+        self.handle
+            .env()
+            .store
+            .queue_by_recipient(&id)
+            .unwrap()
+            .is_some()
+    }
+}
+
+impl Client {
+    /// The recipient ids of the receive queues of the active user's agent.
+    pub fn rcv_queues(&self) -> std::collections::HashSet<Vec<u8>> {
+        let user = self.chat.active_user().unwrap().unwrap();
+        let agent = self.chat.agent(user.user_id).unwrap();
+        let uid = agent.user_id();
+        agent
+            .store()
+            .transaction(|tx| {
+                let mut ids = std::collections::HashSet::new();
+                for c in tx.conns(uid)? {
+                    ids.extend(tx.rcv_queues(&c.conn_id)?.into_iter().map(|q| q.rcv_id));
+                }
+                Ok::<_, simplex_agent::store::StoreError>(ids)
+            })
+            .unwrap()
+    }
+
+    /// After a deletion: at least `n` of the queues the client had `before` are gone from
+    /// its agent, and every one of those is gone on the relay too (the agent deletes them
+    /// in the background, so this polls).
+    pub async fn expect_queues_deleted(
+        &self,
+        relay: &Relay,
+        before: &std::collections::HashSet<Vec<u8>>,
+        n: usize,
+    ) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let now = self.rcv_queues();
+            let gone: Vec<_> = before.difference(&now).collect();
+            if gone.len() >= n && gone.iter().all(|q| !relay.has_queue(q)) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} of {n} queues deleted locally, {} still on the relay",
+                gone.len(),
+                gone.iter().filter(|q| relay.has_queue(q)).count()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
