@@ -13,7 +13,7 @@ CREATE TABLE chat_items (
   timed_ttl INTEGER,
   delete_at INTEGER,
   created_at INTEGER NOT NULL
-) STRICT;
+, updated_at INTEGER) STRICT;
 
 CREATE TABLE contact_requests (
   request_id INTEGER PRIMARY KEY,
@@ -46,6 +46,22 @@ CREATE TABLE group_intros (
   PRIMARY KEY (re_member, to_member)
 ) STRICT;
 
+CREATE TABLE group_item_deliveries (
+  item_id INTEGER NOT NULL REFERENCES group_items ON DELETE CASCADE,
+  member_row INTEGER NOT NULL REFERENCES group_members ON DELETE CASCADE,
+  agent_msg_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (item_id, member_row)
+) STRICT;
+
+CREATE TABLE group_item_reactions (
+  item_id INTEGER NOT NULL REFERENCES group_items ON DELETE CASCADE,
+  -- the reacting member (0: the user)
+  member_row INTEGER NOT NULL,
+  emoji TEXT NOT NULL,
+  PRIMARY KEY (item_id, member_row, emoji)
+) STRICT;
+
 CREATE TABLE group_items (
   item_id INTEGER PRIMARY KEY,
   group_id INTEGER NOT NULL REFERENCES groups ON DELETE CASCADE,
@@ -54,7 +70,7 @@ CREATE TABLE group_items (
   text TEXT NOT NULL,
   quote_text TEXT,
   created_at INTEGER NOT NULL
-) STRICT;
+, edited INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, moderator_row INTEGER REFERENCES group_members ON DELETE SET NULL, updated_at INTEGER) STRICT;
 
 CREATE TABLE group_members (
   member_row INTEGER PRIMARY KEY,
@@ -115,6 +131,8 @@ CREATE TABLE users (
 CREATE INDEX idx_chat_items_contact ON chat_items (contact_id, item_id);
 
 CREATE INDEX idx_chat_items_delete_at ON chat_items (delete_at);
+
+CREATE INDEX idx_group_item_deliveries_msg ON group_item_deliveries (member_row, agent_msg_id);
 
 CREATE INDEX idx_group_items_group ON group_items (group_id, item_id);
 

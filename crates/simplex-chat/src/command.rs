@@ -277,7 +277,7 @@ fn parse_inner(s: &str) -> Option<ChatCommand> {
 }
 
 /// The reference's short forms of reactions (`toEmoji`), or the emoji itself.
-fn reaction_emoji(c: char) -> Option<char> {
+pub(crate) fn reaction_emoji(c: char) -> Option<char> {
     let e = match c {
         '1' | '+' => '\u{1F44D}',
         '-' => '\u{1F44E}',

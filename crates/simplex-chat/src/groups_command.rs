@@ -71,6 +71,42 @@ pub enum GroupCommand {
     Members(String),
     /// `/d #group`: delete the group (for everyone when the user is its owner).
     Delete(String),
+    /// `! #group [(old)] text`: edit a sent message (the last one without `(old)`).
+    Edit {
+        /// The group.
+        group: String,
+        /// Start of the edited message's text (empty: the last sent message).
+        old: String,
+        /// The new text.
+        text: String,
+    },
+    /// `\ #group text`: delete a message (for everyone when the user sent it).
+    DeleteMsg {
+        /// The group.
+        group: String,
+        /// Start of the message's text.
+        text: String,
+    },
+    /// `\\ #group @member text`: moderate (mark deleted for everyone) a member's message.
+    Moderate {
+        /// The group.
+        group: String,
+        /// The author.
+        member: String,
+        /// Start of the message's text.
+        text: String,
+    },
+    /// `+1 #group text` / `-1 #group text`: add or remove a reaction.
+    React {
+        /// Added (else removed).
+        add: bool,
+        /// The emoji.
+        emoji: char,
+        /// The group.
+        group: String,
+        /// Start of the message's text.
+        text: String,
+    },
     /// `/tail #group [N]`: the group's last messages.
     Tail {
         /// The group.
@@ -197,8 +233,60 @@ pub fn parse_slash(r: &str) -> Option<GroupCommand> {
     None
 }
 
-/// Parses `#group text` and `> #group [@member] (quoted) text`.
+/// `#group text` with a non-empty text after one space.
+fn group_and_text(s: &str) -> Option<(String, String)> {
+    let (group, rest) = group_name(s.strip_prefix('#')?)?;
+    let text = rest.strip_prefix(' ')?;
+    (!text.is_empty()).then(|| (group, text.to_owned()))
+}
+
+/// Parses the message actions: edit (`!`), delete (`\`), moderate (`\\`) and reactions
+/// (`+`/`-`).
+fn parse_action(s: &str) -> Option<GroupCommand> {
+    if let Some(r) = s.strip_prefix("\\\\ #") {
+        let (group, rest) = group_name(r)?;
+        let (member, rest) = member_name(rest.strip_prefix(' ')?.strip_prefix('@')?)?;
+        let text = rest.strip_prefix(' ')?;
+        return (!text.is_empty()).then(|| GroupCommand::Moderate {
+            group,
+            member,
+            text: text.to_owned(),
+        });
+    }
+    if let Some(r) = s.strip_prefix('\\') {
+        let (group, text) = group_and_text(r.strip_prefix(' ').unwrap_or(r))?;
+        return Some(GroupCommand::DeleteMsg { group, text });
+    }
+    if let Some(r) = s.strip_prefix('!') {
+        let (group, rest) = group_and_text(r.strip_prefix(' ').unwrap_or(r))?;
+        let (old, text) = match rest.strip_prefix('(').and_then(|q| q.split_once(')')) {
+            Some((old, text)) => (old.to_owned(), text.trim_start().to_owned()),
+            None => (String::new(), rest),
+        };
+        return (!text.is_empty()).then_some(GroupCommand::Edit { group, old, text });
+    }
+    let (add, r) = match s.chars().next()? {
+        '+' => (true, &s[1..]),
+        '-' => (false, &s[1..]),
+        _ => return None,
+    };
+    let mut cs = r.chars();
+    let emoji = crate::command::reaction_emoji(cs.next()?)?;
+    let (group, text) = group_and_text(cs.as_str().strip_prefix(' ')?)?;
+    Some(GroupCommand::React {
+        add,
+        emoji,
+        group,
+        text,
+    })
+}
+
+/// Parses `#group text`, `> #group [@member] (quoted) text` and the message actions
+/// (`! #group`, `\ #group`, `\\ #group @member`, `+1 #group`).
 pub fn parse_message(s: &str) -> Option<GroupCommand> {
+    if let Some(a) = parse_action(s) {
+        return Some(a);
+    }
     if s.starts_with('#') {
         let (group, rest) = group_name(s)?;
         let text = rest.strip_prefix(' ')?;
@@ -314,6 +402,52 @@ mod tests {
             })
         );
         assert_eq!(parse_message("#team"), None);
+        assert_eq!(
+            parse_message("! #team (hello) hey there"),
+            Some(GroupCommand::Edit {
+                group: "team".into(),
+                old: "hello".into(),
+                text: "hey there".into()
+            })
+        );
+        assert_eq!(
+            parse_message("! #team hey"),
+            Some(GroupCommand::Edit {
+                group: "team".into(),
+                old: String::new(),
+                text: "hey".into()
+            })
+        );
+        assert_eq!(
+            parse_message("\\\\ #team @cath hi there"),
+            Some(GroupCommand::Moderate {
+                group: "team".into(),
+                member: "cath".into(),
+                text: "hi there".into()
+            })
+        );
+        assert_eq!(
+            parse_message("\\ #team hello"),
+            Some(GroupCommand::DeleteMsg {
+                group: "team".into(),
+                text: "hello".into()
+            })
+        );
+        assert_eq!(
+            parse_message("+1 #team hello"),
+            Some(GroupCommand::React {
+                add: true,
+                emoji: '\u{1F44D}',
+                group: "team".into(),
+                text: "hello".into()
+            })
+        );
+        assert_eq!(
+            parse_message("-1 #team hello")
+                .map(|c| matches!(c, GroupCommand::React { add: false, .. })),
+            Some(true)
+        );
+        assert_eq!(parse_message("+1 @bob hello"), None);
         assert_eq!(
             parse_message("> #team @bob (hello) hi bob"),
             Some(GroupCommand::SendQuote {

@@ -3,7 +3,7 @@
 use chat_proto::profile::GroupProfile;
 use chat_proto::role::GroupMemberRole;
 
-use crate::store::{Group, GroupItem, Member};
+use crate::store::{Group, GroupItem, ItemStatus, Member};
 
 /// Something that happened in a group. `None` as a name means the user.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +59,52 @@ pub enum GroupOutput {
         group: String,
         /// The message.
         item: GroupItem,
+    },
+    /// A message was edited (by the user or its author).
+    ItemUpdated {
+        /// The group.
+        group: String,
+        /// The message after the edit.
+        item: GroupItem,
+    },
+    /// A message was deleted: marked deleted (see [`GroupItem::deleted`]) or, when
+    /// `local`, removed from the user's history only.
+    ItemDeleted {
+        /// The group.
+        group: String,
+        /// The message (as it is now when marked deleted).
+        item: GroupItem,
+        /// The author's name (the user's own name for the user's messages).
+        author: String,
+        /// Deleted only locally.
+        local: bool,
+    },
+    /// A reaction was added or removed.
+    Reaction {
+        /// The group.
+        group: String,
+        /// The message.
+        item: GroupItem,
+        /// The author's name (the user's own name for the user's messages).
+        author: String,
+        /// Who reacted (`None`: the user).
+        by: Option<String>,
+        /// Added (else removed).
+        added: bool,
+        /// The emoji.
+        emoji: String,
+    },
+    /// The delivery state of the user's message to one member changed (sent, or a
+    /// delivery receipt arrived).
+    ItemStatus {
+        /// The group.
+        group: String,
+        /// The message.
+        item_id: i64,
+        /// The member.
+        member: String,
+        /// The new state.
+        status: ItemStatus,
     },
     /// A member was removed.
     Removed {

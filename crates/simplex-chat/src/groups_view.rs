@@ -3,7 +3,7 @@
 use chat_proto::role::GroupMemberRole;
 
 use crate::groups_output::GroupOutput;
-use crate::store::{GroupItem, Member, MemberCategory, MemberStatus};
+use crate::store::{GroupDeletion, GroupItem, Member, MemberCategory, MemberStatus};
 
 fn who(name: &Option<String>) -> &str {
     name.as_deref().unwrap_or("you")
@@ -13,6 +13,18 @@ fn item_line(group: &str, it: &GroupItem) -> Vec<String> {
     let head = match &it.member {
         Some(m) => format!("#{group} {m}> "),
         None => format!("#{group} "),
+    };
+    let head = match &it.deleted {
+        None => head,
+        Some(GroupDeletion::BySender) => format!("{head}[marked deleted] "),
+        Some(GroupDeletion::Moderated(by)) => {
+            format!("{head}[marked deleted by {}] ", who(by))
+        }
+    };
+    let head = if it.edited {
+        format!("{head}[edited] ")
+    } else {
+        head
     };
     let mut v = Vec::new();
     if let Some(q) = &it.quote {
@@ -71,6 +83,49 @@ fn role_change(
     )
 }
 
+/// A deleted message: the user's own deletions as a confirmation, others as the
+/// message with its mark.
+fn deleted(group: &str, item: &GroupItem, author: &str, local: bool) -> Vec<String> {
+    match (&item.deleted, local) {
+        (_, true) | (None, _) => vec!["message deleted".to_owned()],
+        (Some(GroupDeletion::Moderated(None)), false) => {
+            vec!["message marked deleted by you".to_owned()]
+        }
+        (Some(GroupDeletion::BySender), false) if item.sent() => {
+            vec!["message marked deleted".to_owned()]
+        }
+        (Some(GroupDeletion::Moderated(Some(by))), false) => vec![format!(
+            "#{group} {author}> [marked deleted by {by}] {}",
+            item.text
+        )],
+        (Some(GroupDeletion::BySender), false) => {
+            vec![format!("#{group} {author}> [marked deleted] {}", item.text)]
+        }
+    }
+}
+
+/// A reaction: the user's as a confirmation, a member's with the message it is on.
+fn reaction(
+    group: &str,
+    item: &GroupItem,
+    author: &str,
+    by: Option<&str>,
+    added: bool,
+    emoji: &str,
+) -> Vec<String> {
+    let sign = if added { "+" } else { "-" };
+    match by {
+        None => vec![format!(
+            "{} {emoji}",
+            if added { "added" } else { "removed" }
+        )],
+        Some(by) => vec![
+            format!("#{group} {by}> > {author} {}", item.text),
+            format!("    {sign} {emoji}"),
+        ],
+    }
+}
+
 /// Renders a group output as lines of text.
 pub fn render(out: &GroupOutput) -> Vec<String> {
     use GroupOutput as O;
@@ -104,7 +159,22 @@ pub fn render(out: &GroupOutput) -> Vec<String> {
         O::MemberConnected { group, member } => {
             vec![format!("#{group}: new member {member} is connected")]
         }
-        O::NewItem { group, item } => item_line(group, item),
+        O::NewItem { group, item } | O::ItemUpdated { group, item } => item_line(group, item),
+        O::ItemDeleted {
+            group,
+            item,
+            author,
+            local,
+        } => deleted(group, item, author, *local),
+        O::Reaction {
+            group,
+            item,
+            author,
+            by,
+            added,
+            emoji,
+        } => reaction(group, item, author, by.as_deref(), *added, emoji),
+        O::ItemStatus { .. } => Vec::new(),
         O::Removed { group, by, member } => {
             let mut v = vec![format!(
                 "#{group}: {} removed {} from the group",

@@ -19,7 +19,9 @@
 //!
 //! Groups (`engine::groups`, [`groups_command`], [`groups_output`], [`groups_view`]):
 //! create, invite, join, member introductions, messages forwarded by the host to
-//! members not yet connected, roles, removal, leaving, deletion and group profiles.
+//! members not yet connected, roles, removal, leaving, deletion and group profiles;
+//! message edits, deletion, moderation, reactions and delivery receipts in small
+//! groups (`engine::group_items`).
 //!
 //! Not implemented yet: files, groups in the bot API, group links, direct chats with
 //! group members. Deleting a contact, the address or a group member, leaving a group and

@@ -9,83 +9,21 @@ mod common;
 use std::sync::Arc;
 
 use chat_proto::role::GroupMemberRole;
-use common::{Client, connect, new_client, open_client, start_relay};
+use common::groups::{
+    invite_and_join, rendered, three_clients, wait_group, wait_group_msg, wait_member_connected,
+};
+use common::{connect, new_client, open_client, start_relay};
 use simplex_chat::ChatOutput;
 use simplex_chat::clock::SystemClock;
 use simplex_chat::groups_output::GroupOutput;
 use simplex_chat::store::MemberStatus;
-
-/// Waits for a group output matching `f`.
-async fn wait_group<T>(
-    c: &mut Client,
-    what: &str,
-    mut f: impl FnMut(&GroupOutput) -> Option<T>,
-) -> T {
-    c.wait_for(what, |o| match o {
-        ChatOutput::Group(g) => f(g),
-        _ => None,
-    })
-    .await
-}
-
-/// Waits for a received group message; returns its quote.
-async fn wait_group_msg(c: &mut Client, from: &str, text: &str) -> Option<String> {
-    wait_group(c, &format!("#team {from}> {text}"), |g| match g {
-        GroupOutput::NewItem { item, .. }
-            if item.member.as_deref() == Some(from) && item.text == text =>
-        {
-            Some(item.quote.clone())
-        }
-        _ => None,
-    })
-    .await
-}
-
-async fn wait_member_connected(c: &mut Client, member: &str) {
-    wait_group(c, &format!("{member} connected"), |g| match g {
-        GroupOutput::MemberConnected { member: m, .. } if m == member => Some(()),
-        _ => None,
-    })
-    .await;
-}
-
-/// `host` invites `guest` (a contact) and `guest` joins; both see the connection.
-async fn invite_and_join(host: &mut Client, guest: &mut Client, guest_name: &str) {
-    host.exec(&format!("/a #team @{guest_name}")).await;
-    let group = wait_group(guest, "invitation", |g| match g {
-        GroupOutput::Invited { group, from } if from == "alice" => Some(group.clone()),
-        _ => None,
-    })
-    .await;
-    assert_eq!(group.role, GroupMemberRole::Member);
-    let out = guest.exec("/j #team").await;
-    assert!(matches!(&out[0], ChatOutput::Group(GroupOutput::Joining(g)) if g == "team"));
-    wait_group(guest, "joined", |g| {
-        matches!(g, GroupOutput::Joined(n) if n == "team").then_some(())
-    })
-    .await;
-    wait_group(host, "member joined", |g| match g {
-        GroupOutput::MemberJoined { member, .. } if member == guest_name => Some(()),
-        _ => None,
-    })
-    .await;
-}
-
-fn rendered(out: &[ChatOutput]) -> String {
-    out.iter()
-        .flat_map(|o| simplex_chat::view::render(o, false))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn group_of_three_every_message_reaches_everyone() {
     let relay = start_relay().await;
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(SystemClock);
-    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
-    let mut bob = new_client(&relay, dir.path(), "bob", clock.clone()).await;
-    let mut cath = new_client(&relay, dir.path(), "cath", clock.clone()).await;
+    let (mut alice, mut bob, mut cath) = three_clients(&relay, dir.path()).await;
     connect(&mut alice, "alice", &mut bob, "bob").await;
     connect(&mut alice, "alice", &mut cath, "cath").await;
 

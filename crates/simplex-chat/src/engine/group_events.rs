@@ -6,6 +6,7 @@
 //! connected to yet.
 
 use chat_proto::ChatMessage;
+use chat_proto::container::MsgReaction;
 use chat_proto::event::{ChatMsgEvent, FwdSender, GrpMsgForward};
 use chat_proto::group::{GroupInvitation, IntroInvitation, MemberInfo};
 use chat_proto::ids::MemberId;
@@ -22,7 +23,7 @@ use crate::error::{ChatError, Result};
 use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
 use crate::store::{
-    Contact, Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, User,
+    Contact, Group, GroupStatus, ItemStatus, Member, MemberCategory, MemberStatus, NewMember, User,
 };
 
 fn out(g: GroupOutput) -> Vec<ChatOutput> {
@@ -104,6 +105,12 @@ impl Inner {
             AgentEvent::Con { .. } => self.member_connected(user, &g, &m).await?,
             AgentEvent::Msg { id, body, .. } => {
                 self.member_msg(user, &g, &m, conn_id, *id, body).await?
+            }
+            AgentEvent::Sent { id, .. } => {
+                self.group_delivery(&g, &m, id.0, ItemStatus::SndSent)?
+            }
+            AgentEvent::Rcvd { id, .. } => {
+                self.group_delivery(&g, &m, id.0, ItemStatus::SndRcvd)?
             }
             AgentEvent::MsgErr { err, .. } => vec![ChatOutput::Error(format!(
                 "#{}: message to {} could not be delivered: {err}",
@@ -238,6 +245,7 @@ impl Inner {
         body: &[u8],
     ) -> Result<Vec<ChatOutput>> {
         let mut outs = Vec::new();
+        let mut receipt = false;
         for parsed in parse_chat_messages(body) {
             let msg = match parsed {
                 Ok(p) => match p.body {
@@ -254,6 +262,7 @@ impl Inner {
                 }
             };
             let forward = msg.event.is_forwarded_group_msg().then(|| msg.clone());
+            receipt |= matches!(msg.event, ChatMsgEvent::MsgNew(_));
             // the group as it is now: an earlier message of the batch may have changed it
             let g = self.store.group(g.group_id)?.ok_or(ChatError::NoItem)?;
             match self.group_msg(user, &g, m, msg, false).await {
@@ -264,7 +273,12 @@ impl Inner {
                 self.forward(user, &g, m, msg).await?;
             }
         }
-        self.agent(user.user_id)?.ack(conn_id, id, None).await?;
+        // delivery receipts only in small groups (the reference's rule)
+        let info: &[u8] = b"";
+        let receipt = receipt && self.group_receipts(g)?;
+        self.agent(user.user_id)?
+            .ack(conn_id, id, receipt.then_some(info))
+            .await?;
         Ok(outs)
     }
 
@@ -335,6 +349,19 @@ impl Inner {
                 )?;
                 Ok(out(GroupOutput::NewItem { group, item }))
             }
+            ChatMsgEvent::MsgUpdate {
+                msg_id, content, ..
+            } => self.rcv_group_update(g, m, &msg_id, &content),
+            ChatMsgEvent::MsgDel {
+                msg_id, member_id, ..
+            } => self.rcv_group_delete(user, g, m, &msg_id, member_id.as_ref()),
+            ChatMsgEvent::MsgReact {
+                msg_id,
+                member_id,
+                reaction: MsgReaction::Emoji(e),
+                add,
+                ..
+            } => self.rcv_group_reaction(user, g, m, &msg_id, member_id.as_ref(), (e, add)),
             ChatMsgEvent::Info(profile) => {
                 self.store.set_member_profile(m.member_row, &profile)?;
                 Ok(Vec::new())

@@ -89,6 +89,19 @@ impl Inner {
                 Ok(out(GroupOutput::Members { group: g, members }))
             }
             G::Delete(group) => self.delete_group(&group).await,
+            G::Edit { group, old, text } => self.edit_group_msg(&group, &old, &text).await,
+            G::DeleteMsg { group, text } => self.delete_group_msg(&group, &text).await,
+            G::Moderate {
+                group,
+                member,
+                text,
+            } => self.moderate_group_msg(&group, &member, &text).await,
+            G::React {
+                add,
+                emoji,
+                group,
+                text,
+            } => self.react_group_msg(&group, &text, emoji, add).await,
             G::Tail { group, count } => {
                 let (_, g) = self.group_named(&group)?;
                 let items = self.store.last_group_items(g.group_id, count)?;
@@ -111,7 +124,7 @@ impl Inner {
     }
 
     /// A group the user is an active member of.
-    fn active_group(&self, name: &str) -> Result<(User, Group)> {
+    pub(super) fn active_group(&self, name: &str) -> Result<(User, Group)> {
         let (u, g) = self.group_named(name)?;
         if g.status != GroupStatus::Active {
             return Err(prohibited(&g.local_name, "you are not an active member"));
@@ -126,24 +139,28 @@ impl Inner {
             .ok_or_else(|| prohibited(&g.local_name, &format!("no member {name}")))
     }
 
-    /// Sends an event to every connected member (best effort per member).
+    /// Sends an event to every connected member (best effort per member); returns
+    /// the (member row, agent message id) of each message sent.
     pub(super) async fn send_to_members(
         &self,
         user_id: i64,
         g: &Group,
         msg_id: Option<Vec<u8>>,
         event: ChatMsgEvent,
-    ) -> Result<()> {
+    ) -> Result<Vec<(i64, i64)>> {
         let body = encode(msg_id, event)?;
         let agent = self.agent(user_id)?;
+        let mut sent = Vec::new();
         for m in self.store.members(g.group_id)? {
-            if let (true, Some(conn)) = (m.connected(), &m.conn_id)
-                && let Err(e) = agent.send(&ConnId::from(conn.as_str()), &body).await
-            {
-                tracing::warn!(%e, member = m.name(), "group message not sent");
+            let (true, Some(conn)) = (m.connected(), &m.conn_id) else {
+                continue;
+            };
+            match agent.send(&ConnId::from(conn.as_str()), &body).await {
+                Ok(id) => sent.push((m.member_row, id.0)),
+                Err(e) => tracing::warn!(%e, member = m.name(), "group message not sent"),
             }
         }
-        Ok(())
+        Ok(sent)
     }
 
     fn create_group(&self, name: &str, full_name: &str) -> Result<Vec<ChatOutput>> {
@@ -308,13 +325,14 @@ impl Inner {
             });
         }
         let shared = random_bytes::<12>()?.to_vec();
-        self.send_to_members(
-            user.user_id,
-            &g,
-            Some(shared.clone()),
-            ChatMsgEvent::MsgNew(Box::new(container)),
-        )
-        .await?;
+        let sent = self
+            .send_to_members(
+                user.user_id,
+                &g,
+                Some(shared.clone()),
+                ChatMsgEvent::MsgNew(Box::new(container)),
+            )
+            .await?;
         let item = self.store.add_group_item(
             g.group_id,
             None,
@@ -323,6 +341,10 @@ impl Inner {
             quote.as_ref().map(|q| q.text.as_str()),
             now,
         )?;
+        for (member_row, agent_id) in sent {
+            self.store
+                .add_group_delivery(item.item_id, member_row, agent_id)?;
+        }
         Ok(out(GroupOutput::NewItem {
             group: g.local_name,
             item,

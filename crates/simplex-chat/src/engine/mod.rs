@@ -9,6 +9,7 @@
 mod contacts;
 mod events;
 mod group_events;
+mod group_items;
 mod groups;
 mod messages;
 mod users;

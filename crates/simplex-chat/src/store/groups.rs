@@ -162,23 +162,6 @@ pub struct NewMember<'a> {
     pub contact_id: Option<i64>,
 }
 
-/// A message in a group.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupItem {
-    /// Row id.
-    pub item_id: i64,
-    /// The group.
-    pub group_id: i64,
-    /// The author's name (`None`: sent by the user).
-    pub member: Option<String>,
-    /// The shared message id.
-    pub shared_msg_id: Option<Vec<u8>>,
-    /// The text.
-    pub text: String,
-    /// The quoted text.
-    pub quote: Option<String>,
-}
-
 const GCOLS: &str =
     "group_id, user_id, local_name, profile, membership_id, membership_role, status, inv_conn_req";
 const MCOLS: &str =
@@ -480,94 +463,6 @@ impl ChatStore {
         )?;
         let v = stmt
             .query_map([member_row], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(v)
-    }
-
-    /// Stores a group message; returns it.
-    pub fn add_group_item(
-        &self,
-        group_id: i64,
-        member_row: Option<i64>,
-        shared_msg_id: Option<&[u8]>,
-        text: &str,
-        quote: Option<&str>,
-        now: i64,
-    ) -> Result<GroupItem> {
-        let id = {
-            let db = self.db();
-            db.execute(
-                "INSERT INTO group_items (group_id, member_row, shared_msg_id, text, quote_text, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![group_id, member_row, shared_msg_id, text, quote, now],
-            )?;
-            db.last_insert_rowid()
-        };
-        self.group_items_where("i.item_id = ?1", [id], 1)?
-            .pop()
-            .ok_or(rusqlite::Error::QueryReturnedNoRows.into())
-    }
-
-    /// Whether a member's message with this shared id is stored (it came twice).
-    pub fn has_group_item(&self, member_row: i64, shared_msg_id: &[u8]) -> Result<bool> {
-        let v = self.db().query_row(
-            "SELECT EXISTS (SELECT 1 FROM group_items WHERE member_row = ?1 AND shared_msg_id = ?2)",
-            params![member_row, shared_msg_id],
-            |r| r.get(0),
-        )?;
-        Ok(v)
-    }
-
-    /// The group's last `count` messages, oldest first.
-    pub fn last_group_items(&self, group_id: i64, count: usize) -> Result<Vec<GroupItem>> {
-        let mut v = self.group_items_where("i.group_id = ?1", [group_id], count)?;
-        v.reverse();
-        Ok(v)
-    }
-
-    /// The group's last message whose text starts with `prefix`.
-    pub fn find_group_item(&self, group_id: i64, prefix: &str) -> Result<Option<GroupItem>> {
-        Ok(self
-            .group_items_where("i.group_id = ?1", [group_id], usize::MAX)?
-            .into_iter()
-            .find(|it| it.text.starts_with(prefix)))
-    }
-
-    fn group_items_where(
-        &self,
-        cond: &str,
-        p: impl rusqlite::Params,
-        limit: usize,
-    ) -> Result<Vec<GroupItem>> {
-        let db = self.db();
-        let mut stmt = db.prepare(&format!(
-            "SELECT i.item_id, i.group_id, m.profile, i.member_row IS NULL, i.shared_msg_id, i.text, i.quote_text
-             FROM group_items i LEFT JOIN group_members m ON m.member_row = i.member_row
-             WHERE {cond} ORDER BY i.item_id DESC LIMIT {}",
-            i64::try_from(limit).unwrap_or(i64::MAX)
-        ))?;
-        let v = stmt
-            .query_map(p, |r| {
-                let sent: bool = r.get(3)?;
-                let member = if sent {
-                    None
-                } else {
-                    let prof: Option<String> = r.get(2)?;
-                    Some(
-                        prof.and_then(|s| serde_json::from_str::<Profile>(&s).ok())
-                            .map(|p| p.display_name)
-                            .unwrap_or_default(),
-                    )
-                };
-                Ok(GroupItem {
-                    item_id: r.get(0)?,
-                    group_id: r.get(1)?,
-                    member,
-                    shared_msg_id: r.get(4)?,
-                    text: r.get(5)?,
-                    quote: r.get(6)?,
-                })
-            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(v)
     }

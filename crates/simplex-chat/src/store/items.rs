@@ -19,7 +19,7 @@ pub enum ItemStatus {
 }
 
 impl ItemStatus {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ItemStatus::SndNew => "snd_new",
             ItemStatus::SndSent => "snd_sent",
@@ -28,7 +28,7 @@ impl ItemStatus {
         }
     }
 
-    fn parse(s: &str) -> ItemStatus {
+    pub(crate) fn parse(s: &str) -> ItemStatus {
         match s {
             "snd_sent" => ItemStatus::SndSent,
             "snd_rcvd" => ItemStatus::SndRcvd,

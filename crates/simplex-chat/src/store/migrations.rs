@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_groups",
         sql: include_str!("../../migrations/0002_groups.sql"),
     },
+    Migration {
+        name: "0003_group_items",
+        sql: include_str!("../../migrations/0003_group_items.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

@@ -4,6 +4,7 @@
 //! mutex.
 
 mod contacts;
+mod group_items;
 mod groups;
 mod items;
 pub mod migrations;
@@ -18,9 +19,8 @@ use zeroize::Zeroizing;
 use crate::error::{ChatError, Result};
 
 pub use contacts::{Contact, ContactRequest};
-pub use groups::{
-    Group, GroupItem, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current,
-};
+pub use group_items::{GroupDeletion, GroupItem};
+pub use groups::{Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current};
 pub use items::{ChatItem, ItemStatus, NewItem};
 pub use users::User;
 

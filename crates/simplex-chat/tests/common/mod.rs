@@ -1,6 +1,8 @@
 //! Test helpers: a relay on loopback (in-process, real TLS) and chat clients using it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod groups;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
