@@ -13,7 +13,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use flow::{Peer, WAIT, connect, exchange_one, open_two, send_all};
-use simplex_agent::store::{ConnId, ConnStatus};
+use simplex_agent::config::Clock;
+use simplex_agent::store::{ConnId, ConnStatus, Timestamp};
 use simplex_agent::{Agent, AgentConfig, AgentError, AgentEvent};
 use smp_client::ClientError;
 use smp_proto::ErrorType;
@@ -80,6 +81,19 @@ async fn wait_for(events: &mut Receiver<AgentEvent>, want: impl Fn(&AgentEvent) 
     }
 }
 
+/// The next deletion event, skipping the reports of the relay being unreachable.
+async fn next_deletion_event(events: &mut Receiver<AgentEvent>) -> AgentEvent {
+    loop {
+        let ev = timeout(WAIT, events.recv()).await.unwrap().unwrap();
+        match ev {
+            AgentEvent::Error { conn_id: None, err } => {
+                assert!(simplex_agent::pool::is_temporary(&err), "{err}");
+            }
+            ev => return ev,
+        }
+    }
+}
+
 /// The peer's message to a deleted queue is refused by the relay: its delivery fails
 /// with `ERR AUTH`.
 async fn expect_send_refused(peer: &Agent, events: &mut Receiver<AgentEvent>, conn: &ConnId) {
@@ -108,6 +122,8 @@ struct Offline {
     relay: relay::Relay,
     dir: tempfile::TempDir,
     a: Agent,
+    /// A's events since it reopened offline.
+    a_events: Receiver<AgentEvent>,
     a_conn: ConnId,
     /// A's receive queue.
     queue: Vec<u8>,
@@ -119,6 +135,11 @@ struct Offline {
 impl Offline {
     /// Connects A and B through a fresh relay, then reopens A dialling a closed port.
     async fn start() -> Offline {
+        Self::start_with(|_| {}).await
+    }
+
+    /// [`Offline::start`], with A's configuration changed by `tweak` when it reopens.
+    async fn start_with(tweak: impl FnOnce(&mut AgentConfig)) -> Offline {
         let relay = relay::start_relay().await;
         let dir = tempfile::tempdir().unwrap();
         let (a, mut a_events, b, mut b_events) = open_two(&relay, dir.path()).await;
@@ -126,12 +147,14 @@ impl Offline {
         let queue = rcv_ids(&a, &a_conn).remove(0);
         drop(a);
         drop(a_events);
-        let cfg = config_via(&relay, &dir.path().join("a.db"), closed_port());
-        let (a, _) = Agent::open(cfg).await.unwrap();
+        let mut cfg = config_via(&relay, &dir.path().join("a.db"), closed_port());
+        tweak(&mut cfg);
+        let (a, a_events) = Agent::open(cfg).await.unwrap();
         Offline {
             relay,
             dir,
             a,
+            a_events,
             a_conn,
             queue,
             b,
@@ -265,4 +288,41 @@ async fn deletion_waiting_for_delivery_sends_queued_messages_first() {
             "unexpected {ev:?}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletion_failing_past_the_message_timeout_is_given_up() {
+    // A's clock runs three days ahead: the first failed DEL is already too old
+    let ahead = Duration::from_secs(3 * 24 * 3600);
+    let o = Offline::start_with(|cfg| {
+        cfg.clock = Clock::new(move || {
+            Timestamp(Timestamp::now().0 + i64::try_from(ahead.as_millis()).unwrap())
+        });
+    })
+    .await;
+    let (conn, queue) = (o.a_conn.clone(), o.queue.clone());
+    let (a, mut a_events) = (o.a, o.a_events);
+    a.delete_connections_async(std::slice::from_ref(&conn), false)
+        .await
+        .unwrap();
+    match next_deletion_event(&mut a_events).await {
+        AgentEvent::RcvQueueDeleted {
+            conn_id,
+            rcv_id,
+            err: Some(err),
+            ..
+        } => {
+            assert_eq!((conn_id, rcv_id), (conn.clone(), queue.clone()));
+            assert!(simplex_agent::pool::is_temporary(&err), "{err}");
+        }
+        ev => panic!("expected the queue deletion given up, got {ev:?}"),
+    }
+    let ev = next_deletion_event(&mut a_events).await;
+    assert!(
+        matches!(&ev, AgentEvent::ConnDeleted { conn_id } if conn_id == &conn),
+        "{ev:?}"
+    );
+    assert_eq!(pending_deletions(&a), 0);
+    // given up: the queue is still on the relay
+    assert!(on_relay(&o.relay, &queue));
 }
