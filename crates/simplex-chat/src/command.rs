@@ -139,6 +139,8 @@ pub enum ChatCommand {
     Quit,
     /// A group command.
     Group(crate::groups_command::GroupCommand),
+    /// A file command.
+    File(crate::files_command::FileCommand),
 }
 
 /// Parses one command line.
@@ -222,6 +224,9 @@ fn parse_inner(s: &str) -> Option<ChatCommand> {
     if let Some(r) = s.strip_prefix('/') {
         if let Some(g) = crate::groups_command::parse_slash(r) {
             return Some(C::Group(g));
+        }
+        if let Some(f) = crate::files_command::parse_slash(r) {
+            return Some(C::File(f));
         }
         return parse_slash(r);
     }

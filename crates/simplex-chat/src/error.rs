@@ -71,6 +71,9 @@ pub enum ChatError {
     /// Randomness was unavailable.
     #[error("random: {0}")]
     Random(String),
+    /// A file transfer failed.
+    #[error("XFTP: {0}")]
+    Xftp(#[from] xftp_client::ClientError),
     /// A background task failed.
     #[error("task: {0}")]
     Task(#[from] tokio::task::JoinError),

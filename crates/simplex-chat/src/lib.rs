@@ -23,12 +23,17 @@
 //! message edits, deletion, moderation, reactions and delivery receipts in small
 //! groups (`engine::group_items`).
 //!
-//! Not implemented yet: files, groups in the bot API, group links, direct chats with
-//! group members. Deleting a contact, the address or a group member, leaving a group and
-//! deleting a group also delete the agent connections: their queues are removed from the
-//! relays in the background, after what was last sent on them is delivered.
+//! Files (`engine::files`, [`files_command`], [`files_output`], [`files_view`]): sent and
+//! received over XFTP with `xftp-client` (`/f`, `/fr`, `/fc`, `/fs`, `/xftp`), accepted
+//! automatically up to a configured size.
 //!
-//! This crate builds on `simplex-agent` (its public API only), `chat-proto` and
+//! Not implemented yet: files in the bot API, relay approval for received files, groups
+//! in the bot API, group links, direct chats with group members. Deleting a contact, the
+//! address or a group member, leaving a group and deleting a group also delete the agent
+//! connections: their queues are removed from the relays in the background, after what
+//! was last sent on them is delivered.
+//!
+//! This crate builds on `simplex-agent` (its public API only), `xftp-client`, `chat-proto` and
 //! `chat-api` (the bot API's JSON types); it must
 //! not reach into the agent's store or the relay protocol.
 
@@ -38,6 +43,9 @@ pub mod clock;
 pub mod command;
 pub mod engine;
 pub mod error;
+pub mod files_command;
+pub mod files_output;
+pub mod files_view;
 pub mod groups_command;
 pub mod groups_output;
 pub mod groups_view;

@@ -27,6 +27,21 @@ struct Opts {
     /// SMP relays for new users (smp://FINGERPRINT[:PASSWORD]@HOST[:PORT], comma or space separated)
     #[arg(short = 's', long = "server")]
     servers: Vec<String>,
+    /// XFTP file relays for users that did not set their own with /xftp (xftp://FINGERPRINT[:PASSWORD]@HOST[:PORT], comma or space separated)
+    #[arg(long = "xftp-server")]
+    xftp_servers: Vec<String>,
+    /// Folder for received files (default: ~/Downloads or the current directory)
+    #[arg(long = "files-folder")]
+    files_folder: Option<PathBuf>,
+    /// Folder for temporary encrypted files (default: the system temp directory)
+    #[arg(long = "temp-folder")]
+    temp_folder: Option<PathBuf>,
+    /// Automatically accept received files up to 1 MB
+    #[arg(short = 'a')]
+    auto_accept_1mb: bool,
+    /// Automatically accept received files up to FILE_SIZE bytes
+    #[arg(long = "auto-accept-files", value_name = "FILE_SIZE")]
+    auto_accept_files: Option<u64>,
     /// Serve the WebSocket bot API on 127.0.0.1:PORT (the terminal keeps working; with stdin closed it runs headless)
     #[arg(short = 'p', long = "chat-server-port")]
     port: Option<u16>,
@@ -108,6 +123,24 @@ async fn main() -> anyhow::Result<()> {
     let relays = parse_relays(&opts.servers)?;
     let mut config = ChatConfig::new(&prefix, &key, relays);
     config.ws_port = opts.port;
+    config.xftp_servers = opts
+        .xftp_servers
+        .iter()
+        .flat_map(|s| s.split([',', ' ']))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for s in &config.xftp_servers {
+        xftp_client::Relay::parse(s)
+            .map_err(|e| anyhow::anyhow!("not an XFTP relay address: {s} ({e})"))?;
+    }
+    config.files_folder = opts.files_folder.clone();
+    config.temp_folder = opts.temp_folder.clone();
+    config.auto_accept_file_size = match (opts.auto_accept_files, opts.auto_accept_1mb) {
+        (Some(n), _) => n,
+        (None, true) => 1024 * 1024,
+        (None, false) => 0,
+    };
     let (chat, mut events) = Chat::open(config)
         .await
         .context("opening the chat database")?;

@@ -159,4 +159,6 @@ pub enum ChatOutput {
     Quit,
     /// Something in a group.
     Group(crate::groups_output::GroupOutput),
+    /// Something about a file.
+    File(crate::files_output::FileOutput),
 }

@@ -26,6 +26,8 @@ History:    /tail [@name] [N]
 Groups:     /g name, /a #group @name [role], /j #group, #group text, > #group (quoted) reply,
             /ms #group, /mr #group @name role, /rm #group @name, /l #group,
             /gp #group name [full name], /d #group, /tail #group [N]
+Files:      /f @name|#group PATH (send), /fr N [DIR/|PATH] (receive), /fc N (cancel),
+            /fs N (status), /xftp [SERVERS] (file relays), /_files_folder PATH
 Users:      /user, /users, /create user NAME, /user NAME (switch)
 Relays:     /smp (show), /smp smp://... (set for the active user)
 Database:   /db export [PATH], /_db export {\"archivePath\":PATH}
@@ -122,6 +124,7 @@ pub fn render(out: &ChatOutput, qr: bool) -> Vec<String> {
             .collect(),
         ChatOutput::Quit => Vec::new(),
         ChatOutput::Group(g) => crate::groups_view::render(g),
+        ChatOutput::File(f) => crate::files_view::render(f),
     }
 }
 

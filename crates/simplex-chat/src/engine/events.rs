@@ -32,22 +32,7 @@ pub(super) async fn event_loop(
             Ok(o) => o,
             Err(e) => vec![ChatOutput::Error(error_text(&e))],
         };
-        let active = inner.active_user().ok().map(|u| u.user_id);
-        let name = inner
-            .store
-            .user(user_id)
-            .ok()
-            .flatten()
-            .map(|u| u.display_name);
-        for o in outs {
-            match (&name, active == Some(user_id)) {
-                (Some(user), false) => inner.emit(ChatOutput::ForUser {
-                    user: user.clone(),
-                    output: Box::new(o),
-                }),
-                _ => inner.emit(o),
-            }
-        }
+        inner.emit_user_outputs(user_id, outs);
     }
 }
 
@@ -75,6 +60,27 @@ fn info_profile(info: &[u8]) -> Result<Profile> {
 }
 
 impl Inner {
+    /// Emits the outputs of something that happened for a user (wrapped in
+    /// [`ChatOutput::ForUser`] when it is not the active one).
+    pub(super) fn emit_user_outputs(&self, user_id: i64, outs: Vec<ChatOutput>) {
+        let active = self.active_user().ok().map(|u| u.user_id);
+        let name = self
+            .store
+            .user(user_id)
+            .ok()
+            .flatten()
+            .map(|u| u.display_name);
+        for o in outs {
+            match (&name, active == Some(user_id)) {
+                (Some(user), false) => self.emit(ChatOutput::ForUser {
+                    user: user.clone(),
+                    output: Box::new(o),
+                }),
+                _ => self.emit(o),
+            }
+        }
+    }
+
     async fn handle_event(&self, user_id: i64, ev: AgentEvent) -> Result<Vec<ChatOutput>> {
         let user = self
             .store
@@ -276,6 +282,28 @@ impl Inner {
         let name = c.local_name.clone();
         let now = self.now();
         match msg.event {
+            ChatMsgEvent::MsgNew(container) if container.file.is_some() => {
+                let from = super::files::RcvFrom {
+                    contact_id: Some(c.contact_id),
+                    group_id: None,
+                    name: &name,
+                    prefix: name.clone(),
+                };
+                let inv = container.file.as_ref().ok_or(ChatError::NoItem)?;
+                self.rcv_file_offer(
+                    c.user_id,
+                    from,
+                    msg.msg_id.as_ref(),
+                    &container.content,
+                    inv,
+                )
+            }
+            ChatMsgEvent::MsgFileDescr {
+                msg_id, file_descr, ..
+            } => self.rcv_file_descr(c.user_id, (Some(c.contact_id), None), &msg_id, &file_descr),
+            ChatMsgEvent::FileCancel { msg_id } => {
+                self.rcv_file_cancel(c.user_id, (Some(c.contact_id), None), &msg_id)
+            }
             ChatMsgEvent::MsgNew(container) => {
                 let text = content_text(&container.content);
                 let quote = container

@@ -332,6 +332,21 @@ impl Inner {
                     tracing::warn!(member = m.name(), "message from an observer ignored");
                     return Ok(Vec::new());
                 }
+                if let Some(inv) = &container.file {
+                    let from = super::files::RcvFrom {
+                        contact_id: None,
+                        group_id: Some(g.group_id),
+                        name: m.name(),
+                        prefix: format!("#{group} {}", m.name()),
+                    };
+                    return self.rcv_file_offer(
+                        user.user_id,
+                        from,
+                        msg.msg_id.as_ref(),
+                        &container.content,
+                        inv,
+                    );
+                }
                 let shared = msg.msg_id.map(|s| s.0);
                 if let Some(s) = &shared
                     && self.store.has_group_item(m.member_row, s)?
@@ -365,6 +380,12 @@ impl Inner {
             ChatMsgEvent::Info(profile) => {
                 self.store.set_member_profile(m.member_row, &profile)?;
                 Ok(Vec::new())
+            }
+            ChatMsgEvent::MsgFileDescr { msg_id, file_descr } => {
+                self.rcv_file_descr(user.user_id, (None, Some(g.group_id)), &msg_id, &file_descr)
+            }
+            ChatMsgEvent::FileCancel { msg_id } => {
+                self.rcv_file_cancel(user.user_id, (None, Some(g.group_id)), &msg_id)
             }
             ChatMsgEvent::GrpMemNew {
                 member_info: mi, ..

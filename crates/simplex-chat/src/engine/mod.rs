@@ -8,6 +8,7 @@
 
 mod contacts;
 mod events;
+mod files;
 mod group_events;
 mod group_items;
 mod groups;
@@ -51,6 +52,14 @@ pub struct ChatConfig {
     pub expiry_interval: Duration,
     /// Adjusts each agent's configuration (timeouts in tests).
     pub agent_tweak: Option<fn(&mut AgentConfig)>,
+    /// XFTP relays (`xftp://...`) of users that did not set their own with `/xftp`.
+    pub xftp_servers: Vec<String>,
+    /// Where received files go when `/fr` names no path (else `~/Downloads` or `.`).
+    pub files_folder: Option<PathBuf>,
+    /// Where encrypted files are kept while they are sent and received.
+    pub temp_folder: Option<PathBuf>,
+    /// Received files up to this size are accepted without `/fr` (0: never).
+    pub auto_accept_file_size: u64,
 }
 
 impl ChatConfig {
@@ -64,6 +73,10 @@ impl ChatConfig {
             clock: Arc::new(SystemClock),
             expiry_interval: Duration::from_secs(1),
             agent_tweak: None,
+            xftp_servers: Vec::new(),
+            files_folder: None,
+            temp_folder: None,
+            auto_accept_file_size: 0,
         }
     }
 
@@ -130,6 +143,7 @@ pub(crate) struct Inner {
     out: mpsc::UnboundedSender<ChatOutput>,
     agent_tx: mpsc::UnboundedSender<(i64, AgentEvent)>,
     tasks: Mutex<Vec<AbortHandle>>,
+    files: files::FileState,
 }
 
 impl Chat {
@@ -141,6 +155,7 @@ impl Chat {
         let store = tokio::task::spawn_blocking(move || ChatStore::open(&path, &pass)).await??;
         let (out, out_rx) = mpsc::unbounded_channel();
         let (agent_tx, agent_rx) = mpsc::unbounded_channel();
+        let files = files::FileState::new(config.files_folder.clone());
         let inner = Arc::new(Inner {
             config,
             store,
@@ -149,6 +164,7 @@ impl Chat {
             out,
             agent_tx,
             tasks: Mutex::new(Vec::new()),
+            files,
         });
         let guard = Guard(inner.clone());
         for u in inner.store.users()? {
@@ -156,6 +172,7 @@ impl Chat {
         }
         inner.spawn(events::event_loop(inner.clone(), agent_rx));
         inner.spawn(events::expiry_loop(inner.clone()));
+        inner.spawn(files::file_loop(inner.clone()));
         Ok((
             Chat {
                 inner,
@@ -349,6 +366,7 @@ impl Inner {
             C::Version => Ok(vec![ChatOutput::Version]),
             C::Quit => Ok(vec![ChatOutput::Quit]),
             C::Group(g) => self.group_command(g).await,
+            C::File(f) => self.file_command(f).await,
         }
     }
 

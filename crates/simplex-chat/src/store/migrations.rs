@@ -30,6 +30,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_group_items",
         sql: include_str!("../../migrations/0003_group_items.sql"),
     },
+    Migration {
+        name: "0004_files",
+        sql: include_str!("../../migrations/0004_files.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

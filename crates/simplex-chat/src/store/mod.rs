@@ -1,9 +1,11 @@
 //! The chat database (`<prefix>_chat.db`): SQLite encrypted with SQLCipher, with numbered
 //! migrations. Tables: users, pending connections, contacts, contact requests, chat items
-//! and their reactions, groups with members, introductions and messages. Calls are synchronous and short; the connection sits behind a
+//! and their reactions, groups with members, introductions and messages, files sent and
+//! received over XFTP. Calls are synchronous and short; the connection sits behind a
 //! mutex.
 
 mod contacts;
+mod files;
 mod group_items;
 mod groups;
 mod items;
@@ -19,6 +21,7 @@ use zeroize::Zeroizing;
 use crate::error::{ChatError, Result};
 
 pub use contacts::{Contact, ContactRequest};
+pub use files::{FileRecipient, FileRecord, FileStatus, NewFile};
 pub use group_items::{GroupDeletion, GroupItem};
 pub use groups::{Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current};
 pub use items::{ChatItem, ItemStatus, NewItem};

@@ -78,7 +78,18 @@ pub struct Client {
 }
 
 pub async fn open_client(relay: &Relay, prefix: &Path, clock: Arc<dyn Clock>) -> Client {
+    open_client_with(relay, prefix, clock, |_| {}).await
+}
+
+/// Like [`open_client`], with changes to the configuration.
+pub async fn open_client_with(
+    relay: &Relay,
+    prefix: &Path,
+    clock: Arc<dyn Clock>,
+    change: impl FnOnce(&mut ChatConfig),
+) -> Client {
     let mut cfg = ChatConfig::new(prefix, "test passphrase", vec![relay.relay_config()]);
+    change(&mut cfg);
     cfg.clock = clock;
     cfg.agent_tweak = Some(tweak);
     cfg.expiry_interval = Duration::from_secs(3600);
