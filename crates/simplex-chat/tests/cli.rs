@@ -1,5 +1,6 @@
 //! The `simplex-chat` binary driven through pipes: two clients connect by invitation
-//! and exchange messages; `-e` (also with `-p`), `--import` and bad passphrases.
+//! and exchange messages; `-e` (also with `-p`), `--import` and bad passphrases; a file
+//! sent with `--xftp-server` and received into `--files-folder`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -174,6 +175,66 @@ async fn two_terminals_connect_and_chat() {
         let out = run(&c, &["--key", "secret", "-e", "/nonsense"]);
         assert!(!out.status.success());
         assert!(stdout(&out).contains("invalid command"));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_through_pipes() {
+    let relay = common::start_relay().await;
+    let files = common::start_file_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (server, xftp) = (relay.uri(), files.uri.clone());
+    let dir_path = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let data: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+        let src = dir_path.join("notes.bin");
+        std::fs::write(&src, &data).unwrap();
+        let inbox = dir_path.join("inbox");
+        let common = ["-s", &server, "--xftp-server", &xftp];
+        let mut alice = Proc::start(
+            &dir_path.join("a"),
+            &[&common[..], &["--create-user", "alice"]].concat(),
+        );
+        let folder = inbox.to_str().unwrap();
+        let mut bob = Proc::start(
+            &dir_path.join("b"),
+            &[
+                &common[..],
+                &["--create-user", "bob", "--files-folder", folder],
+            ]
+            .concat(),
+        );
+        alice.send("/c");
+        let link = alice.expect("link", |l| {
+            l.starts_with("https://") || l.starts_with("simplex:")
+        });
+        bob.send(&format!("/c {link}"));
+        alice.expect("connected", |l| l == "bob: contact is connected");
+        bob.expect("connected", |l| l == "alice: contact is connected");
+
+        alice.send(&format!("/f @bob {}", src.display()));
+        alice.expect("cancel hint", |l| l == "use /fc 1 to cancel sending");
+        bob.expect("offer", |l| {
+            l == "alice> sends file notes.bin (68.4 KiB / 70000 bytes)"
+        });
+        bob.expect("hint", |l| l == "use /fr 1 [<dir>/ | <path>] to receive it");
+        bob.send("/fr 1");
+        bob.expect("saving", |l| l == "saving file 1 from alice to notes.bin");
+        bob.expect("done", |l| {
+            l == "completed receiving file 1 (notes.bin) from alice"
+        });
+        alice.expect("uploaded", |l| {
+            l == "completed uploading file 1 (notes.bin) for bob"
+        });
+        assert_eq!(std::fs::read(inbox.join("notes.bin")).unwrap(), data);
+        bob.send("/fs 1");
+        bob.expect("status", |l| {
+            l == "receiving file 1 (notes.bin) complete, path: notes.bin"
+        });
+        alice.quit();
+        bob.quit();
     })
     .await
     .unwrap();

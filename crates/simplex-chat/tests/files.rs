@@ -10,38 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Client, connect, new_client, open_client_with, start_relay};
+use common::{
+    Client, FileRelay, connect, new_client, open_client_with, start_file_relay, start_relay,
+};
 use simplex_chat::ChatOutput;
 use simplex_chat::clock::SystemClock;
 use simplex_chat::files_output::FileOutput;
 use simplex_chat::groups_output::GroupOutput;
-use simplex_transport::{SignAlgorithm, generate_credentials};
-
-/// A running XFTP relay and its address as `/xftp` takes it.
-struct FileRelay {
-    server: xftp_server::XftpServer,
-    uri: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn start_file_relay() -> FileRelay {
-    let dir = tempfile::tempdir().unwrap();
-    let creds = generate_credentials(SignAlgorithm::Ed448, "localhost").unwrap();
-    let cfg = xftp_server::ServerConfig::new("127.0.0.1:0", dir.path().join("files"));
-    let server = xftp_server::XftpServer::start(cfg, &creds.server_credentials())
-        .await
-        .unwrap();
-    let addr = xftp_desc::XftpServer {
-        hosts: vec!["127.0.0.1".into()],
-        port: server.addr().port().to_string(),
-        key_hash: creds.fingerprint().unwrap().to_vec(),
-    };
-    FileRelay {
-        server,
-        uri: addr.to_string(),
-        _dir: dir,
-    }
-}
 
 /// Deterministic contents.
 fn content(len: usize, seed: u8) -> Vec<u8> {

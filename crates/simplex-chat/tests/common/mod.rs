@@ -255,3 +255,29 @@ impl Client {
         }
     }
 }
+
+/// A running XFTP relay and its address as `/xftp` takes it.
+pub struct FileRelay {
+    pub server: xftp_server::XftpServer,
+    pub uri: String,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn start_file_relay() -> FileRelay {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = generate_credentials(SignAlgorithm::Ed448, "localhost").unwrap();
+    let cfg = xftp_server::ServerConfig::new("127.0.0.1:0", dir.path().join("files"));
+    let server = xftp_server::XftpServer::start(cfg, &creds.server_credentials())
+        .await
+        .unwrap();
+    let addr = xftp_desc::XftpServer {
+        hosts: vec!["127.0.0.1".into()],
+        port: server.addr().port().to_string(),
+        key_hash: creds.fingerprint().unwrap().to_vec(),
+    };
+    FileRelay {
+        server,
+        uri: addr.to_string(),
+        _dir: dir,
+    }
+}
