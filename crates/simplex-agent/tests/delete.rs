@@ -326,3 +326,38 @@ async fn deletion_failing_past_the_message_timeout_is_given_up() {
     // given up: the queue is still on the relay
     assert!(on_relay(&o.relay, &queue));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_invitations_are_deleted_in_one_batch() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (inv1, _) = a.create_invitation().await.unwrap();
+    let (inv2, _) = a.create_invitation_link(b"card").await.unwrap();
+    let queues: Vec<Vec<u8>> = [&inv1, &inv2].iter().flat_map(|c| rcv_ids(&a, c)).collect();
+    assert_eq!(queues.len(), 2);
+    let unknown = ConnId::from("no such connection");
+
+    let results = a
+        .delete_connections(&[inv1.clone(), unknown.clone(), inv2.clone()])
+        .await
+        .unwrap();
+
+    assert_eq!(results.len(), 3);
+    assert!(
+        results[&inv1].is_ok() && results[&inv2].is_ok(),
+        "{results:?}"
+    );
+    assert!(matches!(
+        &results[&unknown],
+        Err(AgentError::ConnNotFound(c)) if c == &unknown
+    ));
+    for q in &queues {
+        assert!(!on_relay(&relay, q));
+    }
+    let conns = a.store().transaction(|tx| tx.conns(a.user_id())).unwrap();
+    assert!(conns.is_empty());
+    assert_eq!(pending_deletions(&a), 0);
+}
