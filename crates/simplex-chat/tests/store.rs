@@ -4,7 +4,7 @@
 
 use chat_proto::profile::Profile;
 use simplex_chat::ChatError;
-use simplex_chat::store::{ChatStore, ItemStatus, NewItem};
+use simplex_chat::store::{ChatStore, FileStatus, ItemStatus, NewFile, NewItem};
 
 #[test]
 fn schema_matches_the_committed_snapshot() {
@@ -109,4 +109,76 @@ fn names_items_reactions_and_expiry() {
     let gone = s.take_expired_items(130).unwrap();
     assert_eq!(gone.len(), 1);
     assert!(s.item(id).unwrap().is_none());
+}
+
+#[test]
+fn file_descriptions_join_in_order_and_relays_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = ChatStore::open(&dir.path().join("x_chat.db"), "pass").unwrap();
+    let u = s
+        .create_user("alice", "", |id| format!("_agent_{id}.db"), 100)
+        .unwrap();
+    let c = s
+        .add_contact(u.user_id, &Profile::from_name("bob"), "conn1", None, 100)
+        .unwrap();
+    let f = s
+        .add_file(
+            &NewFile {
+                user_id: u.user_id,
+                sent: false,
+                contact_id: Some(c.contact_id),
+                group_id: None,
+                peer: "bob",
+                shared_msg_id: b"msg1",
+                file_name: "a.txt",
+                file_size: 10,
+                xftp: true,
+                file_path: None,
+                status: FileStatus::RcvInvitation,
+            },
+            100,
+        )
+        .unwrap();
+    // found by the offering message in its chat only
+    let by_msg = |contact, group| {
+        s.rcv_file_by_msg(u.user_id, contact, group, b"msg1")
+            .unwrap()
+            .map(|f| f.file_id)
+    };
+    assert_eq!(by_msg(Some(c.contact_id), None), Some(f.file_id));
+    assert_eq!(by_msg(None, Some(1)), None);
+    // parts must come as 1, 2, ...; nothing is added after the complete one
+    assert!(
+        s.append_file_descr(f.file_id, 2, "b", true)
+            .unwrap()
+            .is_none()
+    );
+    let one = s
+        .append_file_descr(f.file_id, 1, "a", false)
+        .unwrap()
+        .unwrap();
+    assert!(!one.descr_complete);
+    let two = s
+        .append_file_descr(f.file_id, 2, "b", true)
+        .unwrap()
+        .unwrap();
+    assert_eq!((two.descr_text.as_str(), two.descr_complete), ("ab", true));
+    assert!(
+        s.append_file_descr(f.file_id, 3, "c", true)
+            .unwrap()
+            .is_none()
+    );
+    s.set_file_status(f.file_id, FileStatus::RcvComplete)
+        .unwrap();
+    assert_eq!(
+        s.files_with_status(&[FileStatus::RcvComplete])
+            .unwrap()
+            .len(),
+        1
+    );
+    // the relay list: unset until set
+    assert_eq!(s.xftp_servers(u.user_id).unwrap(), None);
+    let list = vec!["xftp://a@b".to_owned(), "xftp://c@d:5443".to_owned()];
+    s.set_xftp_servers(u.user_id, &list).unwrap();
+    assert_eq!(s.xftp_servers(u.user_id).unwrap(), Some(list));
 }
