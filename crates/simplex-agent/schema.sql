@@ -35,7 +35,13 @@ CREATE TABLE connections (
   last_rcv_hash BLOB NOT NULL DEFAULT x'',
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-) STRICT;
+, ratchet_sync_state TEXT NOT NULL DEFAULT 'ok') STRICT;
+CREATE TABLE encrypted_rcv_message_hashes (
+  conn_id TEXT NOT NULL REFERENCES connections ON DELETE CASCADE,
+  hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (conn_id, hash)
+) STRICT, WITHOUT ROWID;
 CREATE TABLE invitations (
   invitation_id TEXT NOT NULL PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE,
@@ -50,6 +56,12 @@ CREATE TABLE migrations (
   name TEXT NOT NULL PRIMARY KEY,
   applied_at INTEGER NOT NULL
 ) STRICT;
+CREATE TABLE processed_ratchet_key_hashes (
+  conn_id TEXT NOT NULL REFERENCES connections ON DELETE CASCADE,
+  hash BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (conn_id, hash)
+) STRICT, WITHOUT ROWID;
 CREATE TABLE ratchets (
   conn_id TEXT NOT NULL PRIMARY KEY REFERENCES connections ON DELETE CASCADE,
   state BLOB,
@@ -94,7 +106,7 @@ CREATE TABLE rcv_queues (
   replaced_queue_id INTEGER REFERENCES rcv_queues ON DELETE SET NULL,
   last_broker_msg_id BLOB,
   last_broker_ts INTEGER,
-  created_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, switch_status TEXT,
   UNIQUE (server, rcv_id)
 ) STRICT;
 CREATE TABLE servers (
@@ -150,7 +162,7 @@ CREATE TABLE snd_queues (
   is_primary INTEGER NOT NULL CHECK (is_primary IN (0, 1)),
   replaced_queue_id INTEGER REFERENCES snd_queues ON DELETE SET NULL,
   created_at INTEGER NOT NULL
-) STRICT;
+, switch_status TEXT) STRICT;
 CREATE TABLE users (
   user_id INTEGER PRIMARY KEY,
   created_at INTEGER NOT NULL

@@ -30,4 +30,4 @@ pub mod store;
 pub use agent::{Agent, ConnLinks, ShortLinkData};
 pub use config::{AgentConfig, RelayConfig};
 pub use error::AgentError;
-pub use event::{AgentEvent, MsgReceiptStatus};
+pub use event::{AgentCryptoError, AgentEvent, MsgReceiptStatus, QueueDirection, SwitchPhase};

@@ -15,7 +15,7 @@ use flow::{connect, next_event};
 use simplex_agent::config::{NetworkConfig, SmpProxyMode};
 use simplex_agent::pool::server_key;
 use simplex_agent::store::ConnId;
-use simplex_agent::{Agent, AgentConfig, AgentEvent, RelayConfig};
+use simplex_agent::{Agent, AgentConfig, AgentEvent, QueueDirection, RelayConfig, SwitchPhase};
 use smp_client::{SocksAuth, SocksProxy, TransportSessionMode};
 use tokio::sync::mpsc::Receiver;
 
@@ -214,8 +214,8 @@ async fn private_routing_through_own_relay() {
 }
 
 /// A moves its receive queue from r1 to r2 while B keeps sending: every message arrives
-/// once, in order, with intact integrity; A reports `Switched`, the old queue is deleted,
-/// and later messages come through r2.
+/// once, in order, with intact integrity; A reports the switch phases, the old queue is
+/// deleted (also when A restarts before that), and later messages come through r2.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switch_receive_queue_during_traffic() {
     let (r1, r2) = (relay::start_relay().await, relay::start_relay().await);
@@ -248,8 +248,8 @@ async fn switch_receive_queue_during_traffic() {
         "one switch at a time"
     );
     let mut received = 0;
-    let mut switched = false;
-    while received < 40 || !switched {
+    let mut phases = Vec::new();
+    while received < 40 || !phases.contains(&SwitchPhase::Secured) {
         match next_event(&mut a_events).await {
             AgentEvent::Msg {
                 conn_id,
@@ -262,13 +262,20 @@ async fn switch_receive_queue_during_traffic() {
                 assert_eq!(integrity, simplex_agent::store::Integrity::Ok);
                 received += 1;
             }
-            AgentEvent::Switched { conn_id } => {
+            AgentEvent::Switch {
+                conn_id,
+                direction,
+                phase,
+            } => {
                 assert_eq!(conn_id, a_conn);
-                switched = true;
+                assert_eq!(direction, QueueDirection::Rcv);
+                phases.push(phase);
             }
             ev => panic!("unexpected {ev:?}"),
         }
     }
+    use SwitchPhase::{Completed, Confirmed, Secured, Started};
+    assert_eq!(phases[..3], [Started, Confirmed, Secured]);
     sender.await.unwrap();
 
     // A restarts right after the switch: deleting the old queue (once drained) is
@@ -287,6 +294,26 @@ async fn switch_receive_queue_during_traffic() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // `Completed` came before the restart, or comes now
+    if !phases.contains(&Completed) {
+        match next_event(&mut a_events).await {
+            AgentEvent::Switch { phase, .. } => assert_eq!(phase, Completed),
+            ev => panic!("unexpected {ev:?}"),
+        }
+    }
+    // B, the sender, went through the same phases on its side
+    let mut b_phases = Vec::new();
+    while b_phases.len() < 4 {
+        match next_event(&mut b_events).await {
+            AgentEvent::Switch {
+                direction: QueueDirection::Snd,
+                phase,
+                ..
+            } => b_phases.push(phase),
+            ev => panic!("unexpected {ev:?}"),
+        }
+    }
+    assert_eq!(b_phases, [Started, Confirmed, Secured, Completed]);
     let before = r2.handle.env().stats.msg_sent.get();
     exchange((&a, &mut a_events, &a_conn), (&b, &mut b_events, &b_conn)).await;
     assert!(

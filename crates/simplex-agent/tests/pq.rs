@@ -50,6 +50,24 @@ async fn ping_pong(
     }
 }
 
+/// Sends one message from `from` and returns the PQ flag of its `Msg` event at `to`.
+async fn msg_pq_flag(from: (&Agent, &ConnId), to: (&mut Receiver<AgentEvent>, &ConnId)) -> bool {
+    from.0.send(from.1, b"pq?").await.unwrap();
+    match flow::next_event(to.0).await {
+        AgentEvent::Msg {
+            conn_id,
+            body,
+            pq_encryption,
+            ..
+        } => {
+            assert_eq!(&conn_id, to.1);
+            assert_eq!(body, b"pq?");
+            pq_encryption
+        }
+        ev => panic!("expected a message, got {ev:?}"),
+    }
+}
+
 /// Both PQ flags of the connection and of its ratchet are on, in both chains.
 fn assert_pq_on(agent: &Agent, conn: &ConnId) {
     let (state, flags) = pq_state(agent, conn);
@@ -114,6 +132,9 @@ async fn pq_on_both_sides() {
     .await;
     assert_pq_on(&a, &a_conn);
     assert_pq_on(&b, &b_conn);
+    // the messages say they came PQ encrypted
+    assert!(msg_pq_flag((&a, &a_conn), (&mut b_events, &b_conn)).await);
+    assert!(msg_pq_flag((&b, &b_conn), (&mut a_events, &a_conn)).await);
 
     // switching PQ encryption off on both sides: later ratchet steps drop the KEM
     a.set_pq_encryption(&a_conn, false).await.unwrap();
@@ -131,6 +152,8 @@ async fn pq_on_both_sides() {
         assert_eq!(state.snd_pq(), PQEncryption::OFF);
         assert_eq!(state.rcv_pq(), PQEncryption::OFF);
     }
+    assert!(!msg_pq_flag((&a, &a_conn), (&mut b_events, &b_conn)).await);
+    assert!(!msg_pq_flag((&b, &b_conn), (&mut a_events, &a_conn)).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,6 +176,7 @@ async fn pq_on_with_pq_off_connects_without_pq() {
             assert_eq!(state.snd_pq(), PQEncryption::OFF, "{a_pq}/{b_pq}");
             assert_eq!(state.rcv_pq(), PQEncryption::OFF, "{a_pq}/{b_pq}");
         }
+        assert!(!msg_pq_flag((&a, &a_conn), (&mut b_events, &b_conn)).await);
         // the PQ-off side cannot switch PQ encryption on
         let (off, off_conn) = if a_pq { (&b, &b_conn) } else { (&a, &a_conn) };
         assert!(off.set_pq_encryption(off_conn, true).await.is_err());

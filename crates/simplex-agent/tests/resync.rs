@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use flow::{WAIT, connect};
-use simplex_agent::store::ConnId;
-use simplex_agent::{Agent, AgentEvent};
+use simplex_agent::store::{ConnId, RatchetSyncState};
+use simplex_agent::{Agent, AgentCryptoError, AgentEvent};
 use tokio::sync::mpsc::Receiver;
 use tokio::time::timeout;
 
@@ -27,39 +27,53 @@ fn copy_db(from: &Path, to: &Path, name: &str) {
     }
 }
 
-/// The next event that is neither `Sent` nor an error (errors are expected while the
-/// ratchets disagree).
+/// The next event that is not `Sent`, failing on errors.
 async fn next_ok_event(events: &mut Receiver<AgentEvent>) -> AgentEvent {
     loop {
         match timeout(WAIT, events.recv()).await.unwrap().unwrap() {
-            AgentEvent::Sent { .. } | AgentEvent::Error { .. } => continue,
+            AgentEvent::Sent { .. } => continue,
+            AgentEvent::Error { conn_id, err } => panic!("error on {conn_id:?}: {err}"),
             ev => return ev,
         }
     }
 }
 
-/// Waits for `RatchetSynced` on `conn`, then for the message `body` (in either order).
-async fn synced_then(events: &mut Receiver<AgentEvent>, conn: &ConnId) {
-    loop {
-        match next_ok_event(events).await {
-            AgentEvent::RatchetSynced { conn_id } => {
-                assert_eq!(&conn_id, conn);
-                return;
-            }
-            AgentEvent::Msg { .. } => continue,
-            ev => panic!("unexpected {ev:?}"),
+/// The next `RatchetSync` event on `conn`: its state and error.
+async fn next_sync(
+    events: &mut Receiver<AgentEvent>,
+    conn: &ConnId,
+) -> (RatchetSyncState, Option<AgentCryptoError>) {
+    match next_ok_event(events).await {
+        AgentEvent::RatchetSync {
+            conn_id,
+            state,
+            err,
+        } => {
+            assert_eq!(&conn_id, conn);
+            (state, err)
         }
+        ev => panic!("expected RatchetSync, got {ev:?}"),
     }
 }
 
-/// The next message body on `conn`, skipping anything else that is not an error.
+/// The next message body on `conn`.
 async fn next_body(events: &mut Receiver<AgentEvent>, conn: &ConnId) -> Vec<u8> {
-    loop {
-        if let AgentEvent::Msg { conn_id, body, .. } = next_ok_event(events).await {
+    match next_ok_event(events).await {
+        AgentEvent::Msg { conn_id, body, .. } => {
             assert_eq!(&conn_id, conn);
-            return body;
+            body
         }
+        ev => panic!("expected a message, got {ev:?}"),
     }
+}
+
+/// The stored ratchet synchronisation state of a connection.
+fn sync_state(agent: &Agent, conn: &ConnId) -> RatchetSyncState {
+    let conn = conn.clone();
+    agent
+        .store()
+        .transaction(|tx| tx.ratchet_sync_state(&conn))
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -71,6 +85,10 @@ async fn resync_after_restoring_an_old_database() {
     let (a, mut a_events) = Agent::open(relay.agent_config(&a_db)).await.unwrap();
     let (b, mut b_events) = Agent::open(relay.agent_config(&b_db)).await.unwrap();
     let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    assert!(
+        a.synchronize_ratchet(&a_conn, false).await.is_err(),
+        "nothing to re-synchronise yet"
+    );
 
     // B's backup is taken, then both ratchets move on.
     drop(b);
@@ -95,26 +113,50 @@ async fn resync_after_restoring_an_old_database() {
         );
     }
 
-    // B restores the backup: its ratchet is three steps behind.
+    // B restores the backup: its ratchet is three steps behind. A cannot open B's
+    // message's header: re-synchronisation is required and A stops sending.
     drop(b);
     drop(b_events);
     tokio::time::sleep(Duration::from_millis(300)).await;
     copy_db(&backup, dir.path(), "b.db");
     let (b, mut b_events) = Agent::open(relay.agent_config(&b_db)).await.unwrap();
     b.send(&b_conn, b"from the past").await.unwrap();
-    let err = loop {
-        match timeout(WAIT, a_events.recv()).await.unwrap().unwrap() {
-            AgentEvent::Error { conn_id, err } => break (conn_id, err),
-            AgentEvent::Sent { .. } => continue,
-            ev => panic!("A read a message of the old ratchet: {ev:?}"),
-        }
-    };
-    assert_eq!(err.0, Some(a_conn.clone()), "{}", err.1);
+    assert_eq!(
+        next_sync(&mut a_events, &a_conn).await,
+        (
+            RatchetSyncState::Required,
+            Some(AgentCryptoError::RatchetHeader)
+        )
+    );
+    assert_eq!(sync_state(&a, &a_conn), RatchetSyncState::Required);
+    assert!(
+        a.send(&a_conn, b"not now").await.is_err(),
+        "sending stopped"
+    );
 
-    // A asks for a new ratchet; both agree and messages flow both ways.
-    a.synchronize_ratchet(&a_conn).await.unwrap();
-    synced_then(&mut a_events, &a_conn).await;
-    synced_then(&mut b_events, &b_conn).await;
+    // A asks for a new ratchet; both agree, then each sees the first message of the new
+    // ratchet (`EREADY`), and messages flow both ways.
+    a.synchronize_ratchet(&a_conn, false).await.unwrap();
+    assert_eq!(sync_state(&a, &a_conn), RatchetSyncState::Started);
+    assert!(a.send(&a_conn, b"not yet").await.is_err(), "still stopped");
+    assert_eq!(
+        next_sync(&mut b_events, &b_conn).await,
+        (RatchetSyncState::Agreed, None)
+    );
+    assert_eq!(
+        next_sync(&mut a_events, &a_conn).await,
+        (RatchetSyncState::Agreed, None)
+    );
+    assert_eq!(
+        next_sync(&mut a_events, &a_conn).await,
+        (RatchetSyncState::Ok, None)
+    );
+    assert_eq!(
+        next_sync(&mut b_events, &b_conn).await,
+        (RatchetSyncState::Ok, None)
+    );
+    assert_eq!(sync_state(&a, &a_conn), RatchetSyncState::Ok);
+    assert_eq!(sync_state(&b, &b_conn), RatchetSyncState::Ok);
     for i in 0..3 {
         a.send(&a_conn, format!("after {i}").as_bytes())
             .await

@@ -16,7 +16,7 @@ use super::keys::auth_key;
 use super::routing::SenderCmd;
 use crate::config::DeliveryTimeouts;
 use crate::error::{AgentError, Result};
-use crate::event::AgentEvent;
+use crate::event::{AgentEvent, QueueDirection, SwitchPhase};
 use crate::pool::{is_temporary, parse_server};
 use crate::store::{
     ConnId, ConnStatus, DeliveryStatus, InternalId, MsgType, QueueMode, QueueStatus, SndDelivery,
@@ -93,6 +93,8 @@ type Item = (SndDelivery, Option<MsgType>);
 struct Work {
     sq: SndQueue,
     items: Vec<Item>,
+    /// The other queue of a switch `sq` is in (see `rotation::may_send`).
+    partners: Vec<SndQueueId>,
 }
 
 /// Reads the next deliveries of `sq_id` when the queue may send (queue rotation).
@@ -104,15 +106,23 @@ fn fetch(tx: &Tx<'_>, sq_id: SndQueueId) -> Result<Option<Work>> {
     let sq = tx
         .snd_queue(sq_id)?
         .ok_or(StoreError::NotFound("send queue"))?;
-    if !super::rotation::may_send(tx, &sq)? {
+    let head = ds.first().ok_or(StoreError::NotFound("delivery"))?;
+    if !super::rotation::may_send(tx, &sq, head)? {
         return Ok(None);
     }
-    let mut items = Vec::with_capacity(ds.len());
-    for d in ds {
+    let partners = super::rotation::partners(tx, &sq)?;
+    // during a switch the order between the two queues is kept one message at a time
+    let window = if partners.is_empty() { ds.len() } else { 1 };
+    let mut items = Vec::with_capacity(window);
+    for d in ds.into_iter().take(window) {
         let msg_type = tx.snd_message_type(&d.conn_id, d.internal_id)?;
         items.push((d, msg_type));
     }
-    Ok(Some(Work { sq, items }))
+    Ok(Some(Work {
+        sq,
+        items,
+        partners,
+    }))
 }
 
 /// Runs until the agent stops: waits for work on `notify`, sends, records the outcome.
@@ -127,7 +137,11 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
             Some(w) => Ok(Some(w)),
             None => inner.db(move |tx| fetch(tx, sq_id)).await,
         };
-        let Work { sq, mut items } = match next {
+        let Work {
+            sq,
+            mut items,
+            partners,
+        } = match next {
             Ok(Some(work)) => work,
             Ok(None) => {
                 notify.notified().await;
@@ -145,6 +159,8 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
         if wait_until(head.next_attempt_at, &notify).await {
             continue;
         }
+        // the other queue of a switch may wait for this one
+        partners.iter().for_each(|q| inner.wake_worker(*q));
         let n = sendable(&inner, &sq, &items);
         items.truncate(n);
         let results = send_items(&inner, &sq, &mut items).await;
@@ -191,10 +207,16 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
         let recorded = inner
             .db(move |tx| Ok(tx.record_delivery_attempt(id, status, at)?))
             .await;
-        if let Err(e2) = recorded {
-            inner.emit_error(Some(d.conn_id.clone()), e2).await;
-            tokio::time::sleep(fast).await;
+        match recorded {
+            Ok(()) => {}
+            // the queue was dropped by a switch meanwhile (its copies with it)
+            Err(AgentError::Store(StoreError::NotFound(_))) => continue,
+            Err(e2) => {
+                inner.emit_error(Some(d.conn_id.clone()), e2).await;
+                tokio::time::sleep(fast).await;
+            }
         }
+        partners.iter().for_each(|q| inner.wake_worker(*q));
         match decision {
             Decision::RetryFast => fast = grow(fast, cfg.max_retry_delay),
             Decision::RetrySlow => slow = grow(slow, cfg.delivery.max_slow_retry_delay),
@@ -320,7 +342,7 @@ async fn delivered(
         .iter()
         .map(|d| (d.delivery_id, d.conn_id.clone(), d.internal_id))
         .collect();
-    let (sq_id, cid) = (sq.snd_queue_id, sq.conn_id.clone());
+    let sq_id = sq.snd_queue_id;
     let (events, replacing, next) = inner
         .db(move |tx| {
             let mut events = Vec::new();
@@ -333,12 +355,10 @@ async fn delivered(
                 }
                 events.extend(apply_delivered(tx, sq_id, conn_id, internal_id)?);
             }
-            let replacing: Vec<SndQueueId> = tx
-                .snd_queues(&cid)?
-                .into_iter()
-                .filter(|q| q.replaced_queue_id == Some(sq_id))
-                .map(|q| q.snd_queue_id)
-                .collect();
+            let replacing = match tx.snd_queue(sq_id)? {
+                Some(q) => super::rotation::partners(tx, &q)?,
+                None => Vec::new(),
+            };
             let next = if fetch_next { fetch(tx, sq_id)? } else { None };
             Ok((events, replacing, next))
         })
@@ -361,10 +381,25 @@ fn apply_delivered(
 ) -> Result<Option<AgentEvent>> {
     let msg_type = tx.snd_message_type(&conn_id, internal_id)?;
     Ok(match msg_type {
-        Some(MsgType::Msg) => Some(AgentEvent::Sent {
-            conn_id,
-            id: internal_id,
-        }),
+        // a message sent to both queues of a switch is sent once both copies are (or
+        // the old queue was dropped)
+        Some(MsgType::Msg) => {
+            (tx.remaining_deliveries(&conn_id, internal_id)? == 0).then_some(AgentEvent::Sent {
+                conn_id,
+                id: internal_id,
+            })
+        }
+        Some(MsgType::QKey) => Some(super::rotation::switch_event(
+            &conn_id,
+            QueueDirection::Snd,
+            SwitchPhase::Confirmed,
+        )),
+        Some(MsgType::QTest) => {
+            let sq = tx
+                .snd_queue(sq_id)?
+                .ok_or(StoreError::NotFound("send queue"))?;
+            Some(super::rotation::qtest_sent(tx, &sq)?)
+        }
         Some(MsgType::ConnInfo) => {
             tx.set_snd_queue_status(sq_id, QueueStatus::Active)?;
             for rq in tx.rcv_queues(&conn_id)? {

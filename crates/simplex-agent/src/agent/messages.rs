@@ -16,8 +16,8 @@ use super::Inner;
 use super::keys::dh_secret;
 use crate::error::{AgentError, Result};
 use crate::store::{
-    ConnId, ConnStatus, InternalId, MsgType, NewDelivery, NewSndMessage, QueueStatus, SecretBytes,
-    SndQueueId, Timestamp, Tx,
+    ConnId, ConnStatus, InternalId, MsgType, NewDelivery, NewSndMessage, SecretBytes, SndQueueId,
+    Timestamp, Tx,
 };
 
 /// The stored ratchet state of a connection.
@@ -200,13 +200,15 @@ pub(super) fn enqueue_on(
     on: Option<SndQueueId>,
 ) -> Result<(InternalId, SndQueueId)> {
     let conn = active_conn(tx, cid)?;
-    let sq = tx
-        .snd_queues(cid)?
-        .into_iter()
-        .find(|q| match on {
-            Some(id) => q.snd_queue_id == id,
-            None => q.primary && q.status != QueueStatus::Disabled,
-        })
+    if msg_type != MsgType::EReady && tx.ratchet_sync_state(cid)?.send_prohibited() {
+        return Err(AgentError::Prohibited(
+            "the ratchet is being re-synchronised: sending is stopped",
+        ));
+    }
+    let all = tx.snd_queues(cid)?;
+    let sqs = super::rotation::send_targets(&all, on);
+    let sq = *sqs
+        .first()
         .ok_or(AgentError::Prohibited("the connection has no send queue"))?;
     let snd_msg_id = conn.last_snd_msg_id + 1;
     let msg = AgentMessage::Message(
@@ -236,7 +238,7 @@ pub(super) fn enqueue_on(
         body: stored_body,
         pq_encryption: conn.pq_encryption,
     };
-    let internal_id = store_envelope(tx, &sq, env.to_bytes(), &new)?;
+    let internal_id = store_envelope_to(tx, &sqs, env.to_bytes(), &new)?;
     Ok((internal_id, sq.snd_queue_id))
 }
 
@@ -248,21 +250,35 @@ pub(super) fn store_envelope(
     envelope: Vec<u8>,
     new: &NewSndMessage<'_>,
 ) -> Result<InternalId> {
+    store_envelope_to(tx, &[sq], envelope, new)
+}
+
+/// [`store_envelope`] with a delivery to each of `sqs`, each sealed with its queue's
+/// secret (during a switch a message goes to the old and the new queue).
+pub(super) fn store_envelope_to(
+    tx: &Tx<'_>,
+    sqs: &[&crate::store::SndQueue],
+    envelope: Vec<u8>,
+    new: &NewSndMessage<'_>,
+) -> Result<InternalId> {
     let cm = ClientMessage {
         header: PrivHeader::Empty,
         body: envelope,
     };
-    let secret = dh_secret(&sq.e2e_dh_secret)?;
-    let sealed =
-        seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?.to_bytes();
     let internal_id = tx.insert_snd_message(new)?;
-    tx.insert_delivery(&NewDelivery {
-        snd_queue_id: sq.snd_queue_id,
-        conn_id: new.conn_id,
-        internal_id,
-        body: &sealed,
-        next_attempt_at: Timestamp::now(),
-    })?;
+    for sq in sqs {
+        let secret = dh_secret(&sq.e2e_dh_secret)?;
+        let sealed =
+            seal_client_message(&mut rand::rng(), CURRENT_SMP_CLIENT_V, &secret, None, &cm)?
+                .to_bytes();
+        tx.insert_delivery(&NewDelivery {
+            snd_queue_id: sq.snd_queue_id,
+            conn_id: new.conn_id,
+            internal_id,
+            body: &sealed,
+            next_attempt_at: Timestamp::now(),
+        })?;
+    }
     Ok(internal_id)
 }
 

@@ -165,18 +165,29 @@ impl Agent {
     }
 
     /// Moves the connection's receive queue to another relay of the user while messages
-    /// keep flowing (`QADD`/`QKEY`/`QUSE`/`QTEST` with the peer); [`AgentEvent::Switched`]
-    /// comes when the peer sends to the new queue.
+    /// keep flowing (`QADD`/`QKEY`/`QUSE`/`QTEST` with the peer). Each phase is reported
+    /// as [`AgentEvent::Switch`] (here [`crate::QueueDirection::Rcv`], on the peer
+    /// [`crate::QueueDirection::Snd`]); `Completed` comes when the old queue is deleted.
     pub async fn switch_connection(&self, conn_id: &ConnId) -> Result<()> {
         rotation::switch(&self.inner, conn_id).await
     }
 
+    /// Aborts a switch started by [`Agent::switch_connection`] before the new queue is
+    /// secured (the reference's `abortConnectionSwitch`): the new queue is deleted and
+    /// the old one stays. Refused once the new queue is secured.
+    pub async fn abort_connection_switch(&self, conn_id: &ConnId) -> Result<()> {
+        rotation::abort(&self.inner, conn_id).await
+    }
+
     /// Re-synchronises the connection's double ratchet with the peer's after they diverged
     /// (e.g. one side restored an old database): fresh X3DH keys are exchanged and a new
-    /// ratchet is made on both sides ([`AgentEvent::RatchetSynced`] on each). Messages
-    /// sent with the old ratchet meanwhile cannot be read.
-    pub async fn synchronize_ratchet(&self, conn_id: &ConnId) -> Result<()> {
-        resync::synchronize(&self.inner, conn_id).await
+    /// ratchet is made on both sides ([`AgentEvent::RatchetSync`] with
+    /// [`crate::store::RatchetSyncState::Agreed`], then `Ok` on the first message of the
+    /// new ratchet, on each side). Allowed when a decryption failure made the state
+    /// `Allowed` or `Required`, otherwise only with `force`. Messages sent with the old
+    /// ratchet meanwhile cannot be read.
+    pub async fn synchronize_ratchet(&self, conn_id: &ConnId, force: bool) -> Result<()> {
+        resync::synchronize(&self.inner, conn_id, force).await
     }
 
     /// The user's relays: new queues go to a relay chosen at random from them.

@@ -27,12 +27,23 @@ use super::keys::{auth_key, dh_secret, x448, x25519};
 use super::messages::{load_ratchet, load_skipped, store_skipped};
 use super::rotation::After;
 use crate::error::{AgentError, Result};
-use crate::event::{AgentEvent, MsgReceiptStatus};
+use crate::event::{AgentCryptoError, AgentEvent, MsgReceiptStatus};
 use crate::pool::{RelayEvent, parse_server};
 use crate::store::{
     Conn, ConnMode, ConnStatus, Integrity, MsgType, NewConfirmation, NewInvitation, NewRcvMessage,
-    QueueStatus, RcvQueue, Timestamp, Tx,
+    QueueStatus, RatchetSyncState, RcvQueue, Timestamp, Tx,
 };
+
+/// A ratchet-decrypted message body and what the ratchet said about it.
+struct Plain {
+    /// The agent message.
+    bytes: zeroize::Zeroizing<Vec<u8>>,
+    /// Whether its receiving chain was made with a KEM step.
+    pq: bool,
+    /// Whether the ratchet could send before this message (a ratchet made on the
+    /// receiving side of a re-synchronisation cannot until the peer's first message).
+    could_send: bool,
+}
 
 /// Takes the relay events of all relays until the agent stops. Messages are handled in
 /// order per connection, different connections at the same time ([`Inbox`]).
@@ -319,6 +330,7 @@ impl Received<'_> {
         meta: Meta<'_>,
         plain: &[u8],
         body: &[u8],
+        pq_encryption: bool,
     ) -> Result<crate::store::InternalId> {
         let Meta {
             msg_type,
@@ -338,7 +350,7 @@ impl Received<'_> {
             hash: &hash,
             integrity,
             body,
-            pq_encryption: false,
+            pq_encryption,
         })?)
     }
 
@@ -397,11 +409,13 @@ impl Received<'_> {
         store_skipped(tx, conn_id, &d.skipped)?;
         tx.set_rcv_queue_e2e_secret(self.rq.rcv_queue_id, e2e_secret.as_bytes())?;
         tx.set_rcv_queue_status(self.rq.rcv_queue_id, QueueStatus::Confirmed)?;
+        let pq_rcv = d.state.rcv_pq().0;
         self.store(
             tx,
             Meta::confirmation(MsgType::ConnInfoReply),
             &plain,
             &info,
+            pq_rcv,
         )?;
         let conf_id = tx.create_confirmation(&NewConfirmation {
             conn_id,
@@ -461,6 +475,8 @@ impl Received<'_> {
             Ok(plain) => plain,
             Err(e) => return Ok(vec![self.error(e)]),
         };
+        let pq = plain.pq;
+        let plain = plain.bytes;
         let AgentMessage::ConnInfo(info) = AgentMessage::from_bytes(&plain)? else {
             return Err(AgentError::Prohibited("confirmation: not AgentConnInfo"));
         };
@@ -469,7 +485,7 @@ impl Received<'_> {
         for sq in tx.snd_queues(conn_id)? {
             tx.set_snd_queue_status(sq.snd_queue_id, QueueStatus::Active)?;
         }
-        self.store(tx, Meta::confirmation(MsgType::ConnInfo), &plain, &info)?;
+        self.store(tx, Meta::confirmation(MsgType::ConnInfo), &plain, &info, pq)?;
         tx.set_conn_status(conn_id, ConnStatus::Active)?;
         Ok(vec![
             AgentEvent::Info {
@@ -490,10 +506,27 @@ impl Received<'_> {
                 "message: connection is not established",
             ));
         }
-        let plain = match self.decrypt(tx, enc)? {
+        let enc_hash = simplex_crypto::hash::sha256(enc);
+        let sync = tx.ratchet_sync_state(conn_id)?;
+        let Plain {
+            bytes: plain,
+            pq,
+            could_send,
+        } = match self.decrypt(tx, enc)? {
             Ok(plain) => plain,
-            Err(e) => return Ok(vec![self.error(e)]),
+            Err(e) => return self.decrypt_failed(tx, &enc_hash, sync, e),
         };
+        tx.add_rcv_msg_hash(conn_id, &enc_hash)?;
+        let mut events = Vec::new();
+        if !matches!(sync, RatchetSyncState::Ok | RatchetSyncState::Started) {
+            // the first message of the new ratchet (reference `resetRatchetSync`)
+            tx.set_ratchet_sync_state(conn_id, RatchetSyncState::Ok)?;
+            events.push(super::resync::sync_event(
+                conn_id,
+                RatchetSyncState::Ok,
+                None,
+            ));
+        }
         let AgentMessage::Message(header, msg) = AgentMessage::from_bytes(&plain)? else {
             return Err(AgentError::Prohibited("message: not an agent message"));
         };
@@ -538,31 +571,73 @@ impl Received<'_> {
             prev_hash: prev,
             integrity,
         };
-        let id = self.store(tx, meta, &plain, &body)?;
+        let id = self.store(tx, meta, &plain, &body, pq)?;
         if let Some(addr) = qcont {
             let sq = super::quota::continue_sending(tx, conn_id, &addr)?;
             self.after.borrow_mut().wake.extend(sq);
         }
         if rotation {
             let mut after = self.after.borrow_mut();
-            super::rotation::on_message(tx, self.rq, conn_id, &rotation_msg, &mut after)?;
+            // as the reference, a refused rotation step is reported and the message
+            // stays received
+            match super::rotation::on_message(tx, self.rq, conn_id, &rotation_msg, &mut after) {
+                Ok(()) => {}
+                Err(e @ AgentError::Store(_)) => return Err(e),
+                Err(err) => events.push(AgentEvent::Error {
+                    conn_id: Some(conn_id.clone()),
+                    err,
+                }),
+            }
         }
         if let Some(receipts) = receipts {
-            return receipts.iter().map(|r| self.receipt(tx, r)).collect();
+            for r in receipts.iter() {
+                events.push(self.receipt(tx, r)?);
+            }
+        } else if msg_type == MsgType::EReady && !could_send {
+            // made on the receiving side: the peer's ratchet waits for our first message
+            let sq = super::resync::send_ready(tx, self.conn)?;
+            self.after.borrow_mut().wake.push(sq);
+        } else if msg_type == MsgType::Msg {
+            events.push(AgentEvent::Msg {
+                conn_id: conn_id.clone(),
+                id,
+                body,
+                integrity,
+                pq_encryption: pq,
+            });
         }
-        if msg_type == MsgType::EReady {
-            return Ok(vec![super::resync::ready_event(conn_id)]);
-        }
-        if msg_type != MsgType::Msg {
-            // queue rotation and re-sync are not handled yet
+        Ok(events)
+    }
+
+    /// A message that did not decrypt: a second copy of a message already received
+    /// (through both queues of a switch) is dropped; a key failure moves the ratchet
+    /// synchronisation state as the reference does (`RSYNC`), other failures are
+    /// reported as errors.
+    fn decrypt_failed(
+        &self,
+        tx: &Tx<'_>,
+        enc_hash: &[u8],
+        sync: RatchetSyncState,
+        e: simplex_ratchet::RatchetError,
+    ) -> Result<Vec<AgentEvent>> {
+        let conn_id = &self.conn.conn_id;
+        if tx.rcv_msg_hash_exists(conn_id, enc_hash)? {
             return Ok(Vec::new());
         }
-        Ok(vec![AgentEvent::Msg {
-            conn_id: conn_id.clone(),
-            id,
-            body,
-            integrity,
-        }])
+        let Some(ce) = AgentCryptoError::from_ratchet(&e) else {
+            return Ok(vec![self.error(e)]);
+        };
+        if !matches!(
+            sync,
+            RatchetSyncState::Ok | RatchetSyncState::Allowed | RatchetSyncState::Required
+        ) {
+            // re-synchronising: messages of the old ratchet are expected to fail
+            tracing::debug!(%conn_id, %e, "message of the old ratchet dropped");
+            return Ok(Vec::new());
+        }
+        let state = ce.sync_state();
+        tx.set_ratchet_sync_state(conn_id, state)?;
+        Ok(vec![super::resync::sync_event(conn_id, state, Some(ce))])
     }
 
     /// A delivery receipt for one of our messages: its hash is compared with ours.
@@ -589,21 +664,29 @@ impl Received<'_> {
         })
     }
 
-    /// Ratchet-decrypts with the stored state and skipped keys, storing both changes.
-    /// The inner error when the message was authentic but gave no plaintext (the state
-    /// change is still stored).
+    /// Ratchet-decrypts with the stored state and skipped keys. The inner error when no
+    /// plaintext came out; when the message was authentic the state change is stored
+    /// even then (see `simplex_ratchet::decrypt`).
     fn decrypt(
         &self,
         tx: &Tx<'_>,
         enc: &[u8],
-    ) -> Result<Result<zeroize::Zeroizing<Vec<u8>>, simplex_ratchet::RatchetError>> {
+    ) -> Result<Result<Plain, simplex_ratchet::RatchetError>> {
         let conn_id = &self.conn.conn_id;
         let state = load_ratchet(tx, conn_id)?;
         let skipped = load_skipped(tx, conn_id)?;
-        let d = decrypt(&state, &skipped, enc, &mut rand::rng())?;
+        let d = match decrypt(&state, &skipped, enc, &mut rand::rng()) {
+            Ok(d) => d,
+            Err(e) => return Ok(Err(e)),
+        };
         tx.save_ratchet_state(conn_id, &d.state.to_bytes())?;
         store_skipped(tx, conn_id, &d.skipped)?;
-        Ok(d.plaintext.map(zeroize::Zeroizing::new))
+        let (pq, could_send) = (d.state.rcv_pq().0, state.can_send());
+        Ok(d.plaintext.map(|p| Plain {
+            bytes: zeroize::Zeroizing::new(p),
+            pq,
+            could_send,
+        }))
     }
 
     /// An error event about this message's connection.

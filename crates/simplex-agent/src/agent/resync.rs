@@ -1,38 +1,57 @@
 //! Ratchet re-synchronisation (`synchronize_ratchet`; reference `Agent.hs`
 //! `synchronizeRatchet'`, `newRatchetKey`, `ereadyMsg`; `protocol-map.md` §5.7).
 //!
-//! When the two ratchets of a connection no longer match (a restored backup, a lost
-//! state), either side sends fresh X3DH keys in an `AgentRatchetKey` envelope (`'R'`,
-//! per-queue encryption only). The other side answers with its own fresh keys (unless it
-//! started too), and each side, holding both key sets, initialises a new ratchet: the
-//! side whose `sha256(k1 ‖ k2)` is not greater than the peer's becomes the receiving side,
-//! the other the sending side, which sends `EREADY` (the last message id it received) as
-//! the first message of the new ratchet. PQ (KEM) is off for re-synchronised ratchets.
+//! A connection's `ratchet_sync_state` follows the reference's `RatchetSyncState`:
+//!
+//! - a ratchet-encrypted message that fails to decrypt moves it from `ok`, `allowed` or
+//!   `required` to `allowed` (body authentication, an earlier message) or `required`
+//!   (no header key fits, too many skipped) and reports [`AgentEvent::RatchetSync`];
+//!   in `required` (and while re-synchronising) nothing can be sent;
+//! - `synchronize_ratchet` (allowed in `allowed`/`required`, or forced) sends fresh X3DH
+//!   keys in an `AgentRatchetKey` envelope (`'R'`, per-queue encryption only), keeps
+//!   their private halves beside the old ratchet and moves to `started`;
+//! - on the peer's keys (each key set is processed once, by its hash) a side that did
+//!   not start answers with its own fresh keys; with both key sets, the side whose
+//!   `sha256(k1 ‖ k2)` is not greater than the peer's makes a receiving ratchet, the other
+//!   a sending one and sends `EREADY` (the last message id it received) as its first
+//!   message; the state is `agreed`. Keys arriving in `agreed` make it `required`;
+//! - the first message that decrypts with the new ratchet makes it `ok` again; the
+//!   receiving side answers `EREADY` with its own `EREADY`, so both sides get one.
+//!
+//! PQ (KEM) is off for re-synchronised ratchets.
 
 use std::sync::Arc;
 
-use agent_proto::{AMessage, AgentMsgEnvelope};
+use agent_proto::versions::{CURRENT_AGENT_V, RATCHET_SYNC_AGENT_V};
+use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope};
 use simplex_crypto::X448Secret;
 use simplex_encoding::Encode;
 use simplex_ratchet::{
     CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, RatchetVersions, SUPPORTED_E2E_VERSIONS,
     generate_rcv_params, init_rcv, init_snd, pq_x3dh_rcv, pq_x3dh_snd,
 };
-use zeroize::Zeroizing;
 
 use super::Inner;
 use super::keys::x448;
 use super::messages::{active_conn, enqueue, store_envelope};
 use super::rotation::After;
 use crate::error::{AgentError, Result};
-use crate::event::AgentEvent;
-use crate::store::{Conn, ConnId, MsgType, NewSndMessage, QueueStatus, SndQueueId, StoreError, Tx};
+use crate::event::{AgentCryptoError, AgentEvent};
+use crate::store::{
+    Conn, ConnId, MsgType, NewSndMessage, QueueStatus, RatchetSyncState, SecretBytes, SndQueueId,
+    Tx,
+};
 
-/// The receiving side of a new ratchet on the peer's `EREADY`: the ratchet now has a
-/// sending chain, so the connection is usable again.
-pub(super) fn ready_event(conn_id: &ConnId) -> AgentEvent {
-    AgentEvent::RatchetSynced {
+/// The `RSYNC` event.
+pub(super) fn sync_event(
+    conn_id: &ConnId,
+    state: RatchetSyncState,
+    err: Option<AgentCryptoError>,
+) -> AgentEvent {
+    AgentEvent::RatchetSync {
         conn_id: conn_id.clone(),
+        state,
+        err,
     }
 }
 
@@ -44,30 +63,39 @@ fn rk_hash(k1: &simplex_crypto::X448Public, k2: &simplex_crypto::X448Public) -> 
 }
 
 /// See [`super::Agent::synchronize_ratchet`].
-pub(super) async fn synchronize(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
+pub(super) async fn synchronize(inner: &Arc<Inner>, conn_id: &ConnId, force: bool) -> Result<()> {
     let cid = conn_id.clone();
     let sq = inner
         .db(move |tx| {
             let conn = active_conn(tx, &cid)?;
-            new_keys(tx, &conn)
+            let state = tx.ratchet_sync_state(&cid)?;
+            let allowed = conn.agent_version >= RATCHET_SYNC_AGENT_V && state.sync_allowed();
+            if !allowed && !force {
+                return Err(AgentError::Prohibited(
+                    "synchronize_ratchet: the ratchet is not out of sync",
+                ));
+            }
+            let (pk1, pk2, sq) = new_keys(tx, &conn)?;
+            match tx.ratchet(&cid)? {
+                Some(_) => tx.set_ratchet_x3dh_keys(&cid, pk1.as_bytes(), pk2.as_bytes(), None)?,
+                None => tx.create_pending_ratchet(&cid, pk1.as_bytes(), pk2.as_bytes(), None)?,
+            }
+            tx.set_ratchet_sync_state(&cid, RatchetSyncState::Started)?;
+            Ok(sq)
         })
         .await?;
     inner.wake_worker(sq);
     Ok(())
 }
 
-/// Replaces the connection's ratchet by fresh pending X3DH keys and sends their public
-/// halves to the peer. Returns the send queue to wake.
-fn new_keys(tx: &Tx<'_>, conn: &Conn) -> Result<SndQueueId> {
+/// Fresh X3DH keys whose public halves are queued to the peer. Returns the private
+/// halves and the send queue to wake.
+fn new_keys(tx: &Tx<'_>, conn: &Conn) -> Result<(SecretBytes, SecretBytes, SndQueueId)> {
     let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, PQSupport::OFF)?;
-    match tx.delete_ratchet(&conn.conn_id) {
-        Ok(()) | Err(StoreError::NotFound(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let pk1 = Zeroizing::new(keys.pk1.to_bytes().to_vec());
-    let pk2 = Zeroizing::new(keys.pk2.to_bytes().to_vec());
-    tx.create_pending_ratchet(&conn.conn_id, &pk1, &pk2, None)?;
-    send_key(tx, conn, keys.params)
+    let pk1 = SecretBytes::from_slice(keys.pk1.to_bytes().as_ref());
+    let pk2 = SecretBytes::from_slice(keys.pk2.to_bytes().as_ref());
+    let sq = send_key(tx, conn, keys.params)?;
+    Ok((pk1, pk2, sq))
 }
 
 /// Queues the `'R'` envelope with `params` on the primary send queue.
@@ -78,13 +106,17 @@ fn send_key(tx: &Tx<'_>, conn: &Conn, params: E2ERatchetParams) -> Result<SndQue
         .into_iter()
         .find(|q| q.primary && q.status != QueueStatus::Disabled)
         .ok_or(AgentError::Prohibited("the connection has no send queue"))?;
+    // the envelope's info is an empty `AgentRatchetInfo`, as the reference sends it
+    let info = AgentMessage::RatchetInfo(Vec::new()).to_bytes();
+    let hash = simplex_crypto::hash::sha256(&info);
     let env = AgentMsgEnvelope::RatchetKey {
-        agent_version: conn.agent_version,
+        agent_version: CURRENT_AGENT_V,
         e2e: params,
-        info: Vec::new(),
+        info,
     };
-    let body = env.to_bytes();
-    let hash = simplex_crypto::hash::sha256(&body);
+    // the sequence moves on (the message takes an id), as the reference's
+    // `storeRatchetKey`
+    let conn = tx.conn(cid)?.ok_or(AgentError::ConnNotFound(cid.clone()))?;
     let new = NewSndMessage {
         conn_id: cid,
         snd_msg_id: conn.last_snd_msg_id + 1,
@@ -94,53 +126,78 @@ fn send_key(tx: &Tx<'_>, conn: &Conn, params: E2ERatchetParams) -> Result<SndQue
         body: &[],
         pq_encryption: false,
     };
-    store_envelope(tx, &sq, body, &new)?;
+    store_envelope(tx, &sq, env.to_bytes(), &new)?;
     Ok(sq.snd_queue_id)
 }
 
-/// The peer's `'R'` envelope: answer with own keys unless we started, then initialise
-/// the new ratchet on the side the key hashes say. Returns the events to report.
+/// Queues `EREADY` with the last message id received, allowed while re-synchronising.
+pub(super) fn send_ready(tx: &Tx<'_>, conn: &Conn) -> Result<SndQueueId> {
+    let cid = &conn.conn_id;
+    let last = tx
+        .conn(cid)?
+        .ok_or(AgentError::ConnNotFound(cid.clone()))?
+        .last_rcv_snd_msg_id;
+    let (_, sq) = enqueue(tx, cid, AMessage::EReady(last), MsgType::EReady, &[])?;
+    Ok(sq)
+}
+
+/// The peer's `'R'` envelope (reference `newRatchetKey`): ignored when its keys were seen
+/// before; otherwise answered with own keys unless this side started, and a new ratchet
+/// is made on the side the key hashes say. Returns the events to report.
 pub(super) fn on_ratchet_key(
     tx: &Tx<'_>,
     conn: &Conn,
     peer: &E2ERatchetParams,
     after: &mut After,
 ) -> Result<Vec<AgentEvent>> {
+    let cid = &conn.conn_id;
+    let peer_hash = rk_hash(&peer.k1, &peer.k2);
+    if !tx.add_processed_ratchet_key_hash(cid, &peer_hash)? {
+        return Ok(Vec::new());
+    }
     if !SUPPORTED_E2E_VERSIONS.contains(peer.version) {
         return Err(AgentError::Version("ratchet key e2e version"));
     }
-    let cid = &conn.conn_id;
-    let pending = tx.ratchet(cid)?.and_then(|r| r.x3dh);
-    let pending = match pending {
-        Some(p) => p,
-        None => {
-            after.wake.push(new_keys(tx, conn)?);
-            tx.ratchet(cid)?
+    let (k1, k2) = match tx.ratchet_sync_state(cid)? {
+        RatchetSyncState::Ok | RatchetSyncState::Allowed | RatchetSyncState::Required => {
+            let (k1, k2, sq) = new_keys(tx, conn)?;
+            after.wake.push(sq);
+            (k1, k2)
+        }
+        RatchetSyncState::Started => {
+            let keys = tx
+                .ratchet(cid)?
                 .and_then(|r| r.x3dh)
-                .ok_or(AgentError::Prohibited("ratchet keys were not stored"))?
+                .ok_or(AgentError::Prohibited("ratchet keys were not stored"))?;
+            (keys.key_1, keys.key_2)
+        }
+        RatchetSyncState::Agreed => {
+            // a new key after agreeing: the ratchets cannot be matched any more
+            tx.set_ratchet_sync_state(cid, RatchetSyncState::Required)?;
+            let err = AgentCryptoError::RatchetSync;
+            return Ok(vec![sync_event(cid, RatchetSyncState::Required, Some(err))]);
         }
     };
-    let (pk1, pk2) = (x448(&pending.key_1)?, x448(&pending.key_2)?);
+    let (pk1, pk2) = (x448(&k1)?, x448(&k2)?);
     let versions = RatchetVersions {
         current: peer.version,
         max_supported: CURRENT_E2E_VERSION,
     };
-    let receiving = rk_hash(&pk1.public(), &pk2.public()) <= rk_hash(&peer.k1, &peer.k2);
+    let receiving = rk_hash(&pk1.public(), &pk2.public()) <= peer_hash;
     if receiving {
-        // It can send once the peer's `EREADY` arrived (see `ready_event`).
+        // it can send once the peer's `EREADY` arrived
         let init = pq_x3dh_rcv(&pk1, &pk2, None, peer)?;
         let state = init_rcv(versions, &pk2, init, PQSupport::OFF);
-        tx.save_ratchet_state(cid, &state.to_bytes())?;
-        return Ok(Vec::new());
-    }
-    {
+        tx.recreate_ratchet(cid, &state.to_bytes())?;
+    } else {
         let own_dh = X448Secret::generate(&mut rand::rng())?;
         let init = pq_x3dh_snd(&pk1, &pk2, None, peer)?;
         let state = init_snd(versions, &peer.k2, &own_dh, init)?;
-        tx.save_ratchet_state(cid, &state.to_bytes())?;
-        let ready = AMessage::EReady(conn.last_rcv_snd_msg_id);
-        let (_, sq) = enqueue(tx, cid, ready, MsgType::EReady, &[])?;
-        after.wake.push(sq);
+        tx.recreate_ratchet(cid, &state.to_bytes())?;
     }
-    Ok(vec![ready_event(cid)])
+    tx.set_ratchet_sync_state(cid, RatchetSyncState::Agreed)?;
+    if !receiving {
+        after.wake.push(send_ready(tx, conn)?);
+    }
+    Ok(vec![sync_event(cid, RatchetSyncState::Agreed, None)])
 }

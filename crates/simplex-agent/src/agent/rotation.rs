@@ -1,22 +1,29 @@
-//! Queue rotation (`switch_connection`; reference `Agent.hs` `switchDuplexConnection`,
-//! `qAddMsg`, `qKeyMsg`, `qUseMsg`, QTEST handling; `protocol-map.md` §5.6).
+//! Queue rotation (`switch_connection`, `abort_connection_switch`; reference `Agent.hs`
+//! `switchDuplexConnection`, `abortConnectionSwitch'`, `qAddMsg`, `qKeyMsg`, `qUseMsg`,
+//! QTEST handling; `protocol-map.md` §5.6). Each side reports the phases as
+//! [`AgentEvent::Switch`] (receiving side [`QueueDirection::Rcv`], sending side
+//! [`QueueDirection::Snd`]).
 //!
 //! The recipient A moves its receive queue to another relay while messages flow:
 //!
 //! 1. A: `NEW` queue on another relay of its list (subscribed), stored as not primary,
 //!    replacing the current one; sends `QADD [(new queue URI, old queue address)]`.
+//!    A: `Rcv Started`. The switch can be aborted until the new queue is secured.
 //! 2. B (sender): a new send queue with fresh sender and e2e keys, replacing the old one;
 //!    sends `QKEY [(new queue info with B's e2e key, B's sender key)]` (still on the old
-//!    queue).
-//! 3. A: agrees the new queue's e2e secret, secures it with `KEY` (B's key), sends
-//!    `QUSE [(new queue address, primary)]`.
-//! 4. B: the new queue becomes primary, so later messages go there, and `QTEST` is
-//!    queued on it. The new queue's worker waits until the old queue's deliveries are all
-//!    sent, then the old send queue is deleted: nothing sent before the switch is lost or
-//!    overtaken.
-//! 5. A, on `QTEST` in the new queue: the new queue is primary, the old one disabled, and
-//!    once the relay reports it empty (`QUE`: every message received and acknowledged) it
-//!    is deleted on the relay and in the store. [`AgentEvent::Switched`] is reported.
+//!    queue). B: `Snd Started`, and `Snd Confirmed` once `QKEY` is sent.
+//! 3. A: agrees the new queue's e2e secret (`Rcv Confirmed`), secures it with `KEY`
+//!    (B's key), sends `QUSE [(new queue address, primary)]` (`Rcv Secured`).
+//! 4. B: the new queue is secured and `QTEST` is queued on it (`Snd Secured`). From now
+//!    on, as in the reference, every message goes to both queues (one ratchet
+//!    encryption, two deliveries) until `QTEST` is sent; then the old send queue and its
+//!    remaining copies are dropped and the new one is primary (`Snd Completed`). The new
+//!    queue never sends a message while the old one still has an older one to send, so
+//!    nothing is overtaken.
+//! 5. A, on `QTEST` in the new queue: the new queue is primary, and once the relay
+//!    reports the old one empty (`QUE`: every message received and acknowledged) the
+//!    old one is deleted on the relay and in the store (`Rcv Completed`). A copy that
+//!    came through both queues is recognised by its encrypted hash and dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,12 +42,36 @@ use super::handshake::{StoredQueue, insert_rcv_queue, new_rcv_queue};
 use super::keys::{auth_key, new_auth_key, x25519};
 use super::messages::{active_conn, enqueue_on};
 use crate::error::{AgentError, Result};
-use crate::event::AgentEvent;
+use crate::event::{AgentEvent, QueueDirection, SwitchPhase};
 use crate::pool::{parse_server, server_key};
 use crate::store::{
-    ConnId, MsgType, NewSndQueue, QueueMode, QueueStatus, RcvQueue, RcvQueueId, SndQueue,
-    SndQueueId, Tx,
+    ConnId, MsgType, NewSndQueue, QueueMode, QueueStatus, RcvQueue, RcvQueueId, RcvSwitchStatus,
+    SndDelivery, SndQueue, SndQueueId, SndSwitchStatus, Tx,
 };
+
+/// The `SWITCH` event.
+pub(super) fn switch_event(
+    conn_id: &ConnId,
+    direction: QueueDirection,
+    phase: SwitchPhase,
+) -> AgentEvent {
+    AgentEvent::Switch {
+        conn_id: conn_id.clone(),
+        direction,
+        phase,
+    }
+}
+
+/// Fails when the ratchet is being re-synchronised (the reference's
+/// `ratchetSyncSendProhibited` check of every rotation step).
+fn check_sync(tx: &Tx<'_>, conn_id: &ConnId) -> Result<()> {
+    if tx.ratchet_sync_state(conn_id)?.send_prohibited() {
+        return Err(AgentError::Prohibited(
+            "switch: the ratchet is not synchronised",
+        ));
+    }
+    Ok(())
+}
 
 /// Work left after a rotation message was stored, done once the transaction is committed.
 #[derive(Debug)]
@@ -93,6 +124,7 @@ pub(super) async fn switch(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
     let (old, used) = inner
         .db(move |tx| {
             active_conn(tx, &cid)?;
+            check_sync(tx, &cid)?;
             let rqs = tx.rcv_queues(&cid)?;
             if rqs.len() != 1 {
                 return Err(AgentError::Prohibited(
@@ -122,10 +154,65 @@ pub(super) async fn switch(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
             insert_rcv_queue(tx, &cid, &stored, Some(old.rcv_queue_id))?;
             let qadd = AMessage::QAdd(vec![(uri, Some(rcv_addr(&old)?))]);
             let (_, sq) = enqueue_on(tx, &cid, qadd, MsgType::QAdd, &[], None)?;
+            tx.set_rcv_switch_status(old.rcv_queue_id, Some(RcvSwitchStatus::SendingQAdd))?;
             Ok(sq)
         })
         .await?;
     inner.wake_worker(sq);
+    let ev = switch_event(conn_id, QueueDirection::Rcv, SwitchPhase::Started);
+    inner.emit(ev).await;
+    Ok(())
+}
+
+/// See [`super::Agent::abort_connection_switch`].
+pub(super) async fn abort(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
+    let cid = conn_id.clone();
+    let new = inner
+        .db(move |tx| {
+            active_conn(tx, &cid)?;
+            check_sync(tx, &cid)?;
+            let rqs = tx.rcv_queues(&cid)?;
+            let mut switching = None;
+            for q in &rqs {
+                if let Some(st) = tx.rcv_switch_status(q.rcv_queue_id)? {
+                    switching = Some((q.rcv_queue_id, st));
+                }
+            }
+            let Some((old, st)) = switching else {
+                return Err(AgentError::Prohibited("abort switch: not switching"));
+            };
+            // once the new queue is secured the peer may drop the old one (reference
+            // `canAbortRcvSwitch`)
+            if !matches!(
+                st,
+                RcvSwitchStatus::SwitchStarted | RcvSwitchStatus::SendingQAdd
+            ) {
+                return Err(AgentError::Prohibited("abort switch: too late"));
+            }
+            tx.set_rcv_switch_status(old, None)?;
+            let new: Vec<RcvQueue> = rqs
+                .into_iter()
+                .filter(|q| q.replaced_queue_id == Some(old))
+                .collect();
+            for q in &new {
+                tx.delete_rcv_queue(q.rcv_queue_id)?;
+            }
+            Ok(new)
+        })
+        .await?;
+    for q in new {
+        if let Err(e) = delete_on_relay(inner, &q).await {
+            tracing::warn!(%e, "abort switch: the new queue was not deleted on its relay");
+        }
+    }
+    Ok(())
+}
+
+/// `DEL` of a receive queue on its relay.
+async fn delete_on_relay(inner: &Inner, rq: &RcvQueue) -> Result<()> {
+    let client = inner.pool.client(&parse_server(&rq.server)?).await?;
+    let key = auth_key(&rq.rcv_auth_key)?;
+    client.delete(&EntityId::new(&rq.rcv_id)?, &key).await?;
     Ok(())
 }
 
@@ -159,6 +246,7 @@ fn q_add(
             "QADD: adding a queue without switching",
         ));
     };
+    check_sync(tx, conn_id)?;
     let version = uri
         .versions
         .negotiate(&SMP_CLIENT_RANGE)
@@ -210,7 +298,10 @@ fn q_add(
         &[],
         Some(old.snd_queue_id),
     )?;
+    tx.set_snd_switch_status(old.snd_queue_id, Some(SndSwitchStatus::SendingQKey))?;
     after.wake.push(sq);
+    let ev = switch_event(conn_id, QueueDirection::Snd, SwitchPhase::Started);
+    after.events.push(ev);
     Ok(())
 }
 
@@ -224,6 +315,7 @@ fn q_key(
     let Some((info, sender_key)) = qs.first() else {
         return Err(AgentError::Prohibited("QKEY: empty"));
     };
+    check_sync(tx, conn_id)?;
     let mut found = None;
     for rq in tx.rcv_queues(conn_id)? {
         if rq_at(&rq, &info.addr)? {
@@ -241,14 +333,18 @@ fn q_key(
         rq: rq.rcv_queue_id,
         sender_key: Box::new(sender_key.clone()),
     });
+    let ev = switch_event(conn_id, QueueDirection::Rcv, SwitchPhase::Confirmed);
+    after.events.push(ev);
     Ok(())
 }
 
-/// B: the new queue is secured: it becomes primary and `QTEST` is queued on it.
+/// B: the new queue is secured: `QTEST` is queued on it, and until that is sent every
+/// message goes to both queues.
 fn q_use(tx: &Tx<'_>, conn_id: &ConnId, qs: &[(SndQAddr, bool)], after: &mut After) -> Result<()> {
     let Some((addr, _)) = qs.first() else {
         return Err(AgentError::Prohibited("QUSE: empty"));
     };
+    check_sync(tx, conn_id)?;
     let mut new = None;
     for sq in tx.snd_queues(conn_id)? {
         if sq_at(&sq, addr)? && sq.replaced_queue_id.is_some() {
@@ -256,8 +352,15 @@ fn q_use(tx: &Tx<'_>, conn_id: &ConnId, qs: &[(SndQAddr, bool)], after: &mut Aft
         }
     }
     let new = new.ok_or(AgentError::Prohibited("QUSE: queue not found"))?;
+    let old = new
+        .replaced_queue_id
+        .ok_or(AgentError::Prohibited("QUSE: not a new queue"))?;
+    if tx.snd_switch_status(old)? != Some(SndSwitchStatus::SendingQKey) {
+        return Err(AgentError::Prohibited(
+            "QUSE: the switch is not at this step",
+        ));
+    }
     tx.set_snd_queue_status(new.snd_queue_id, QueueStatus::Secured)?;
-    tx.set_primary_snd_queue(new.snd_queue_id)?;
     let qtest = AMessage::QTest(vec![addr.clone()]);
     let (_, sq) = enqueue_on(
         tx,
@@ -267,10 +370,11 @@ fn q_use(tx: &Tx<'_>, conn_id: &ConnId, qs: &[(SndQAddr, bool)], after: &mut Aft
         &[],
         Some(new.snd_queue_id),
     )?;
+    tx.set_snd_switch_status(old, Some(SndSwitchStatus::SendingQTest))?;
     after.wake.push(sq);
-    if let Some(old) = new.replaced_queue_id {
-        after.wake.push(old);
-    }
+    after.wake.push(old);
+    let ev = switch_event(conn_id, QueueDirection::Snd, SwitchPhase::Secured);
+    after.events.push(ev);
     Ok(())
 }
 
@@ -282,31 +386,94 @@ fn q_test(tx: &Tx<'_>, rq: &RcvQueue, conn_id: &ConnId, after: &mut After) -> Re
     };
     tx.set_rcv_queue_status(rq.rcv_queue_id, QueueStatus::Active)?;
     tx.set_primary_rcv_queue(rq.rcv_queue_id)?;
+    tx.set_rcv_switch_status(old, Some(RcvSwitchStatus::ReceivedMessage))?;
+    tracing::debug!(%conn_id, "switch: first message in the new queue");
     after.followups.push(Followup::DeleteWhenDrained(old));
-    after.events.push(AgentEvent::Switched {
-        conn_id: conn_id.clone(),
-    });
     Ok(())
 }
 
-/// Sender side, in the delivery worker: a new send queue waits while the queue it
-/// replaces still has deliveries; a drained replaced queue is deleted. Returns whether
-/// `sq` may send now.
-pub(super) fn may_send(tx: &Tx<'_>, sq: &SndQueue) -> Result<bool> {
-    let Some(old) = sq.replaced_queue_id else {
-        return Ok(true);
+/// The send queues a message goes to: `on`, or the primary queue and, during a switch
+/// once the new queue is secured, the new one too (first the primary).
+pub(super) fn send_targets(sqs: &[SndQueue], on: Option<SndQueueId>) -> Vec<&SndQueue> {
+    if let Some(id) = on {
+        return sqs.iter().filter(|q| q.snd_queue_id == id).collect();
+    }
+    let Some(primary) = sqs
+        .iter()
+        .find(|q| q.primary && q.status != QueueStatus::Disabled)
+    else {
+        return Vec::new();
     };
-    if !sq.primary {
-        return Ok(false);
+    let secured = |q: &&SndQueue| {
+        q.replaced_queue_id == Some(primary.snd_queue_id)
+            && matches!(q.status, QueueStatus::Secured | QueueStatus::Active)
+    };
+    let mut out = vec![primary];
+    out.extend(sqs.iter().filter(secured));
+    out
+}
+
+/// Sender side, in the delivery worker: whether `d` may go to `sq` now. A new queue of a
+/// switch sends nothing before it is secured. Then the two queues keep the order of the
+/// connection's messages between them: neither sends a message while the other still
+/// has an older one to send (the old queue its messages from before `QUSE`, the new one
+/// `QTEST`), so that the recipient, reading both, gets them in order. When the new
+/// queue's older message has failed an attempt the old queue sends its copies anyway:
+/// that is what sending to both is for.
+pub(super) fn may_send(tx: &Tx<'_>, sq: &SndQueue, d: &SndDelivery) -> Result<bool> {
+    let (partners, strict) = match sq.replaced_queue_id {
+        Some(_) if sq.status == QueueStatus::New => return Ok(false),
+        Some(old) => (vec![old], true),
+        None => (replacing(tx, sq)?, false),
+    };
+    for p in partners {
+        if let Some(h) = tx.next_deliveries(p, 1)?.first()
+            && h.internal_id < d.internal_id
+            && (strict || h.attempts == 0)
+        {
+            return Ok(false);
+        }
     }
-    if tx.snd_queue(old)?.is_none() {
-        return Ok(true);
+    Ok(true)
+}
+
+/// The other queue of a switch that `sq` is in: the queue it replaces, or the ones that
+/// replace it while it sends copies (to wake them when `sq` made progress).
+pub(super) fn partners(tx: &Tx<'_>, sq: &SndQueue) -> Result<Vec<SndQueueId>> {
+    match sq.replaced_queue_id {
+        Some(old) => Ok(vec![old]),
+        None => replacing(tx, sq),
     }
-    if tx.next_deliveries(old, 1)?.is_empty() {
+}
+
+/// The new queues of a switch that wait for `sq` (the old one) while it sends copies.
+pub(super) fn replacing(tx: &Tx<'_>, sq: &SndQueue) -> Result<Vec<SndQueueId>> {
+    if tx.snd_switch_status(sq.snd_queue_id)? != Some(SndSwitchStatus::SendingQTest) {
+        return Ok(Vec::new());
+    }
+    Ok(tx
+        .snd_queues(&sq.conn_id)?
+        .into_iter()
+        .filter(|q| q.replaced_queue_id == Some(sq.snd_queue_id))
+        .map(|q| q.snd_queue_id)
+        .collect())
+}
+
+/// B, `QTEST` sent on the new queue `sq`: it becomes the primary queue and the old one
+/// is dropped with its remaining copies.
+pub(super) fn qtest_sent(tx: &Tx<'_>, sq: &SndQueue) -> Result<AgentEvent> {
+    if let Some(old) = sq.replaced_queue_id
+        && tx.snd_queue(old)?.is_some()
+    {
         tx.delete_snd_queue(old)?;
-        return Ok(true);
     }
-    Ok(false)
+    tx.set_snd_queue_status(sq.snd_queue_id, QueueStatus::Active)?;
+    tx.set_primary_snd_queue(sq.snd_queue_id)?;
+    Ok(switch_event(
+        &sq.conn_id,
+        QueueDirection::Snd,
+        SwitchPhase::Completed,
+    ))
 }
 
 /// Runs a followup after the commit; failures are reported.
@@ -347,24 +514,35 @@ pub(super) async fn resume(inner: &Arc<Inner>) {
 
 /// A: `KEY` on the new queue, then `QUSE`.
 async fn secure(inner: &Arc<Inner>, rq_id: RcvQueueId, sender_key: &PublicAuthKey) -> Result<()> {
-    let rq = inner
-        .db(move |tx| Ok(tx.rcv_queue(rq_id)?))
-        .await?
-        .ok_or(AgentError::Prohibited("switch: the new queue is gone"))?;
+    let Some(rq) = inner.db(move |tx| Ok(tx.rcv_queue(rq_id)?)).await? else {
+        // the switch was aborted
+        return Ok(());
+    };
     let client = inner.pool.client(&parse_server(&rq.server)?).await?;
     let key = auth_key(&rq.rcv_auth_key)?;
     client
         .secure_queue(&EntityId::new(&rq.rcv_id)?, &key, sender_key)
         .await?;
+    let conn_id = rq.conn_id.clone();
     let sq = inner
         .db(move |tx| {
+            if tx.rcv_queue(rq_id)?.is_none() {
+                return Ok(None);
+            }
             tx.set_rcv_queue_status(rq_id, QueueStatus::Secured)?;
             let quse = AMessage::QUse(vec![(rcv_addr(&rq)?, true)]);
             let (_, sq) = enqueue_on(tx, &rq.conn_id, quse, MsgType::QUse, &[], None)?;
-            Ok(sq)
+            if let Some(old) = rq.replaced_queue_id {
+                tx.set_rcv_switch_status(old, Some(RcvSwitchStatus::SendingQUse))?;
+            }
+            Ok(Some(sq))
         })
         .await?;
-    inner.wake_worker(sq);
+    if let Some(sq) = sq {
+        inner.wake_worker(sq);
+        let ev = switch_event(&conn_id, QueueDirection::Rcv, SwitchPhase::Secured);
+        inner.emit(ev).await;
+    }
     Ok(())
 }
 
@@ -387,7 +565,10 @@ async fn delete_when_drained(inner: &Arc<Inner>, rq_id: RcvQueueId) -> Result<()
         delay = (delay * 2).min(inner.config.max_retry_delay);
     }
     client.delete(&rcv_id, &key).await?;
-    inner.db(move |tx| Ok(tx.delete_rcv_queue(rq_id)?)).await
+    inner.db(move |tx| Ok(tx.delete_rcv_queue(rq_id)?)).await?;
+    let ev = switch_event(&rq.conn_id, QueueDirection::Rcv, SwitchPhase::Completed);
+    inner.emit(ev).await;
+    Ok(())
 }
 
 /// `qiSize` of the relay's `INFO` JSON.

@@ -19,10 +19,16 @@ pub struct Migration {
 
 /// Every migration this version knows, in order. Append new files here; never edit or
 /// remove a published one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_init",
-    sql: include_str!("../../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        name: "0002_sync_switch",
+        sql: include_str!("../../migrations/0002_sync_switch.sql"),
+    },
+];
 
 const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS migrations (
   name TEXT NOT NULL PRIMARY KEY,

@@ -32,6 +32,7 @@ pub mod migrations;
 mod queues;
 mod ratchet;
 mod records;
+mod sync;
 mod users;
 
 use std::fmt;
@@ -53,8 +54,8 @@ pub use queues::{NewRcvQueue, NewSndQueue, RcvQueue, SndQueue};
 pub use ratchet::{Ratchet, SkippedKey, X3dhKeys};
 pub use records::{
     CommandId, ConfirmationId, ConnId, ConnMode, ConnStatus, DeliveryId, DeliveryStatus, Integrity,
-    InternalId, InvitationId, MsgType, QueueMode, QueueStatus, RcvQueueId, SecretBytes, ServerId,
-    SndQueueId, Timestamp, UserId,
+    InternalId, InvitationId, MsgType, QueueMode, QueueStatus, RatchetSyncState, RcvQueueId,
+    RcvSwitchStatus, SecretBytes, ServerId, SndQueueId, SndSwitchStatus, Timestamp, UserId,
 };
 pub use users::{Server, User};
 

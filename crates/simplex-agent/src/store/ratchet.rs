@@ -89,14 +89,17 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Stores a connection's ratchet state (creating the row if needed) and drops any
-    /// pending X3DH keys: the handshake is over once there is a state.
+    /// Stores a connection's ratchet state (creating the row if needed). The first state
+    /// drops the pending X3DH keys of the handshake; keys set beside a live state for
+    /// re-synchronisation ([`Tx::set_ratchet_x3dh_keys`]) stay.
     pub fn save_ratchet_state(&self, conn_id: &ConnId, state: &[u8]) -> Result<()> {
         self.db()
             .prepare_cached(
                 "INSERT INTO ratchets (conn_id, state, updated_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (conn_id) DO UPDATE SET state = excluded.state,
-                   x3dh_key_1 = NULL, x3dh_key_2 = NULL, x3dh_pq_kem = NULL,
+                   x3dh_key_1 = iif(ratchets.state IS NULL, NULL, ratchets.x3dh_key_1),
+                   x3dh_key_2 = iif(ratchets.state IS NULL, NULL, ratchets.x3dh_key_2),
+                   x3dh_pq_kem = iif(ratchets.state IS NULL, NULL, ratchets.x3dh_pq_kem),
                    updated_at = excluded.updated_at",
             )?
             .execute(params![conn_id, state, Timestamp::now()])?;

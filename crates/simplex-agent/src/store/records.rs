@@ -374,6 +374,65 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a connection's ratchet is in re-synchronisation (the reference's
+    /// `RatchetSyncState`, same texts).
+    RatchetSyncState {
+        /// In sync.
+        Ok => "ok",
+        /// A message failed to decrypt in a way that may be transient: the app may call
+        /// `synchronize_ratchet`; sending still works.
+        Allowed => "allowed",
+        /// The ratchet is out of sync: sending is stopped until it is re-synchronised.
+        Required => "required",
+        /// This side sent its new keys and waits for the peer's.
+        Started => "started",
+        /// Both key sets are known and a new ratchet is made; waiting for the first
+        /// message of it.
+        Agreed => "agreed",
+    }
+);
+
+impl RatchetSyncState {
+    /// Whether `synchronize_ratchet` may be called without forcing (the reference's
+    /// `ratchetSyncAllowed`, for agent version 3 and later).
+    pub fn sync_allowed(self) -> bool {
+        matches!(self, RatchetSyncState::Allowed | RatchetSyncState::Required)
+    }
+
+    /// Whether messages may not be sent (the reference's `ratchetSyncSendProhibited`).
+    pub fn send_prohibited(self) -> bool {
+        matches!(
+            self,
+            RatchetSyncState::Required | RatchetSyncState::Started | RatchetSyncState::Agreed
+        )
+    }
+}
+
+text_enum!(
+    /// Progress of a switch on the old receive queue (the reference's `RcvSwitchStatus`).
+    RcvSwitchStatus {
+        /// The switch was requested.
+        SwitchStarted => "switch_started",
+        /// The new queue is made and `QADD` is being sent.
+        SendingQAdd => "sending_qadd",
+        /// The new queue is secured and `QUSE` is being sent.
+        SendingQUse => "sending_quse",
+        /// A message came through the new queue.
+        ReceivedMessage => "received_message",
+    }
+);
+
+text_enum!(
+    /// Progress of a switch on the old send queue (the reference's `SndSwitchStatus`).
+    SndSwitchStatus {
+        /// `QKEY` is being sent.
+        SendingQKey => "sending_qkey",
+        /// `QTEST` is being sent to the new queue.
+        SendingQTest => "sending_qtest",
+    }
+);
+
 /// The integrity of a received message against the previous one (reference
 /// `MsgIntegrity`), stored as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
