@@ -68,7 +68,7 @@ async fn next_non_sent(events: &mut Receiver<AgentEvent>) -> AgentEvent {
 }
 
 /// B is away while A sends twice the quota: the relay keeps 3 messages and refuses the
-/// rest. When B comes back and drains the queue it sends `A_QCONT`, and A sends the rest
+/// rest (those sent before A saw the first refusal). When B comes back and drains the queue it sends `A_QCONT`, and A sends the rest
 /// at once (its slow retry is an hour, so only `A_QCONT` can resume it). All arrive in
 /// order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,10 +105,13 @@ async fn quota_waits_for_qcont() {
         .await
         .unwrap();
     expect_messages(&mut b_events, &b_conn, "held", n).await;
-    assert_eq!(
-        stats.msg_sent_quota.get(),
-        1,
-        "one refusal, then A waited for A_QCONT"
+    // A sends the messages of a queue several at a time without waiting for each `OK`,
+    // so the ones sent together with the first refused one are refused too; after that
+    // A waits for `A_QCONT` (its slow retry is an hour): no message is refused twice.
+    let refused = stats.msg_sent_quota.get();
+    assert!(
+        (1..=(n - QUOTA) as u64).contains(&refused),
+        "{refused} refusals: each held message at most once, then A waited for A_QCONT"
     );
 }
 
