@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use simplex_encoding::VersionRange;
 use smp_client::{SocksMode, SocksProxy, TransportSessionMode};
 use smp_proto::SmpServer;
 use smp_proto::address::BasicAuth;
@@ -179,6 +180,10 @@ pub struct AgentConfig {
     pub delivery: DeliveryTimeouts,
     /// The clock for delivery give-up decisions.
     pub clock: Clock,
+    /// The agent protocol versions offered in links and accepted from peers (default
+    /// 2..7, the reference's `smpAgentVRange`); tests lower the maximum to act as an
+    /// older agent, as the reference's tests do.
+    pub agent_versions: VersionRange,
 }
 
 impl AgentConfig {
@@ -195,6 +200,7 @@ impl AgentConfig {
             pq_support: false,
             delivery: DeliveryTimeouts::default(),
             clock: Clock::system(),
+            agent_versions: agent_proto::versions::AGENT_RANGE,
         }
     }
 }
@@ -212,6 +218,7 @@ impl fmt::Debug for AgentConfig {
             .field("pq_support", &self.pq_support)
             .field("delivery", &self.delivery)
             .field("clock", &self.clock)
+            .field("agent_versions", &self.agent_versions)
             .finish()
     }
 }

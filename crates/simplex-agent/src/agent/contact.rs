@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use agent_proto::envelope::seal_client_message_once;
-use agent_proto::versions::{AGENT_RANGE, SMP_CLIENT_RANGE};
+use agent_proto::versions::SMP_CLIENT_RANGE;
 use agent_proto::{
     AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader, ShortLink,
     SmpQueueUri,
@@ -35,7 +35,7 @@ pub(super) async fn create_address(
     let queue = new_rcv_queue(inner, QueueReqData::Contact(None), &[]).await?;
     let link = ConnectionRequest::Contact {
         data: ConnReqData {
-            agent_versions: AGENT_RANGE,
+            agent_versions: inner.config.agent_versions,
             queues: vec![SmpQueueUri {
                 versions: SMP_CLIENT_RANGE,
                 addr: queue.address(),
@@ -49,13 +49,14 @@ pub(super) async fn create_address(
     };
     let stored = StoredQueue::from(&queue);
     let user_id = inner.user_id;
+    let max_agent_v = inner.config.agent_versions.max();
     let conn_id = inner
         .db(move |tx| {
             let conn_id = tx.create_conn(&NewConn {
                 user_id,
                 mode: ConnMode::Contact,
                 status: ConnStatus::Pending,
-                agent_version: agent_proto::versions::CURRENT_AGENT_V,
+                agent_version: max_agent_v,
                 pq_support: false,
                 pq_encryption: false,
             })?;
@@ -72,7 +73,8 @@ pub(super) async fn create_address(
 /// without authorization and retries it like any message. Returns the new invitation's
 /// connection (`CONF` comes on it when the owner accepts).
 pub(super) async fn request(inner: &Arc<Inner>, data: &ConnReqData, info: &[u8]) -> Result<ConnId> {
-    let (agent_version, queue, smp_v) = super::handshake::agree_versions(data)?;
+    let (agent_version, queue, smp_v) =
+        super::handshake::agree_versions(data, inner.config.agent_versions)?;
     let server = server_key(&SmpServer::try_from(&queue.addr.server)?);
     let (snd_id, dh_key) = (queue.addr.sender_id.clone(), queue.addr.dh_key.clone());
     let info = Zeroizing::new(info.to_vec());

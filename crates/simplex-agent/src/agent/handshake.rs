@@ -7,16 +7,14 @@
 use std::sync::Arc;
 
 use agent_proto::envelope::seal_client_message;
-use agent_proto::versions::{
-    AGENT_RANGE, RATCHET_ON_CONF_AGENT_V, SMP_CLIENT_RANGE, conn_info_padded_len,
-};
+use agent_proto::versions::{SMP_CLIENT_RANGE, conn_info_padded_len};
 use agent_proto::{
     AgentMessage, AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader,
     QueueAddress, RelayAddr, ShortLink, SmpQueueInfo, SmpQueueUri,
 };
 use simplex_crypto::keys::PrivateAuthKey;
 use simplex_crypto::{X448Secret, X25519Secret};
-use simplex_encoding::{Decode, Encode, Version};
+use simplex_encoding::{Decode, Encode, Version, VersionRange};
 use simplex_ratchet::{
     CURRENT_E2E_VERSION, E2ERatchetParams, E2ERatchetParamsUri, PQEncryption, PQSupport,
     RatchetState, RatchetVersions, SUPPORTED_E2E_VERSIONS, encrypt, generate_rcv_params,
@@ -202,10 +200,11 @@ impl From<&NewQueue> for StoredQueue {
 pub(super) fn invitation_request(
     addr: QueueAddress,
     e2e: E2ERatchetParamsUri,
+    agent_versions: VersionRange,
 ) -> ConnectionRequest {
     ConnectionRequest::Invitation {
         data: ConnReqData {
-            agent_versions: AGENT_RANGE,
+            agent_versions,
             queues: vec![SmpQueueUri {
                 versions: SMP_CLIENT_RANGE,
                 addr,
@@ -249,6 +248,7 @@ where
     let qkeys = QueueKeys::generate()?;
     let prepared = match user_data {
         Some(d) => Some(super::links::prepare_invitation(
+            inner.config.agent_versions,
             &server,
             &qkeys.e2e_key.public(),
             &e2e,
@@ -268,9 +268,10 @@ where
     let link = if short.is_some() {
         // as the reference: with a short link, the printed full link leaves out the KEM
         // key (the link data on the relay has it)
-        invitation_request(queue.address(), E2ERatchetParamsUri { kem: None, ..e2e })
+        let e2e = E2ERatchetParamsUri { kem: None, ..e2e };
+        invitation_request(queue.address(), e2e, inner.config.agent_versions)
     } else {
-        invitation_request(queue.address(), e2e)
+        invitation_request(queue.address(), e2e, inner.config.agent_versions)
     };
     let stored = StoredQueue::from(&queue);
     let pk1 = Zeroizing::new(keys.pk1.to_bytes().to_vec());
@@ -278,13 +279,14 @@ where
     let kem = keys.kem.as_ref().map(|k| Zeroizing::new(k.to_bytes()));
     let user_id = inner.user_id;
     let req = link.clone();
+    let max_agent_v = inner.config.agent_versions.max();
     let (conn_id, extra) = inner
         .db(move |tx| {
             let conn_id = tx.create_conn(&NewConn {
                 user_id,
                 mode: ConnMode::Invitation,
                 status: ConnStatus::Pending,
-                agent_version: agent_proto::versions::CURRENT_AGENT_V,
+                agent_version: max_agent_v,
                 pq_support: pq,
                 pq_encryption: pq,
             })?;
@@ -407,16 +409,17 @@ pub(super) fn version_pq_support(agent_v: Version, e2e_v: Option<Version>) -> bo
         && e2e_v.is_none_or(|v| v >= simplex_ratchet::PQ_RATCHET_E2E_VERSION)
 }
 
-/// The agent version (7 or later), the link's first queue and the SMP client version
-/// agreed for a link.
+/// The agent version (the highest of the link's range and `ours`), the link's first
+/// queue and the SMP client version agreed for a link. Versions before 7 connect the same
+/// way over messaging queues (the joiner secures them; no `HELLO`), as in the reference.
 pub(super) fn agree_versions(
     data: &ConnReqData,
+    ours: VersionRange,
 ) -> Result<(Version, &agent_proto::SmpQueueUri, Version)> {
     let agent_v = data
         .agent_versions
-        .negotiate(&AGENT_RANGE)
-        .filter(|v| *v >= RATCHET_ON_CONF_AGENT_V)
-        .ok_or(AgentError::Version("agent version 7 is needed"))?;
+        .negotiate(&ours)
+        .ok_or(AgentError::Version("no common agent version"))?;
     let queue = data.queues.first().ok_or(AgentError::BadLink("no queue"))?;
     let smp_v = queue
         .versions
@@ -433,7 +436,7 @@ pub(super) async fn join_invitation(
     e2e: E2ERatchetParamsUri,
     info: &[u8],
 ) -> Result<ConnId> {
-    let (agent_v, peer, smp_v) = agree_versions(&data)?;
+    let (agent_v, peer, smp_v) = agree_versions(&data, inner.config.agent_versions)?;
     if !agent_proto::queue_uri::sender_can_secure(peer.addr.queue_mode) {
         return Err(AgentError::BadLink(
             "the queue is not a messaging queue (legacy handshake not supported yet)",

@@ -22,7 +22,6 @@ use agent_proto::link_data::{
     ConnLinkData, FixedLinkData, UserConnLinkData, UserContactData, UserLinkData,
 };
 use agent_proto::short_link::ShortLinkScheme;
-use agent_proto::versions::AGENT_RANGE;
 use agent_proto::{
     ConnectionRequest, ContactType, E2ERatchetParamsUri, QueueAddress, RelayAddr, ShortLink,
 };
@@ -119,6 +118,7 @@ impl PreparedInvitation {
 /// Signs and encrypts an invitation's link data for a queue on `server` whose e2e key is
 /// `e2e_key`, fixing its sender id through a random correlation id.
 pub(super) fn prepare_invitation(
+    agent_versions: simplex_encoding::VersionRange,
     server: &SmpServer,
     e2e_key: &X25519Public,
     e2e: &E2ERatchetParamsUri,
@@ -133,10 +133,11 @@ pub(super) fn prepare_invitation(
         dh_key: e2e_key.clone(),
         queue_mode: Some(QueueMode::Messaging),
     };
-    let conn_req = invitation_request(addr, e2e.clone());
+    let conn_req = invitation_request(addr, e2e.clone(), agent_versions);
     let root = Ed25519Secret::generate(&mut rng);
     let user = UserConnLinkData::Invitation(UserLinkData(user_data.to_vec()));
-    let (link_key, fixed, user) = encode_sign_link_data(&root, AGENT_RANGE, conn_req, None, user);
+    let (link_key, fixed, user) =
+        encode_sign_link_data(&root, agent_versions, conn_req, None, user);
     let data = encrypt_link_data(&mut rng, &invitation_link_kdf(&link_key), &fixed, &user)?;
     Ok(PreparedInvitation {
         queue_req: QueueReqData::Messaging(Some((snd_id.clone(), data))),
@@ -164,8 +165,13 @@ pub(super) async fn set_contact_link(
             relays: Vec::new(),
             user_data: UserLinkData(user_data.to_vec()),
         });
-        let (link_key, fixed, user) =
-            encode_sign_link_data(&root, AGENT_RANGE, conn_req.clone(), None, user);
+        let (link_key, fixed, user) = encode_sign_link_data(
+            &root,
+            inner.config.agent_versions,
+            conn_req.clone(),
+            None,
+            user,
+        );
         let (link_id, key) = contact_link_kdf(&link_key);
         let data = encrypt_link_data(&mut rng, &key, &fixed, &user)?;
         (link_key, link_id, data)

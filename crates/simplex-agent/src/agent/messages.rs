@@ -145,6 +145,13 @@ pub(super) async fn ack(
             let Some(info) = info else {
                 return Ok(None);
             };
+            // agents before version 4 have no receipts: none is sent (as the reference)
+            let conn = tx
+                .conn(&cid)?
+                .ok_or(AgentError::ConnNotFound(cid.clone()))?;
+            if conn.agent_version < agent_proto::versions::DELIVERY_RCPTS_AGENT_V {
+                return Ok(None);
+            }
             if msg.msg_type != MsgType::Msg {
                 return Err(AgentError::Prohibited(
                     "receipts are only sent for app messages",

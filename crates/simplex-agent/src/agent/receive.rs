@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use agent_proto::agent_message::MessageReceipt;
 use agent_proto::envelope::open_client_message;
-use agent_proto::versions::{CURRENT_AGENT_V, RATCHET_ON_CONF_AGENT_V};
+use agent_proto::versions::MIN_AGENT_V;
 use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope, ConnectionRequest};
 use simplex_crypto::DhSecret;
 use simplex_encoding::{Decode, Encode};
@@ -370,7 +370,9 @@ impl Received<'_> {
                 "confirmation: connection is not pending",
             ));
         }
-        if !(RATCHET_ON_CONF_AGENT_V..=CURRENT_AGENT_V).contains(&agent_version) {
+        // our maximum was stored with the invitation (the reference's check against
+        // the agreed version)
+        if !(MIN_AGENT_V..=self.conn.agent_version).contains(&agent_version) {
             return Err(AgentError::Version("confirmation agent version"));
         }
         if !SUPPORTED_E2E_VERSIONS.contains(params.version) {
