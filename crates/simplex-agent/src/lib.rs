@@ -9,11 +9,14 @@
 //! - [`agent`]: [`Agent`] (open, invitations, join, allow, send) and its workers;
 //! - [`config`], [`event`], [`error`]: what it is opened with, what it reports, how it fails.
 //!
-//! Implemented: the fast duplex handshake (agent v7, messaging queues) by invitation and
-//! by contact address, full and short links, app messages, delivery receipts, PQ
+//! Implemented: the fast duplex handshake over messaging queues (agent versions 2..7,
+//! the range set by [`AgentConfig::agent_versions`]; the legacy handshake with `KEY` and
+//! `HELLO` for queues their senders cannot secure is not) by invitation and by contact
+//! address, full and short links, app messages, delivery receipts, PQ
 //! (sntrup761 KEM) encryption when [`AgentConfig::pq_support`] is on, the user's relay
 //! list, SOCKS5 and private routing through proxy relays ([`config::NetworkConfig`]),
-//! quota handling and give-up rules, queue rotation and ratchet re-synchronisation,
+//! quota handling and give-up rules, queue rotation (with `Switch` phases and abort) and
+//! ratchet re-synchronisation (with the reference's sync states, `RatchetSync`),
 //! connection deletion on the relays (retried in the background, across restarts).
 //!
 //! This crate must not depend on the chat layer (nothing about profiles, groups or chat

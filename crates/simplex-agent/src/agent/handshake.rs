@@ -1,5 +1,7 @@
-//! The fast duplex handshake (agent v7, messaging queues secured by their senders;
-//! `protocol-map.md` §5.5): creating an invitation, joining it, allowing the joiner.
+//! The fast duplex handshake (messaging queues secured by their senders;
+//! `protocol-map.md` §5.5): creating an invitation, joining it, allowing the joiner. The
+//! agent version is the highest of the link's range and ours (2..7); as in the reference,
+//! older versions take the same steps over messaging queues (no `HELLO`).
 //!
 //! PQ (KEM) follows [`crate::AgentConfig::pq_support`] and the agreed versions (see
 //! `create_invitation` for where the KEM key is proposed).
