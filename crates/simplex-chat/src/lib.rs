@@ -27,8 +27,8 @@
 //! received over XFTP with `xftp-client` (`/f`, `/fr`, `/fc`, `/fs`, `/xftp`), accepted
 //! automatically up to a configured size.
 //!
-//! Not implemented yet: files in the bot API, relay approval for received files, groups
-//! in the bot API, group links, direct chats with group members. Deleting a contact, the
+//! Not implemented yet: files in the bot API, relay approval for received files, group
+//! links, direct chats with group members. Deleting a contact, the
 //! address or a group member, leaving a group and deleting a group also delete the agent
 //! connections: their queues are removed from the relays in the background, after what
 //! was last sent on them is delivered.

@@ -369,6 +369,8 @@ mod tests {
             timed_ttl: None,
             delete_at: None,
             reactions: Vec::new(),
+            created_at: 0,
+            updated_at: 0,
         }
     }
 

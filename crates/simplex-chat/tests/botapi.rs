@@ -9,19 +9,13 @@ mod common;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use bot::Ws;
+use bot::{Ws, text_of};
 use common::{new_client, start_relay};
 use serde_json::Value;
 use simplex_chat::botapi::{BotApi, BotServer};
 use simplex_chat::clock::SystemClock;
 use simploxide_api_types::responses as r;
 use tokio_tungstenite::tungstenite::Message;
-
-fn text_of(item: &Value) -> &str {
-    item["chatItem"]["content"]["msgContent"]["text"]
-        .as_str()
-        .unwrap_or_default()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bot_serves_address_auto_accept_messages_and_events() {

@@ -9,7 +9,6 @@ use chat_api::errors::{self as api_err, ChatErrorType, StoreError};
 use chat_api::item::{ACIReaction, AChatItem, CIDirection, CIReaction, ChatInfo, ChatItemDeletion};
 use chat_api::{ChatEvent, ChatResponse};
 use chat_proto::container::MsgReaction;
-use chat_proto::content::MsgContent;
 
 use super::convert;
 use super::parse::{ApiCall, NotApi, parse_api};
@@ -55,7 +54,7 @@ pub fn api_error(e: &ChatError) -> ApiError {
     }
 }
 
-fn command_error(message: String) -> ApiError {
+pub(super) fn command_error(message: String) -> ApiError {
     ApiError::chat(ChatErrorType::CommandError { message })
 }
 
@@ -82,7 +81,7 @@ impl BotApi {
         &self.chat
     }
 
-    fn now(&self) -> Result<UtcTime, ApiError> {
+    pub(super) fn now(&self) -> Result<UtcTime, ApiError> {
         let secs = self.chat.config().clock.now();
         convert::utc(secs).ok_or_else(|| {
             ApiError::chat(ChatErrorType::InternalError {
@@ -91,7 +90,7 @@ impl BotApi {
         })
     }
 
-    fn store(&self) -> &store::ChatStore {
+    pub(super) fn store(&self) -> &store::ChatStore {
         self.chat.store()
     }
 
@@ -112,19 +111,19 @@ impl BotApi {
         })
     }
 
-    fn db<T>(&self, r: crate::error::Result<T>) -> Result<T, ApiError> {
+    pub(super) fn db<T>(&self, r: crate::error::Result<T>) -> Result<T, ApiError> {
         r.map_err(|e| api_error(&e))
     }
 
     /// The active user, or `NoActiveUser`.
-    fn active(&self) -> Result<store::User, ApiError> {
+    pub(super) fn active(&self) -> Result<store::User, ApiError> {
         self.db(self.chat.active_user())?
             .ok_or(ApiError::chat(ChatErrorType::NoActiveUser))
     }
 
     /// The active user when its id is `user_id` (commands for other users are refused,
     /// as the engine runs commands for the active user).
-    fn user_for(&self, user_id: i64) -> Result<store::User, ApiError> {
+    pub(super) fn user_for(&self, user_id: i64) -> Result<store::User, ApiError> {
         let u = self.active()?;
         if u.user_id == user_id {
             return Ok(u);
@@ -146,7 +145,7 @@ impl BotApi {
             }))
     }
 
-    async fn run(&self, cmd: ChatCommand) -> Result<Vec<ChatOutput>, ApiError> {
+    pub(super) async fn run(&self, cmd: ChatCommand) -> Result<Vec<ChatOutput>, ApiError> {
         self.db(self.chat.execute_command(cmd).await)
     }
 
@@ -217,10 +216,8 @@ impl BotApi {
                     contacts,
                 })
             }
-            ApiCall::Groups(uid) => Ok(ChatResponse::GroupsList {
-                user: convert::user(&self.user_for(uid)?),
-                groups: Vec::new(),
-            }),
+            ApiCall::Groups(uid) => self.list_groups(uid),
+            ApiCall::SendGroup { group_id, messages } => self.send_group(group_id, messages).await,
             ApiCall::Send {
                 contact_id,
                 messages,
@@ -315,18 +312,7 @@ impl BotApi {
         let c = self.contact_by_id(&u, contact_id)?;
         let mut chat_items = Vec::new();
         for m in messages {
-            if m.file_source.is_some() {
-                return Err(command_error("files are not supported yet".into()));
-            }
-            let text = match &m.msg_content {
-                MsgContent::Text { text } | MsgContent::Link { text, .. } => text.clone(),
-                other => {
-                    return Err(command_error(format!(
-                        "{} messages are not supported yet",
-                        other.tag()
-                    )));
-                }
-            };
+            let text = super::api_groups::composed_text(&m)?;
             let name = c.local_name.clone();
             let cmd = match m.quoted_item_id {
                 Some(qid) => {
@@ -494,6 +480,7 @@ impl BotApi {
             }
         };
         let ev = match out {
+            ChatOutput::Group(g) => return self.group_event(u, g),
             ChatOutput::ContactConnected { contact } => ChatEvent::ContactConnected {
                 user,
                 contact: self.contact(contact)?,

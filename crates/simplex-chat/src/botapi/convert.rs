@@ -1,9 +1,9 @@
 //! The engine's stored records as the bot API's JSON types (`chat-api`): users,
 //! contacts, contact requests and chat items.
 //!
-//! The store keeps fewer details than the reference (no per-row timestamps, one
-//! connection per contact), so the timestamps are the conversion time `t` and
-//! connection counters are zero.
+//! The store keeps fewer details than the reference (timestamps only on chat items,
+//! one connection per contact), so the other timestamps are the conversion time `t`
+//! and connection counters are zero.
 
 use std::collections::BTreeMap;
 
@@ -217,7 +217,7 @@ pub fn contact_request(user_id: i64, r: &store::ContactRequest, t: UtcTime) -> U
     }
 }
 
-fn status(s: store::ItemStatus) -> CIStatus {
+pub(super) fn status(s: store::ItemStatus) -> CIStatus {
     match s {
         store::ItemStatus::SndNew => CIStatus::SndNew,
         store::ItemStatus::SndSent => CIStatus::SndSent {
@@ -240,7 +240,7 @@ fn direction(sent: bool) -> CIDirection {
 }
 
 /// Emoji reactions counted per emoji, in first-seen order.
-fn reactions(list: &[(bool, String)]) -> Vec<CIReactionCount> {
+pub(super) fn reactions(list: &[(bool, String)]) -> Vec<CIReactionCount> {
     let mut out: Vec<CIReactionCount> = Vec::new();
     for (sent, emoji) in list {
         let Some(e) = emoji.chars().next() else {
@@ -262,58 +262,112 @@ fn reactions(list: &[(bool, String)]) -> Vec<CIReactionCount> {
     out
 }
 
-/// A stored item as the API's `ChatItem`; `t` stands in for its timestamps.
-pub fn chat_item(it: &store::ChatItem, t: UtcTime) -> ChatItem {
-    let msg_content = MsgContent::text(&it.text);
-    let content = if it.sent {
+/// What an API `ChatItem` is built from, for direct and group items alike.
+pub(super) struct ItemParts<'a> {
+    /// Row id.
+    pub id: i64,
+    /// Sent by the user.
+    pub sent: bool,
+    /// Who sent it.
+    pub dir: CIDirection,
+    /// The text.
+    pub text: &'a str,
+    /// The shared message id.
+    pub shared: Option<&'a [u8]>,
+    /// Edited.
+    pub edited: bool,
+    /// Marked deleted.
+    pub deleted: bool,
+    /// The chat type (for the deletion mark).
+    pub chat_type: ChatType,
+    /// Delivery state.
+    pub status: CIStatus,
+    /// Disappearing timer.
+    pub timed: Option<CITimed>,
+    /// The quote (its author's direction and text).
+    pub quote: Option<(Option<CIDirection>, &'a str)>,
+    /// Reactions counted.
+    pub reactions: Vec<CIReactionCount>,
+    /// Stored at.
+    pub created: UtcTime,
+    /// Last changed at.
+    pub updated: UtcTime,
+}
+
+/// Builds an API `ChatItem`.
+pub(super) fn build_item(p: ItemParts<'_>) -> ChatItem {
+    let msg_content = MsgContent::text(p.text);
+    let content = if p.sent {
         CIContent::SndMsgContent { msg_content }
     } else {
         CIContent::RcvMsgContent { msg_content }
     };
     let meta = CIMeta {
-        item_id: it.item_id,
-        item_ts: t,
-        item_text: it.text.clone(),
-        item_status: status(it.status),
+        item_id: p.id,
+        item_ts: p.created,
+        item_text: p.text.to_owned(),
+        item_status: p.status,
         sent_via_proxy: None,
-        item_shared_msg_id: it
-            .shared_msg_id
-            .as_deref()
-            .map(simplex_encoding::base64url::encode),
-        item_deleted: it.deleted.then_some(CIDeleted::Deleted {
-            deleted_ts: None,
-            chat_type: ChatType::Direct,
+        item_shared_msg_id: p.shared.map(simplex_encoding::base64url::encode),
+        item_deleted: p.deleted.then_some(CIDeleted::Deleted {
+            deleted_ts: Some(p.updated),
+            chat_type: p.chat_type,
         }),
-        item_edited: it.edited,
-        item_timed: it.timed_ttl.map(|ttl| CITimed {
-            ttl,
-            delete_at: it.delete_at.and_then(utc),
-        }),
+        item_edited: p.edited,
+        item_timed: p.timed,
         item_live: None,
         user_mention: false,
         has_link: false,
-        deletable: !it.deleted,
-        editable: it.sent && !it.deleted,
+        deletable: !p.deleted,
+        editable: p.sent && !p.deleted,
         forwarded_by_member: None,
         show_group_as_sender: false,
-        created_at: t,
-        updated_at: t,
+        created_at: p.created,
+        updated_at: p.updated,
     };
     ChatItem {
-        chat_dir: direction(it.sent),
+        chat_dir: p.dir,
         meta,
         content,
         mentions: BTreeMap::new(),
-        quoted_item: it.quote.as_ref().map(|(text, by_user)| CIQuote {
-            chat_dir: Some(direction(*by_user)),
+        quoted_item: p.quote.map(|(chat_dir, text)| CIQuote {
+            chat_dir,
             item_id: None,
             shared_msg_id: None,
-            sent_at: t,
+            sent_at: p.created,
             content: MsgContent::text(text),
         }),
-        reactions: reactions(&it.reactions),
+        reactions: p.reactions,
         file: None,
     }
+}
+
+/// A stored item as the API's `ChatItem`, with its stored times (`t` when a time is
+/// out of range).
+pub fn chat_item(it: &store::ChatItem, t: UtcTime) -> ChatItem {
+    let counted: Vec<(bool, String)> = it.reactions.clone();
+    build_item(ItemParts {
+        id: it.item_id,
+        sent: it.sent,
+        dir: direction(it.sent),
+        text: &it.text,
+        shared: it.shared_msg_id.as_deref(),
+        edited: it.edited,
+        deleted: it.deleted,
+        chat_type: ChatType::Direct,
+        status: status(it.status),
+        timed: it.timed_ttl.map(|ttl| CITimed {
+            ttl,
+            delete_at: it.delete_at.and_then(utc),
+        }),
+        quote: it
+            .quote
+            .as_ref()
+            .map(|(text, by_user)| (Some(direction(*by_user)), text.as_str())),
+        reactions: reactions(&counted),
+        created: utc(it.created_at).unwrap_or(t),
+        updated: utc(it.updated_at).unwrap_or(t),
+    })
 }
 
 /// An item in the direct chat with `c`.

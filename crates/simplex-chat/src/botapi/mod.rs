@@ -2,6 +2,7 @@
 //!
 //! - [`parse`]: the `/_…` API command forms ([`ApiCall`]);
 //! - [`convert`]: stored users, contacts, requests and items as `chat-api` types;
+//!   [`convert_group`]: groups, members and group items;
 //! - [`api`]: [`BotApi`] runs a command line and answers with a `chat-api`
 //!   [`chat_api::ChatResponse`], and turns engine outputs into [`chat_api::ChatEvent`]s;
 //! - [`server`]: [`BotServer`], the WebSocket side: one JSON object per text frame,
@@ -9,7 +10,9 @@
 //!   connected client.
 
 pub mod api;
+mod api_groups;
 pub mod convert;
+pub mod convert_group;
 pub mod parse;
 pub mod server;
 

@@ -34,6 +34,13 @@ pub enum ApiCall {
         /// The messages.
         messages: Vec<ComposedMessage>,
     },
+    /// `/_send #GROUP_ID [live=on] [ttl=N] json [...]`.
+    SendGroup {
+        /// The group.
+        group_id: i64,
+        /// The messages.
+        messages: Vec<ComposedMessage>,
+    },
     /// `/_accept [incognito=on] REQUEST_ID`.
     Accept {
         /// The contact request.
@@ -101,7 +108,11 @@ fn send(rest: &str) -> Result<ApiCall, NotApi> {
     let chat = words
         .next()
         .ok_or_else(|| NotApi::Bad("missing chat".into()))?;
-    let contact_id = direct_ref(chat)?;
+    let group = chat.strip_prefix('#').map(id).transpose()?;
+    let contact_id = match group {
+        Some(_) => 0,
+        None => direct_ref(chat)?,
+    };
     for w in words {
         // live messages and per-message TTLs are accepted and sent as ordinary ones
         let known = ["live=on", "live=off", "sign=on", "sign=off"].contains(&w)
@@ -112,9 +123,12 @@ fn send(rest: &str) -> Result<ApiCall, NotApi> {
         }
     }
     let messages = parse_composed_messages(json).map_err(|e| NotApi::Bad(e.to_string()))?;
-    Ok(ApiCall::Send {
-        contact_id,
-        messages,
+    Ok(match group {
+        Some(group_id) => ApiCall::SendGroup { group_id, messages },
+        None => ApiCall::Send {
+            contact_id,
+            messages,
+        },
     })
 }
 
@@ -275,13 +289,23 @@ mod tests {
     }
 
     #[test]
+    fn parses_group_sends() {
+        let call =
+            parse_api("/_send #7 json [{\"msgContent\":{\"type\":\"text\",\"text\":\"a\"}}]");
+        let Ok(ApiCall::SendGroup { group_id, messages }) = call else {
+            panic!("{call:?}")
+        };
+        assert_eq!((group_id, messages.len()), (7, 1));
+    }
+
+    #[test]
     fn rejects_bad_forms() {
         assert_eq!(parse_api("/contacts"), Err(NotApi::Other));
         assert_eq!(parse_api("/_db export {}"), Err(NotApi::Other));
         for bad in [
             "/_address x",
             "/_address 1 2",
-            "/_send #1 json [{\"msgContent\":{\"type\":\"text\",\"text\":\"a\"}}]",
+            "/_send #x json [{\"msgContent\":{\"type\":\"text\",\"text\":\"a\"}}]",
             "/_send @1 json []",
             "/_send @1 json {",
             "/_send @1",

@@ -340,7 +340,7 @@ impl Inner {
                     return Ok(Vec::new());
                 }
                 self.store
-                    .edit_item(item.item_id, &content_text(&content))?;
+                    .edit_item(item.item_id, &content_text(&content), now)?;
                 let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
                 Ok(vec![ChatOutput::ItemUpdated {
                     contact: name,
@@ -354,7 +354,7 @@ impl Inner {
                 if item.sent {
                     return Ok(Vec::new());
                 }
-                self.store.mark_item_deleted(item.item_id)?;
+                self.store.mark_item_deleted(item.item_id, now)?;
                 Ok(vec![ChatOutput::ItemDeleted {
                     contact: name,
                     item,

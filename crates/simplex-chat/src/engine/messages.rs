@@ -156,7 +156,7 @@ impl Inner {
         };
         self.send_event(user.user_id, &c.conn_id, None, event)
             .await?;
-        self.store.edit_item(item.item_id, text)?;
+        self.store.edit_item(item.item_id, text, self.now())?;
         let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
         Ok(vec![ChatOutput::ItemUpdated {
             contact: c.local_name,
@@ -180,7 +180,7 @@ impl Inner {
             };
             self.send_event(user.user_id, &c.conn_id, None, event)
                 .await?;
-            self.store.mark_item_deleted(item.item_id)?;
+            self.store.mark_item_deleted(item.item_id, self.now())?;
         } else {
             self.store.delete_item(item.item_id)?;
         }

@@ -262,6 +262,18 @@ impl ChatStore {
         Ok(g)
     }
 
+    /// A user's groups, by id.
+    pub fn groups(&self, user_id: i64) -> Result<Vec<Group>> {
+        let db = self.db();
+        let mut stmt = db.prepare(&format!(
+            "SELECT {GCOLS} FROM groups WHERE user_id = ?1 ORDER BY group_id"
+        ))?;
+        let v = stmt
+            .query_map([user_id], group_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(v)
+    }
+
     /// The user's group by local name.
     pub fn group_by_name(&self, user_id: i64, name: &str) -> Result<Option<Group>> {
         let g = self

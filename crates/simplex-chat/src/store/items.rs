@@ -65,6 +65,10 @@ pub struct ChatItem {
     pub delete_at: Option<i64>,
     /// Reactions: (sent by the user, emoji).
     pub reactions: Vec<(bool, String)>,
+    /// When it was stored (unix seconds, the engine's clock).
+    pub created_at: i64,
+    /// When it last changed (edit, deletion mark); the creation time before that.
+    pub updated_at: i64,
 }
 
 /// A new item to store.
@@ -91,7 +95,7 @@ pub struct NewItem<'a> {
 }
 
 const ICOLS: &str = "item_id, contact_id, sent, shared_msg_id, text, quote_text, quote_sent, \
-    edited, deleted, status, timed_ttl, delete_at";
+    edited, deleted, status, timed_ttl, delete_at, created_at, COALESCE(updated_at, created_at)";
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
     let qt: Option<String> = r.get(5)?;
@@ -110,6 +114,8 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
         timed_ttl: r.get(10)?,
         delete_at: r.get(11)?,
         reactions: Vec::new(),
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
     })
 }
 
@@ -248,19 +254,19 @@ impl ChatStore {
     }
 
     /// Replaces an item's text and marks it edited.
-    pub fn edit_item(&self, item_id: i64, text: &str) -> Result<()> {
+    pub fn edit_item(&self, item_id: i64, text: &str, now: i64) -> Result<()> {
         self.db().execute(
-            "UPDATE chat_items SET text = ?2, edited = 1 WHERE item_id = ?1",
-            params![item_id, text],
+            "UPDATE chat_items SET text = ?2, edited = 1, updated_at = ?3 WHERE item_id = ?1",
+            params![item_id, text, now],
         )?;
         Ok(())
     }
 
     /// Marks an item deleted (its text is kept only as a placeholder).
-    pub fn mark_item_deleted(&self, item_id: i64) -> Result<()> {
+    pub fn mark_item_deleted(&self, item_id: i64, now: i64) -> Result<()> {
         self.db().execute(
-            "UPDATE chat_items SET deleted = 1 WHERE item_id = ?1",
-            [item_id],
+            "UPDATE chat_items SET deleted = 1, updated_at = ?2 WHERE item_id = ?1",
+            params![item_id, now],
         )?;
         Ok(())
     }

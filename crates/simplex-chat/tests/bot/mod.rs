@@ -133,3 +133,10 @@ impl Ws {
         }
     }
 }
+
+/// The text of an `AChatItem`'s message content.
+pub fn text_of(item: &Value) -> &str {
+    item["chatItem"]["content"]["msgContent"]["text"]
+        .as_str()
+        .unwrap_or_default()
+}

@@ -1,0 +1,271 @@
+//! The group side of [`BotApi`]: listing groups, sending to a group with the JSON
+//! `/_send #ID` form, and group outputs as API events (new, edited, deleted items and
+//! reactions, invitations, joins and member connections).
+
+use chat_api::errors::StoreError;
+use chat_api::group::GroupInfo;
+use chat_api::item::{ACIReaction, AChatItem, CIDirection, CIReaction, ChatItemDeletion};
+use chat_api::{ChatEvent, ChatResponse};
+use chat_proto::container::MsgReaction;
+use chat_proto::content::MsgContent;
+
+use super::api::{ApiError, BotApi, command_error};
+use super::convert::{self, user};
+use super::convert_group::{a_group_item, group_chat_item, group_info, group_member};
+use crate::command::ChatCommand;
+use crate::groups_command::GroupCommand;
+use crate::groups_output::GroupOutput;
+use crate::output::ChatOutput;
+use crate::store::{self, GroupItem, ItemStatus};
+
+/// The least advanced delivery state of the user's message over the members.
+fn delivered(list: &[(String, ItemStatus)]) -> ItemStatus {
+    let rank = |s: &ItemStatus| match s {
+        ItemStatus::SndNew => 0,
+        ItemStatus::SndSent => 1,
+        ItemStatus::SndRcvd | ItemStatus::Rcv => 2,
+    };
+    list.iter()
+        .map(|(_, s)| *s)
+        .min_by_key(rank)
+        .unwrap_or(ItemStatus::SndSent)
+}
+
+/// The text a bot's message is sent as (the engine sends text messages; link previews,
+/// images and voice notes travel as their text); files are refused.
+pub(super) fn composed_text(m: &chat_api::command::ComposedMessage) -> Result<String, ApiError> {
+    if m.file_source.is_some() {
+        return Err(command_error("files are not supported yet".into()));
+    }
+    match &m.msg_content {
+        MsgContent::Text { text }
+        | MsgContent::Link { text, .. }
+        | MsgContent::Image { text, .. }
+        | MsgContent::Voice { text, .. } => Ok(text.clone()),
+        other => Err(command_error(format!(
+            "{} messages are not supported yet",
+            other.tag()
+        ))),
+    }
+}
+
+impl BotApi {
+    /// The API's `GroupInfo` of a stored group.
+    pub(super) fn group_info(
+        &self,
+        u: &store::User,
+        g: &store::Group,
+    ) -> Result<GroupInfo, ApiError> {
+        let n = self.db(self.store().current_member_count(g.group_id))?;
+        Ok(group_info(g, u, n, self.now()?))
+    }
+
+    /// A group message with its chat.
+    fn group_item(
+        &self,
+        u: &store::User,
+        g: &store::Group,
+        it: &GroupItem,
+    ) -> Result<AChatItem, ApiError> {
+        let author = match it.member_row {
+            Some(row) => self.db(self.store().member(row))?,
+            None => None,
+        };
+        let deliveries = self.db(self.store().group_deliveries(it.item_id))?;
+        let item = group_chat_item(it, author.as_ref(), delivered(&deliveries), self.now()?);
+        Ok(a_group_item(self.group_info(u, g)?, item))
+    }
+
+    /// The user's group by id.
+    fn group_by_id(&self, u: &store::User, id: i64) -> Result<store::Group, ApiError> {
+        self.db(self.store().group(id))?
+            .filter(|g| g.user_id == u.user_id)
+            .ok_or(ApiError::store(StoreError::GroupNotFound { group_id: id }))
+    }
+
+    /// `/_groups USER_ID`.
+    pub(super) fn list_groups(&self, user_id: i64) -> Result<ChatResponse, ApiError> {
+        let u = self.user_for(user_id)?;
+        let groups = self
+            .db(self.store().groups(u.user_id))?
+            .iter()
+            .map(|g| self.group_info(&u, g))
+            .collect::<Result<_, _>>()?;
+        Ok(ChatResponse::GroupsList {
+            user: user(&u),
+            groups,
+        })
+    }
+
+    /// `/_send #GROUP_ID json [...]`.
+    pub(super) async fn send_group(
+        &self,
+        group_id: i64,
+        messages: Vec<chat_api::command::ComposedMessage>,
+    ) -> Result<ChatResponse, ApiError> {
+        let u = self.active()?;
+        let g = self.group_by_id(&u, group_id)?;
+        let mut chat_items = Vec::new();
+        for m in messages {
+            let text = composed_text(&m)?;
+            let group = g.local_name.clone();
+            let cmd = match m.quoted_item_id {
+                Some(qid) => {
+                    let quoted = self
+                        .db(self.store().group_item(qid))?
+                        .filter(|it| it.group_id == g.group_id)
+                        .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?;
+                    GroupCommand::SendQuote {
+                        group,
+                        quoted: quoted.text,
+                        text,
+                    }
+                }
+                None => GroupCommand::Send { group, text },
+            };
+            for o in self.run(ChatCommand::Group(cmd)).await? {
+                if let ChatOutput::Group(GroupOutput::NewItem { item, .. }) = o {
+                    chat_items.push(self.group_item(&u, &g, &item)?);
+                }
+            }
+        }
+        Ok(ChatResponse::NewChatItems {
+            user: user(&u),
+            chat_items,
+        })
+    }
+
+    /// The API event of a group output, if bots see it.
+    pub(super) fn group_event(
+        &self,
+        u: &store::User,
+        out: &GroupOutput,
+    ) -> Result<Option<ChatEvent>, ApiError> {
+        use GroupOutput as O;
+        let name = match out {
+            O::NewItem { group, .. }
+            | O::ItemUpdated { group, .. }
+            | O::ItemDeleted { group, .. }
+            | O::Reaction { group, .. }
+            | O::MemberJoined { group, .. }
+            | O::MemberConnected { group, .. }
+            | O::Joined(group) => group.clone(),
+            O::Invited { group, .. } => group.local_name.clone(),
+            _ => return Ok(None),
+        };
+        let Some(g) = self.db(self.store().group_by_name(u.user_id, &name))? else {
+            return Ok(None);
+        };
+        let member_named = |n: &str| -> Result<Option<store::Member>, ApiError> {
+            self.db(self.store().member_by_name(g.group_id, n))
+        };
+        let t = self.now()?;
+        let user = user(u);
+        let ev = match out {
+            O::NewItem { item, .. } => ChatEvent::NewChatItems {
+                user,
+                chat_items: vec![self.group_item(u, &g, item)?],
+            },
+            O::ItemUpdated { item, .. } => ChatEvent::ChatItemUpdated {
+                user,
+                chat_item: self.group_item(u, &g, item)?,
+            },
+            O::ItemDeleted { item, local, .. } => ChatEvent::ChatItemsDeleted {
+                user,
+                chat_item_deletions: vec![ChatItemDeletion {
+                    deleted_chat_item: self.group_item(u, &g, item)?,
+                    to_chat_item: None,
+                }],
+                by_user: item.sent() || *local,
+                timed: false,
+            },
+            O::Reaction {
+                item,
+                by,
+                added,
+                emoji,
+                ..
+            } => {
+                let (Some(e), Some(by)) = (emoji.chars().next(), by) else {
+                    return Ok(None);
+                };
+                let Some(m) = member_named(by)? else {
+                    return Ok(None);
+                };
+                let a = self.group_item(u, &g, item)?;
+                ChatEvent::ChatItemReaction {
+                    user,
+                    added: *added,
+                    reaction: ACIReaction {
+                        chat_info: a.chat_info,
+                        chat_reaction: CIReaction {
+                            chat_dir: CIDirection::GroupRcv {
+                                group_member: Box::new(group_member(&m, t)),
+                            },
+                            chat_item: a.chat_item,
+                            sent_at: t,
+                            reaction: MsgReaction::Emoji(e),
+                        },
+                    },
+                }
+            }
+            O::MemberJoined { member, .. } | O::MemberConnected { member, .. } => {
+                let Some(m) = member_named(member)? else {
+                    return Ok(None);
+                };
+                let group_info = self.group_info(u, &g)?;
+                let member = group_member(&m, t);
+                if matches!(out, O::MemberJoined { .. }) {
+                    ChatEvent::JoinedGroupMember {
+                        user,
+                        group_info,
+                        member,
+                    }
+                } else {
+                    ChatEvent::ConnectedToGroupMember {
+                        user,
+                        group_info,
+                        member,
+                        member_contact: None,
+                    }
+                }
+            }
+            O::Joined(_) | O::Invited { .. } => {
+                let members = self.db(self.store().members(g.group_id))?;
+                let Some(host) = members
+                    .iter()
+                    .find(|m| m.category == store::MemberCategory::Host)
+                else {
+                    return Ok(None);
+                };
+                let group_info = self.group_info(u, &g)?;
+                match out {
+                    O::Joined(_) => ChatEvent::UserJoinedGroup {
+                        user,
+                        group_info,
+                        host_member: group_member(host, t),
+                    },
+                    _ => {
+                        let Some(c) = host
+                            .contact_id
+                            .map(|id| self.db(self.store().contact(id)))
+                            .transpose()?
+                            .flatten()
+                        else {
+                            return Ok(None);
+                        };
+                        ChatEvent::ReceivedGroupInvitation {
+                            user,
+                            group_info,
+                            contact: convert::contact(&c, t),
+                            from_member_role: host.role.clone(),
+                            member_role: g.role.clone(),
+                        }
+                    }
+                }
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(ev))
+    }
+}

@@ -1,0 +1,181 @@
+//! The engine's groups, members and group messages as the bot API's JSON types.
+//!
+//! The store keeps no member timestamps or member connection details, so those are
+//! the conversion time `t`; a member's connection is omitted.
+
+use chat_api::common::{ChatSettings, UtcTime};
+use chat_api::group::{
+    FullGroupPreferences, GroupInfo, GroupMember, GroupMemberCategory, GroupMemberSettings,
+    GroupMemberStatus, GroupSummary, InvitedBy,
+};
+use chat_api::item::{AChatItem, CIDirection, ChatInfo, ChatItem, ChatType};
+use chat_api::user::LocalProfile;
+use chat_proto::profile::Profile;
+
+use super::convert::{ItemParts, build_item, chat_vrange, reactions, status, utc};
+use crate::store::{self, GroupItem, GroupStatus, ItemStatus, MemberCategory, MemberStatus};
+
+fn member_status(s: MemberStatus) -> GroupMemberStatus {
+    match s {
+        MemberStatus::Invited => GroupMemberStatus::Invited,
+        MemberStatus::Accepted => GroupMemberStatus::Accepted,
+        MemberStatus::Connecting => GroupMemberStatus::Announced,
+        MemberStatus::Connected => GroupMemberStatus::Connected,
+        MemberStatus::Removed => GroupMemberStatus::Removed,
+        MemberStatus::Left => GroupMemberStatus::Left,
+    }
+}
+
+fn category(c: MemberCategory) -> GroupMemberCategory {
+    match c {
+        MemberCategory::Host => GroupMemberCategory::Host,
+        MemberCategory::Invitee => GroupMemberCategory::Invitee,
+        MemberCategory::Pre => GroupMemberCategory::Pre,
+        MemberCategory::Post => GroupMemberCategory::Post,
+    }
+}
+
+/// A stored member as the API's `GroupMember`.
+pub fn group_member(m: &store::Member, t: UtcTime) -> GroupMember {
+    GroupMember {
+        group_member_id: m.member_row,
+        group_id: m.group_id,
+        index_in_group: m.member_row,
+        member_id: simplex_encoding::base64url::encode(&m.member_id),
+        member_role: m.role.clone(),
+        member_category: category(m.category),
+        member_status: member_status(m.status),
+        member_settings: GroupMemberSettings::default(),
+        blocked_by_admin: false,
+        invited_by: match (m.category, m.contact_id) {
+            (MemberCategory::Invitee, _) => InvitedBy::User,
+            (_, Some(id)) => InvitedBy::Contact { by_contact_id: id },
+            _ => InvitedBy::Unknown,
+        },
+        invited_by_group_member_id: None,
+        local_display_name: m.name().to_owned(),
+        member_profile: LocalProfile::new(m.member_row, m.profile.clone()),
+        member_contact_id: m.contact_id,
+        member_contact_profile_id: m.member_row,
+        active_conn: None,
+        member_chat_v_range: chat_vrange(),
+        created_at: t,
+        updated_at: t,
+    }
+}
+
+/// The user's own membership in a group (member row 0 stands for the user).
+pub fn membership(g: &store::Group, u: &store::User, t: UtcTime) -> GroupMember {
+    let status = match g.status {
+        GroupStatus::Invited => GroupMemberStatus::Invited,
+        GroupStatus::Accepted => GroupMemberStatus::Accepted,
+        GroupStatus::Active => GroupMemberStatus::Connected,
+        GroupStatus::Left => GroupMemberStatus::Left,
+        GroupStatus::Removed => GroupMemberStatus::Removed,
+        GroupStatus::Deleted => GroupMemberStatus::Deleted,
+    };
+    let profile = Profile {
+        full_name: u.full_name.clone(),
+        ..Profile::from_name(&u.display_name)
+    };
+    GroupMember {
+        group_member_id: 0,
+        group_id: g.group_id,
+        index_in_group: 0,
+        member_id: simplex_encoding::base64url::encode(&g.membership_id),
+        member_role: g.role.clone(),
+        member_category: GroupMemberCategory::User,
+        member_status: status,
+        member_settings: GroupMemberSettings::default(),
+        blocked_by_admin: false,
+        invited_by: InvitedBy::Unknown,
+        invited_by_group_member_id: None,
+        local_display_name: u.display_name.clone(),
+        member_profile: LocalProfile::new(u.user_id, profile),
+        member_contact_id: None,
+        member_contact_profile_id: u.user_id,
+        active_conn: None,
+        member_chat_v_range: chat_vrange(),
+        created_at: t,
+        updated_at: t,
+    }
+}
+
+/// A stored group as the API's `GroupInfo`, with its current member count (the
+/// user included).
+pub fn group_info(g: &store::Group, u: &store::User, members: usize, t: UtcTime) -> GroupInfo {
+    GroupInfo {
+        group_id: g.group_id,
+        use_relays: false,
+        local_display_name: g.local_name.clone(),
+        group_profile: g.profile.clone(),
+        local_alias: String::new(),
+        business_chat: None,
+        full_group_preferences: FullGroupPreferences::default(),
+        membership: membership(g, u, t),
+        chat_settings: ChatSettings::default(),
+        created_at: t,
+        updated_at: t,
+        chat_ts: None,
+        user_member_profile_sent_at: None,
+        chat_tags: Vec::new(),
+        chat_item_ttl: None,
+        custom_data: None,
+        group_summary: GroupSummary {
+            current_members: i64::try_from(members).unwrap_or(i64::MAX),
+            public_member_count: None,
+        },
+        members_require_attention: 0,
+        via_group_link_uri: None,
+    }
+}
+
+/// A stored group message as the API's `ChatItem`; `author` is the sending member
+/// (`None`: the user), `delivered` the user's message's state (the least advanced
+/// over the members).
+pub fn group_chat_item(
+    it: &GroupItem,
+    author: Option<&store::Member>,
+    delivered: ItemStatus,
+    t: UtcTime,
+) -> ChatItem {
+    let dir = match author {
+        Some(m) => CIDirection::GroupRcv {
+            group_member: Box::new(group_member(m, t)),
+        },
+        None => CIDirection::GroupSnd,
+    };
+    let counted: Vec<(bool, String)> = it
+        .reactions
+        .iter()
+        .map(|(by, e)| (by.is_none(), e.clone()))
+        .collect();
+    build_item(ItemParts {
+        id: it.item_id,
+        sent: it.sent(),
+        dir,
+        text: &it.text,
+        shared: it.shared_msg_id.as_deref(),
+        edited: it.edited,
+        deleted: it.deleted.is_some(),
+        chat_type: ChatType::Group,
+        status: status(if it.sent() {
+            delivered
+        } else {
+            ItemStatus::Rcv
+        }),
+        timed: None,
+        quote: it.quote.as_deref().map(|q| (None, q)),
+        reactions: reactions(&counted),
+        created: utc(it.created_at).unwrap_or(t),
+        updated: utc(it.updated_at).unwrap_or(t),
+    })
+}
+
+/// A group message with its chat.
+pub fn a_group_item(info: GroupInfo, item: ChatItem) -> AChatItem {
+    AChatItem {
+        chat_info: ChatInfo::Group { group_info: info },
+        chat_item: item,
+    }
+}
