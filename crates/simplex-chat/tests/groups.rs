@@ -127,8 +127,11 @@ async fn group_of_three_every_message_reaches_everyone() {
         "the group is renamed for members"
     );
 
-    // removal is seen by everyone; the connection with the member is deleted
+    // removal is seen by everyone; the connection with the member is deleted by the
+    // owner, by the other member, and the removed member deletes both of hers
     let alice_before = alice.rcv_queues();
+    let bob_before = bob.rcv_queues();
+    let cath_before = cath.rcv_queues();
     alice.exec("/rm #club @cath").await;
     alice.expect_queues_deleted(&relay, &alice_before, 1).await;
     wait_group(&mut bob, "cath removed", |g| match g {
@@ -147,8 +150,15 @@ async fn group_of_three_every_message_reaches_everyone() {
     .await;
     let out = cath.chat.execute("#club still here?").await;
     assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
+    bob.expect_queues_deleted(&relay, &bob_before, 1).await;
+    cath.expect_queues_deleted(&relay, &cath_before, 2).await;
+    // cath's direct connection with alice stays
+    let contact_queue = cath_before.intersection(&cath.rcv_queues()).count();
+    assert_eq!(contact_queue, 1, "only the contact connection is left");
 
-    // leaving is seen by the others; the leaver deletes its member connections
+    // leaving is seen by the others; the leaver deletes its member connections and
+    // the owner deletes its connection with the leaver
+    let alice_before = alice.rcv_queues();
     let bob_before = bob.rcv_queues();
     bob.exec("/l #club").await;
     bob.expect_queues_deleted(&relay, &bob_before, 1).await;
@@ -157,13 +167,12 @@ async fn group_of_three_every_message_reaches_everyone() {
         _ => None,
     })
     .await;
+    alice.expect_queues_deleted(&relay, &alice_before, 1).await;
 
-    // the owner deletes the group and its member connections; the removed member
+    // the owner deletes the group (no member connections are left); the removed member
     // deletes her local copy
-    let alice_before = alice.rcv_queues();
     let out = alice.exec("/d #club").await;
     assert!(rendered(&out).contains("#club: you deleted the group"));
-    alice.expect_queues_deleted(&relay, &alice_before, 1).await;
     cath.exec("/d #club").await;
     let out = cath.chat.execute("/ms #club").await;
     assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
@@ -186,6 +195,10 @@ async fn owner_deleting_the_group_is_seen_by_members() {
     let out = bob.chat.execute("/gp #team other").await;
     assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
 
+    // both sides delete the member connection: the owner after sending x.grp.del,
+    // the member on receiving it
+    let alice_before = alice.rcv_queues();
+    let bob_before = bob.rcv_queues();
     alice.exec("/d #team").await;
     let by = wait_group(&mut bob, "group deleted", |g| match g {
         GroupOutput::Deleted { by, .. } => Some(by.clone()),
@@ -193,6 +206,11 @@ async fn owner_deleting_the_group_is_seen_by_members() {
     })
     .await;
     assert_eq!(by.as_deref(), Some("alice"));
+    alice.expect_queues_deleted(&relay, &alice_before, 1).await;
+    bob.expect_queues_deleted(&relay, &bob_before, 1).await;
+    // the contact connection is left on both sides
+    assert_eq!(bob_before.intersection(&bob.rcv_queues()).count(), 1);
+    assert_eq!(alice_before.intersection(&alice.rcv_queues()).count(), 1);
     let out = bob.chat.execute("#team anyone?").await;
     assert!(matches!(&out[0], ChatOutput::Error(_)), "{out:?}");
 }

@@ -246,6 +246,8 @@ impl Inner {
     ) -> Result<Vec<ChatOutput>> {
         let mut outs = Vec::new();
         let mut receipt = false;
+        // member connections that the batch ended: deleted once the message is acked
+        let mut ended = Vec::new();
         for parsed in parse_chat_messages(body) {
             let msg = match parsed {
                 Ok(p) => match p.body {
@@ -265,7 +267,7 @@ impl Inner {
             receipt |= matches!(msg.event, ChatMsgEvent::MsgNew(_));
             // the group as it is now: an earlier message of the batch may have changed it
             let g = self.store.group(g.group_id)?.ok_or(ChatError::NoItem)?;
-            match self.group_msg(user, &g, m, msg, false).await {
+            match self.group_msg(user, &g, m, msg, false, &mut ended).await {
                 Ok(o) => outs.extend(o),
                 Err(e) => outs.push(ChatOutput::Error(super::error_text(&e))),
             }
@@ -279,6 +281,7 @@ impl Inner {
         self.agent(user.user_id)?
             .ack(conn_id, id, receipt.then_some(info))
             .await?;
+        self.delete_agent_conns(user.user_id, ended, false).await;
         Ok(outs)
     }
 
@@ -313,7 +316,8 @@ impl Inner {
     }
 
     /// One group message from member `m` (received directly, or forwarded by the host
-    /// when `forwarded`).
+    /// when `forwarded`); the member connections it ends are forgotten and added to
+    /// `ended`, for the caller to delete through the agent after the ack.
     async fn group_msg(
         &self,
         user: &User,
@@ -321,6 +325,7 @@ impl Inner {
         m: &Member,
         msg: ChatMessage,
         forwarded: bool,
+        ended: &mut Vec<String>,
     ) -> Result<Vec<ChatOutput>> {
         let group = g.local_name.clone();
         let by = Some(m.name().to_owned());
@@ -512,6 +517,7 @@ impl Inner {
                 if member_id.0 == g.membership_id {
                     self.store
                         .set_group_status(g.group_id, GroupStatus::Removed)?;
+                    ended.extend(self.take_member_conns(g)?);
                     return Ok(out(GroupOutput::Removed {
                         group,
                         by,
@@ -524,6 +530,7 @@ impl Inner {
                 self.store
                     .set_member_status(t.member_row, MemberStatus::Removed)?;
                 self.store.set_member_conn(t.member_row, None)?;
+                ended.extend(t.conn_id.clone());
                 Ok(out(GroupOutput::Removed {
                     group,
                     by,
@@ -533,11 +540,16 @@ impl Inner {
             ChatMsgEvent::GrpLeave => {
                 self.store
                     .set_member_status(m.member_row, MemberStatus::Left)?;
+                if m.conn_id.is_some() {
+                    self.store.set_member_conn(m.member_row, None)?;
+                }
+                ended.extend(m.conn_id.clone());
                 Ok(out(GroupOutput::Left { group, member: by }))
             }
             ChatMsgEvent::GrpDel if m.role == GroupMemberRole::Owner => {
                 self.store
                     .set_group_status(g.group_id, GroupStatus::Deleted)?;
+                ended.extend(self.take_member_conns(g)?);
                 Ok(out(GroupOutput::Deleted { group, by }))
             }
             ChatMsgEvent::GrpInfo(profile) if m.role == GroupMemberRole::Owner => {
@@ -552,7 +564,7 @@ impl Inner {
                     tracing::info!("forwarded message from an unknown member ignored");
                     return Ok(Vec::new());
                 };
-                Box::pin(self.group_msg(user, g, &author, *msg, true)).await
+                Box::pin(self.group_msg(user, g, &author, *msg, true, ended)).await
             }
             other => {
                 tracing::debug!(event = other.tag(), "group event not handled");

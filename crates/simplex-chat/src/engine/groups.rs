@@ -493,6 +493,14 @@ impl Inner {
         g: &Group,
         wait_delivery: bool,
     ) -> Result<()> {
+        let conns = self.take_member_conns(g)?;
+        self.delete_agent_conns(user_id, conns, wait_delivery).await;
+        Ok(())
+    }
+
+    /// Forgets the connections with all members of `g` and returns them, for the
+    /// caller to delete through the agent.
+    pub(super) fn take_member_conns(&self, g: &Group) -> Result<Vec<String>> {
         let mut conns = Vec::new();
         for m in self.store.members(g.group_id)? {
             if let Some(conn) = m.conn_id {
@@ -500,8 +508,7 @@ impl Inner {
                 conns.push(conn);
             }
         }
-        self.delete_agent_conns(user_id, conns, wait_delivery).await;
-        Ok(())
+        Ok(conns)
     }
 
     /// Our membership as sent in `x.grp.mem.info`.
