@@ -312,23 +312,20 @@ impl BotApi {
         let c = self.contact_by_id(&u, contact_id)?;
         let mut chat_items = Vec::new();
         for m in messages {
-            let text = super::api_groups::composed_text(&m)?;
-            let name = c.local_name.clone();
-            let cmd = match m.quoted_item_id {
-                Some(qid) => {
-                    let quoted = self
-                        .db(self.store().item(qid))?
+            let content = super::api_groups::composed_content(&m)?;
+            let quoted = match m.quoted_item_id {
+                Some(qid) => Some(
+                    self.db(self.store().item(qid))?
                         .filter(|it| it.contact_id == c.contact_id)
-                        .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?;
-                    ChatCommand::SendQuote {
-                        name,
-                        quoted: quoted.text,
-                        text,
-                    }
-                }
-                None => ChatCommand::Send { name, text },
+                        .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?
+                        .text,
+                ),
+                None => None,
             };
-            for o in self.run(cmd).await? {
+            let outs = self
+                .chat
+                .send_content(&c.local_name, content, quoted.as_deref());
+            for o in self.db(outs.await)? {
                 if let ChatOutput::NewItem { item, .. } = o {
                     chat_items.push(self.item(&c, &item)?);
                 }

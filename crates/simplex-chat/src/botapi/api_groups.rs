@@ -12,8 +12,6 @@ use chat_proto::content::MsgContent;
 use super::api::{ApiError, BotApi, command_error};
 use super::convert::{self, user};
 use super::convert_group::{a_group_item, group_chat_item, group_info, group_member};
-use crate::command::ChatCommand;
-use crate::groups_command::GroupCommand;
 use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
 use crate::store::{self, GroupItem, ItemStatus};
@@ -31,17 +29,19 @@ fn delivered(list: &[(String, ItemStatus)]) -> ItemStatus {
         .unwrap_or(ItemStatus::SndSent)
 }
 
-/// The text a bot's message is sent as (the engine sends text messages; link previews,
-/// images and voice notes travel as their text); files are refused.
-pub(super) fn composed_text(m: &chat_api::command::ComposedMessage) -> Result<String, ApiError> {
+/// The content a bot's message is sent with: text, links with their preview, images
+/// and voice notes go as they are; files and other contents are refused.
+pub(super) fn composed_content(
+    m: &chat_api::command::ComposedMessage,
+) -> Result<MsgContent, ApiError> {
     if m.file_source.is_some() {
         return Err(command_error("files are not supported yet".into()));
     }
     match &m.msg_content {
-        MsgContent::Text { text }
-        | MsgContent::Link { text, .. }
-        | MsgContent::Image { text, .. }
-        | MsgContent::Voice { text, .. } => Ok(text.clone()),
+        c @ (MsgContent::Text { .. }
+        | MsgContent::Link { .. }
+        | MsgContent::Image { .. }
+        | MsgContent::Voice { .. }) => Ok(c.clone()),
         other => Err(command_error(format!(
             "{} messages are not supported yet",
             other.tag()
@@ -107,23 +107,20 @@ impl BotApi {
         let g = self.group_by_id(&u, group_id)?;
         let mut chat_items = Vec::new();
         for m in messages {
-            let text = composed_text(&m)?;
-            let group = g.local_name.clone();
-            let cmd = match m.quoted_item_id {
-                Some(qid) => {
-                    let quoted = self
-                        .db(self.store().group_item(qid))?
+            let content = composed_content(&m)?;
+            let quoted = match m.quoted_item_id {
+                Some(qid) => Some(
+                    self.db(self.store().group_item(qid))?
                         .filter(|it| it.group_id == g.group_id)
-                        .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?;
-                    GroupCommand::SendQuote {
-                        group,
-                        quoted: quoted.text,
-                        text,
-                    }
-                }
-                None => GroupCommand::Send { group, text },
+                        .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?
+                        .text,
+                ),
+                None => None,
             };
-            for o in self.run(ChatCommand::Group(cmd)).await? {
+            let outs = self
+                .chat()
+                .send_group_content(&g.local_name, content, quoted.as_deref());
+            for o in self.db(outs.await)? {
                 if let ChatOutput::Group(GroupOutput::NewItem { item, .. }) = o {
                     chat_items.push(self.group_item(&u, &g, &item)?);
                 }

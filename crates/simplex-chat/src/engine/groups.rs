@@ -60,12 +60,18 @@ impl Inner {
                 role,
             } => self.add_member(&group, &contact, role).await,
             G::Join(group) => self.join_group(&group).await,
-            G::Send { group, text } => self.send_group_text(&group, &text, None).await,
+            G::Send { group, text } => {
+                self.send_group_text(&group, MsgContent::text(&text), None)
+                    .await
+            }
             G::SendQuote {
                 group,
                 quoted,
                 text,
-            } => self.send_group_text(&group, &text, Some(&quoted)).await,
+            } => {
+                self.send_group_text(&group, MsgContent::text(&text), Some(&quoted))
+                    .await
+            }
             G::Remove { group, member } => self.remove_member(&group, &member).await,
             G::Leave(group) => self.leave_group(&group).await,
             G::Role {
@@ -283,13 +289,16 @@ impl Inner {
         Ok(out(GroupOutput::Joining(g.local_name)))
     }
 
-    async fn send_group_text(
+    /// Sends a message with `content` to the members of a group, replying to the
+    /// message starting with `quoted`; the item stores the content's text.
+    pub(super) async fn send_group_text(
         &self,
         group: &str,
-        text: &str,
+        content: MsgContent,
         quoted: Option<&str>,
     ) -> Result<Vec<ChatOutput>> {
         let (user, g) = self.active_group(group)?;
+        let text = &super::messages::content_text(&content);
         if !at_least(&g.role, &GroupMemberRole::Author) {
             return Err(prohibited(
                 &g.local_name,
@@ -297,7 +306,7 @@ impl Inner {
             ));
         }
         let now = self.now();
-        let mut container = MsgContainer::simple(MsgContent::text(text));
+        let mut container = MsgContainer::simple(content);
         let quote = match quoted {
             Some(q) => Some(
                 self.store

@@ -70,13 +70,16 @@ impl Inner {
         Ok((u, c))
     }
 
+    /// Sends a message with `content` to a contact (`x.msg.new`), replying to the
+    /// message starting with `quoted`; the item stores the content's text.
     pub(super) async fn send_text(
         &self,
         name: &str,
-        text: &str,
+        content: MsgContent,
         quoted: Option<&str>,
     ) -> Result<Vec<ChatOutput>> {
         let (user, c) = self.ready_contact(name)?;
+        let text = &content_text(&content);
         let quote_item = match quoted {
             Some(q) => Some(
                 self.store
@@ -87,7 +90,7 @@ impl Inner {
         };
         let now = self.now();
         let ttl = chat_ttl(&c);
-        let mut container = MsgContainer::simple(MsgContent::text(text));
+        let mut container = MsgContainer::simple(content);
         container.ttl = ttl;
         container.quote = match &quote_item {
             Some(q) => Some(QuotedMsg {

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chat_proto::ChatMessage;
+use chat_proto::content::MsgContent;
 use chat_proto::event::ChatMsgEvent;
 use chat_proto::profile::Profile;
 use chat_proto::version::SUPPORTED_CHAT_VRANGE;
@@ -197,6 +198,31 @@ impl Chat {
         self.inner.process(cmd).await
     }
 
+    /// Sends a message with any content (links, images, voice notes) to a contact of the
+    /// active user, as `@NAME text` does for text, replying to the message starting with
+    /// `quoted`.
+    pub async fn send_content(
+        &self,
+        contact: &str,
+        content: MsgContent,
+        quoted: Option<&str>,
+    ) -> Result<Vec<ChatOutput>> {
+        let _one = self.inner.lock.lock().await;
+        self.inner.send_text(contact, content, quoted).await
+    }
+
+    /// Sends a message with any content to a group of the active user, as `#GROUP text`
+    /// does for text, replying to the message starting with `quoted`.
+    pub async fn send_group_content(
+        &self,
+        group: &str,
+        content: MsgContent,
+        quoted: Option<&str>,
+    ) -> Result<Vec<ChatOutput>> {
+        let _one = self.inner.lock.lock().await;
+        self.inner.send_group_text(group, content, quoted).await
+    }
+
     /// The active user, if there is one.
     pub fn active_user(&self) -> Result<Option<User>> {
         Ok(self.inner.store.users()?.into_iter().find(|u| u.active))
@@ -342,9 +368,10 @@ impl Inner {
             C::ListContacts => Ok(vec![ChatOutput::Contacts(
                 self.store.contacts(self.active_user()?.user_id)?,
             )]),
-            C::Send { name, text } => self.send_text(&name, &text, None).await,
+            C::Send { name, text } => self.send_text(&name, MsgContent::text(&text), None).await,
             C::SendQuote { name, quoted, text } => {
-                self.send_text(&name, &text, Some(&quoted)).await
+                self.send_text(&name, MsgContent::text(&text), Some(&quoted))
+                    .await
             }
             C::Edit { name, old, text } => self.edit(&name, &old, &text).await,
             C::Delete { name, text } => self.delete_item(&name, &text).await,

@@ -140,3 +140,31 @@ pub fn text_of(item: &Value) -> &str {
         .as_str()
         .unwrap_or_default()
 }
+
+/// A bot engine behind a WebSocket server on loopback: its API, the server (to run
+/// with the engine's events) and the URL to connect to.
+pub async fn serve(
+    chat: simplex_chat::Chat,
+) -> (
+    simplex_chat::botapi::BotApi,
+    simplex_chat::botapi::BotServer,
+    String,
+) {
+    let api = simplex_chat::botapi::BotApi::new(std::sync::Arc::new(chat));
+    let server =
+        simplex_chat::botapi::BotServer::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+    let url = format!("ws://{}", server.local_addr());
+    (api, server, url)
+}
+
+impl Ws {
+    /// The active user's id (`/user`).
+    pub async fn user_id(&mut self) -> i64 {
+        let user = self
+            .cmd::<sx::responses::ShowActiveUserResponse>("/user")
+            .await;
+        user["user"]["userId"].as_i64().unwrap()
+    }
+}
