@@ -1,15 +1,19 @@
 //! Short links through a real relay: an invitation's link data goes with `NEW` and is
 //! read with `LKEY`; a contact address's is set with `LSET` and read with `LGET`. A
-//! tampered link or a wrong key is refused with a clear error.
+//! tampered link or a wrong key is refused with a clear error. With private routing, the
+//! link's relay sees `LKEY`/`LGET` only from the reader's proxy relay.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod flow;
 mod relay;
 
+use std::path::Path;
+
 use agent_proto::ShortLink;
 use agent_proto::conn_request::ConnectionMode;
 use flow::{expect_request, finish_and_exchange, open_two};
-use simplex_agent::{Agent, AgentError};
+use simplex_agent::config::SmpProxyMode;
+use simplex_agent::{Agent, AgentConfig, AgentError, RelayConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_by_short_invitation_link() {
@@ -142,4 +146,130 @@ async fn tampered_short_links_are_refused() {
         AgentError::BadLink(_)
     ));
     assert!(b.join("https://localhost/i#nonsense", b"x").await.is_err());
+}
+
+/// An agent configuration using `relays` with the private routing `mode`.
+fn routed_config(db: &Path, relays: &[&relay::Relay], mode: SmpProxyMode) -> AgentConfig {
+    let mut cfg = relays[0].agent_config(db);
+    cfg.relays = relays
+        .iter()
+        .map(|r| RelayConfig {
+            connect_addr: Some(r.addr),
+            ..RelayConfig::new(r.server.clone())
+        })
+        .collect();
+    cfg.network.smp_proxy_mode = mode;
+    cfg
+}
+
+/// What a relay has seen: (TLS connections accepted, commands received through a proxy
+/// as the destination, commands forwarded as a proxy).
+fn seen(r: &relay::Relay) -> (u64, u64, u64) {
+    let s = &r.handle.env().stats;
+    (
+        s.sockets_accepted.get(),
+        s.relay_forwarded.get(),
+        s.proxy_forwarded.get(),
+    )
+}
+
+/// The growth of [`seen`] since `before`.
+fn seen_since(r: &relay::Relay, before: (u64, u64, u64)) -> (u64, u64, u64) {
+    let now = seen(r);
+    (now.0 - before.0, now.1 - before.1, now.2 - before.2)
+}
+
+/// Alice's links are on r1. Carol uses only r2 and private routing `always`: her `LGET`
+/// and `LKEY` reach r1 through r2 (r1 gets no connection from her, only the proxy's one),
+/// and the invitation she resolved that way connects. Dave, with routing `never`, reads
+/// the same address directly; Erin, with mode `unknown` and r1 in her list, too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_links_resolved_through_a_proxy_relay() {
+    let (r1, r2) = (relay::start_relay().await, relay::start_relay().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events) = Agent::open(r1.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (_, address) = a.create_contact_address_link(b"profile").await.unwrap();
+    let (a_inv, inv) = a.create_invitation_link(b"card").await.unwrap();
+
+    let carol_cfg = routed_config(&dir.path().join("c.db"), &[&r2], SmpProxyMode::Always);
+    let (c, mut c_events) = Agent::open(carol_cfg).await.unwrap();
+    let (r1_start, r2_start) = (seen(&r1), seen(&r2));
+    let data = c.short_link_data(&address.short).await.unwrap();
+    assert_eq!(data.user_data, b"profile");
+    assert_eq!(data.full, address.full);
+    assert_eq!(seen_since(&r1, r1_start), (1, 1, 0), "one proxied LGET");
+    assert_eq!(seen_since(&r2, r2_start).2, 1, "r2 forwarded it");
+    // the proxy session is reused
+    let again = c.short_link_data(&address.short).await.unwrap();
+    assert_eq!(again, data);
+    assert_eq!(seen_since(&r1, r1_start), (1, 2, 0));
+
+    // LKEY through the proxy, then the handshake: SEND of the confirmation and the
+    // messages to r1 go through r2 as well, with no direct connection to r1
+    let c_conn = c.join(&inv.short, b"carol's info").await.unwrap();
+    finish_and_exchange(
+        (&a, &mut a_events, &a_inv),
+        b"alice's info",
+        (&c, &mut c_events, &c_conn),
+        b"carol's info",
+    )
+    .await;
+    let (accepted, proxied, _) = seen_since(&r1, r1_start);
+    assert_eq!(accepted, 1, "still only the proxy's connection");
+    assert!(
+        proxied >= 4,
+        "LGET twice, LKEY, confirmation, message: {proxied}"
+    );
+    assert_eq!(seen_since(&r2, r2_start).2, proxied);
+
+    // mode never: directly, nothing through a proxy
+    let dave_cfg = routed_config(&dir.path().join("d.db"), &[&r2], SmpProxyMode::Never);
+    let (d, _d_events) = Agent::open(dave_cfg).await.unwrap();
+    let (r1_before, r2_before) = (seen(&r1), seen(&r2));
+    let data = d.short_link_data(&address.short).await.unwrap();
+    assert_eq!(data.full, address.full);
+    assert_eq!(
+        seen_since(&r1, r1_before),
+        (1, 0, 0),
+        "Dave's own connection"
+    );
+    assert_eq!(seen_since(&r2, r2_before).2, 0);
+
+    // mode unknown: r1 is one of Erin's relays, so she reads it directly
+    let erin_cfg = routed_config(&dir.path().join("e.db"), &[&r2, &r1], SmpProxyMode::Unknown);
+    let (e, _e_events) = Agent::open(erin_cfg).await.unwrap();
+    let r2_before = seen(&r2);
+    let r1_proxied = seen(&r1).1;
+    assert_eq!(e.short_link_data(&address.short).await.unwrap(), data);
+    assert_eq!(seen(&r1).1, r1_proxied);
+    assert_eq!(seen_since(&r2, r2_before).2, 0);
+}
+
+/// A proxy relay that refuses to proxy is an error for the reader, not a reason to go
+/// directly: only a proxy that cannot reach the destination (a host or version error)
+/// allows the direct fallback, as in the reference.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusing_proxy_is_not_bypassed() {
+    let r1 = relay::start_relay().await;
+    let no_proxy = smp_server::ServerConfig {
+        allow_proxy: false,
+        ..smp_server::ServerConfig::default()
+    };
+    let r2 = relay::start_relay_with(no_proxy).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _a_events) = Agent::open(r1.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (_, address) = a.create_contact_address_link(b"profile").await.unwrap();
+    let cfg = routed_config(&dir.path().join("c.db"), &[&r2], SmpProxyMode::Always);
+    let (c, _c_events) = Agent::open(cfg).await.unwrap();
+    let r1_before = seen(&r1);
+    let err = c.short_link_data(&address.short).await.unwrap_err();
+    assert!(
+        matches!(err, AgentError::Relay(_)),
+        "the proxy's refusal: {err}"
+    );
+    assert_eq!(seen_since(&r1, r1_before), (0, 0, 0), "r1 saw nothing");
 }

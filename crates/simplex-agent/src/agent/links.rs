@@ -190,36 +190,40 @@ pub(super) async fn set_contact_link(
 }
 
 /// A relay error of `LKEY`/`LGET`: `ERR AUTH` means there is no such link.
-fn link_request_error(e: smp_client::ClientError) -> AgentError {
+fn link_request_error(e: AgentError) -> AgentError {
     match e {
-        smp_client::ClientError::Protocol(smp_proto::ErrorType::Auth) => AgentError::LinkNotFound,
-        e => AgentError::Relay(e),
+        AgentError::Relay(smp_client::ClientError::Protocol(smp_proto::ErrorType::Auth)) => {
+            AgentError::LinkNotFound
+        }
+        e => e,
     }
 }
 
-/// Reads a short link's data from its relay and checks it (see the module docs).
+/// Reads a short link's data from its relay (directly or through a proxy relay, as the
+/// private routing settings say) and checks it (see the module docs).
 pub(super) async fn resolve(inner: &Arc<Inner>, link: &ShortLink) -> Result<Resolved> {
     let server = SmpServer::try_from(link.server())?;
-    let client = inner.pool.client(&server).await?;
-    let (snd_id, enc, mode, key, snd_key) = match link {
+    let (link_id, key, mode, snd_key) = match link {
         ShortLink::Invitation { link_id, key, .. } => {
             let snd_key = new_auth_key()?;
-            let (snd_id, enc) = client
-                .link_key(link_id, &snd_key)
-                .await
-                .map_err(link_request_error)?;
             let sb = invitation_link_kdf(key);
-            (snd_id, enc, ConnectionMode::Invitation, sb, Some(snd_key))
+            (
+                link_id.clone(),
+                sb,
+                ConnectionMode::Invitation,
+                Some(snd_key),
+            )
         }
         ShortLink::Contact { key, .. } => {
             let (link_id, sb) = contact_link_kdf(key);
-            let (snd_id, enc) = client
-                .link_get(&link_id)
-                .await
-                .map_err(link_request_error)?;
-            (snd_id, enc, ConnectionMode::Contact, sb, None)
+            (link_id, sb, ConnectionMode::Contact, None)
         }
     };
+    let (route, snd_id, enc) = inner
+        .link_command(&server, &link_id, snd_key.as_ref())
+        .await
+        .map_err(link_request_error)?;
+    tracing::debug!(?route, "short link data read");
     let (fixed, data) =
         decrypt_link_data(link.key(), &key, mode, &enc).map_err(AgentError::LinkData)?;
     let queue = fixed

@@ -1,5 +1,6 @@
 //! Sender commands to a peer's relay, directly or through a proxy relay (private routing;
-//! reference `Agent/Client.hs` `sendOrProxySMPCommand`).
+//! reference `Agent/Client.hs` `sendOrProxySMPCommand`): `SKEY`, `SEND`, and the short
+//! link reads `LKEY` and `LGET` (reference `secureGetQueueLink`, `getQueueLink`).
 //!
 //! The network settings decide whether a proxy is used ([`SmpProxyMode`]); the proxy is a
 //! random relay of the user's list other than the destination, and its session with the
@@ -9,10 +10,11 @@
 //! session (`PROXY NO_SESSION`) is reopened once through the same proxy.
 
 use simplex_crypto::keys::PrivateAuthKey;
+use simplex_encoding::Version;
 use smp_client::{ClientError, ProxiedRelay};
-use smp_proto::command::MsgFlags;
+use smp_proto::command::{MsgFlags, QueueLinkData};
 use smp_proto::error::{BrokerErrorType, ProxyError, TransportError};
-use smp_proto::{EntityId, ErrorType, SmpServer};
+use smp_proto::{BrokerMsg, Command, EntityId, ErrorType, SmpServer};
 
 use super::Inner;
 use crate::config::{SmpProxyFallback, SmpProxyMode};
@@ -25,6 +27,19 @@ pub(super) enum SenderCmd<'a> {
     Secure,
     /// `SEND`.
     Send(MsgFlags, &'a [u8]),
+    /// `LKEY`: secure an invitation's queue through its link id with the key that
+    /// authorizes the command, and read the link data.
+    LinkKey,
+    /// `LGET`: read a contact address's link data.
+    LinkGet,
+}
+
+/// What the destination relay answered.
+enum Reply {
+    /// `OK`.
+    Ok,
+    /// `LNK`: the queue's sender id and its link data.
+    Link(EntityId, QueueLinkData),
 }
 
 /// How a command went.
@@ -67,16 +82,49 @@ impl Inner {
         key: Option<&PrivateAuthKey>,
         cmd: SenderCmd<'_>,
     ) -> Result<Route> {
-        if !self.should_use_proxy(dest) {
-            self.direct(dest, snd_id, key, cmd).await?;
-            return Ok(Route::Direct);
+        match self.routed(dest, snd_id, key, cmd).await? {
+            (route, Reply::Ok) => Ok(route),
+            (_, Reply::Link(..)) => Err(ClientError::UnexpectedResponse("LNK".to_owned()).into()),
         }
-        match self.via_proxy(dest, snd_id, key, cmd).await {
-            Ok(proxy) => Ok(Route::Proxy(proxy)),
+    }
+
+    /// Runs `LKEY` (with `key`) or `LGET` (without) on the link `link_id` of `dest`,
+    /// directly or through a proxy like [`Self::sender_command`]; returns the route, the
+    /// queue's sender id and the link data.
+    pub(super) async fn link_command(
+        &self,
+        dest: &SmpServer,
+        link_id: &EntityId,
+        key: Option<&PrivateAuthKey>,
+    ) -> Result<(Route, EntityId, QueueLinkData)> {
+        let cmd = match key {
+            Some(_) => SenderCmd::LinkKey,
+            None => SenderCmd::LinkGet,
+        };
+        match self.routed(dest, link_id, key, cmd).await? {
+            (route, Reply::Link(snd_id, data)) => Ok((route, snd_id, data)),
+            (_, Reply::Ok) => Err(ClientError::UnexpectedResponse("OK".to_owned()).into()),
+        }
+    }
+
+    /// [`Self::sender_command`] with the relay's reply.
+    async fn routed(
+        &self,
+        dest: &SmpServer,
+        entity: &EntityId,
+        key: Option<&PrivateAuthKey>,
+        cmd: SenderCmd<'_>,
+    ) -> Result<(Route, Reply)> {
+        if !self.should_use_proxy(dest) {
+            let reply = self.direct(dest, entity, key, cmd).await?;
+            return Ok((Route::Direct, reply));
+        }
+        match self.via_proxy(dest, entity, key, cmd).await {
+            Ok((proxy, reply)) => Ok((Route::Proxy(proxy), reply)),
             Err(e) if is_host_error(&e) && self.direct_allowed() => {
                 tracing::info!(%e, "the proxy cannot reach the relay; sending directly");
-                self.direct(dest, snd_id, key, cmd).await?;
-                Ok(Route::Direct)
+                let reply = self.direct(dest, entity, key, cmd).await?;
+                Ok((Route::Direct, reply))
             }
             Err(e) => Err(e),
         }
@@ -85,31 +133,29 @@ impl Inner {
     async fn direct(
         &self,
         dest: &SmpServer,
-        snd_id: &EntityId,
+        entity: &EntityId,
         key: Option<&PrivateAuthKey>,
         cmd: SenderCmd<'_>,
-    ) -> Result<()> {
+    ) -> Result<Reply> {
         let client = self.pool.client(dest).await?;
-        match (cmd, key) {
-            (SenderCmd::Secure, Some(key)) => client.sender_secure(snd_id, key).await?,
-            (SenderCmd::Secure, None) => return Err(no_key()),
-            (SenderCmd::Send(flags, body), key) => client.send(snd_id, key, flags, body).await?,
-        }
-        Ok(())
+        let r = client
+            .send_command(None, entity, key, cmd.command(key)?)
+            .await?;
+        reply(r, client.version())
     }
 
     /// Sends through the proxy session with `dest` (opening one through a random relay of
-    /// the user other than `dest` when needed). Returns the proxy relay.
+    /// the user other than `dest` when needed). Returns the proxy relay and the reply.
     async fn via_proxy(
         &self,
         dest: &SmpServer,
-        snd_id: &EntityId,
+        entity: &EntityId,
         key: Option<&PrivateAuthKey>,
         cmd: SenderCmd<'_>,
-    ) -> Result<SmpServer> {
+    ) -> Result<(SmpServer, Reply)> {
         let proxy = self.pick_relay(&[dest])?.server;
         let session = self.pool.proxied_relay(&proxy, dest).await?;
-        match proxied(&session.relay, snd_id, key, cmd).await {
+        match proxied(&session.relay, entity, key, cmd).await {
             Err(AgentError::Relay(ClientError::Proxy(ErrorType::Proxy(p))))
                 if *p == ProxyError::NoSession =>
             {
@@ -118,8 +164,8 @@ impl Inner {
                 self.pool.forget_proxied(dest).await;
                 let proxy = session.proxy;
                 let session = self.pool.proxied_relay(&proxy, dest).await?;
-                proxied(&session.relay, snd_id, key, cmd).await?;
-                Ok(proxy)
+                let reply = proxied(&session.relay, entity, key, cmd).await?;
+                Ok((proxy, reply))
             }
             Err(e) => {
                 if matches!(e, AgentError::Relay(ClientError::Proxy(_))) {
@@ -127,28 +173,45 @@ impl Inner {
                 }
                 Err(e)
             }
-            Ok(()) => Ok(session.proxy),
+            Ok(reply) => Ok((session.proxy, reply)),
         }
     }
 }
 
 async fn proxied(
     session: &ProxiedRelay,
-    snd_id: &EntityId,
+    entity: &EntityId,
     key: Option<&PrivateAuthKey>,
     cmd: SenderCmd<'_>,
-) -> Result<()> {
-    match (cmd, key) {
-        (SenderCmd::Secure, Some(key)) => Ok(session.proxied_sender_secure(snd_id, key).await?),
-        (SenderCmd::Secure, None) => Err(no_key()),
-        (SenderCmd::Send(flags, body), key) => {
-            Ok(session.proxied_send(snd_id, key, flags, body).await?)
-        }
+) -> Result<Reply> {
+    let r = session.command(entity, key, cmd.command(key)?).await?;
+    reply(r, session.version())
+}
+
+impl SenderCmd<'_> {
+    /// The SMP command; `SKEY` and `LKEY` carry the public half of `key`.
+    fn command(self, key: Option<&PrivateAuthKey>) -> Result<Command> {
+        Ok(match (self, key) {
+            (SenderCmd::Secure, Some(key)) => Command::SKey(key.public()),
+            (SenderCmd::Send(flags, body), _) => Command::Send(flags, body.to_vec()),
+            (SenderCmd::LinkKey, Some(key)) => Command::LKey(key.public()),
+            (SenderCmd::LinkGet, _) => Command::LGet,
+            (SenderCmd::Secure | SenderCmd::LinkKey, None) => return Err(no_key()),
+        })
+    }
+}
+
+/// The destination's answer to a sender command (its `ERR` is already an error).
+fn reply(r: BrokerMsg, version: Version) -> Result<Reply> {
+    match r {
+        BrokerMsg::Ok => Ok(Reply::Ok),
+        BrokerMsg::Lnk(snd_id, data) => Ok(Reply::Link(snd_id, data)),
+        r => Err(ClientError::UnexpectedResponse(r.tag(version).to_owned()).into()),
     }
 }
 
 fn no_key() -> AgentError {
-    AgentError::Prohibited("SKEY needs the sender key")
+    AgentError::Prohibited("SKEY and LKEY need the sender key")
 }
 
 /// The proxy could not reach the destination relay, or one of the two relays does not
