@@ -26,16 +26,14 @@ fn item_line(group: &str, it: &GroupItem) -> Vec<String> {
     } else {
         head
     };
+    // as the reference's `ttyMsgContent`: voice messages and reports get their prefix
+    let text = it.content.display_text();
     let mut v = Vec::new();
     if let Some(q) = &it.quote {
         v.push(format!("{head}> {q}"));
-        v.push(format!(
-            "{}{}",
-            " ".repeat(head.chars().count() + 2),
-            it.text
-        ));
+        v.push(format!("{}{text}", " ".repeat(head.chars().count() + 2)));
     } else {
-        v.push(format!("{head}{}", it.text));
+        v.push(format!("{head}{text}"));
     }
     v
 }

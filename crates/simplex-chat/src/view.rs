@@ -256,14 +256,16 @@ fn item_lines(contact: &str, item: &ChatItem) -> Vec<String> {
     } else {
         ""
     };
+    // as the reference's `ttyMsgContent`: voice messages and reports get their prefix
+    let text = item.content.display_text();
     match &item.quote {
-        None => vec![format!("{p} {deleted}{edited}{}", item.text)],
+        None => vec![format!("{p} {deleted}{edited}{text}")],
         Some((q, quote_sent)) => {
             // as the reference: `bob> [edited] > quoted` then the text indented
             let marker = if *quote_sent == item.sent { ">>" } else { ">" };
             vec![
                 format!("{p} {deleted}{edited}{marker} {q}"),
-                format!("      {}", item.text),
+                format!("      {text}"),
             ]
         }
     }
@@ -358,6 +360,7 @@ mod tests {
             sent,
             shared_msg_id: None,
             text: text.to_owned(),
+            content: chat_proto::content::MsgContent::text(text),
             quote: quote.map(|(t, s)| (t.to_owned(), s)),
             edited: false,
             deleted: false,

@@ -1,7 +1,7 @@
-//! The bot API sends link messages with their type and preview: a bot engine served
-//! over WebSocket sends `/_send` with a link content, and the peer's agent, opened on
-//! its own database while its chat engine is stopped, receives an `x.msg.new` whose
-//! content is that link (the chat store keeps only the text, so the wire is checked).
+//! Message contents through the bot API: a bot engine served over WebSocket sends
+//! `/_send` with a link content and the peer's agent receives an `x.msg.new` with that
+//! link (the wire); links, images and voice messages sent by a bot or by the engine
+//! reach a peer bot as the same contents (the store keeps the whole content).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bot;
@@ -15,8 +15,10 @@ use chat_proto::content::MsgContent;
 use chat_proto::event::ChatMsgEvent;
 use chat_proto::parse::{ParsedBody, parse_chat_messages};
 use common::{connect, new_client, start_relay};
+use serde_json::{Value, json};
 use simplex_agent::{Agent, AgentConfig, AgentEvent};
 use simplex_chat::ChatConfig;
+use simplex_chat::botapi::{BotApi, BotServer};
 use simplex_chat::clock::SystemClock;
 use simploxide_api_types::responses as r;
 
@@ -93,4 +95,126 @@ async fn bot_sends_a_link_message_with_its_preview() {
     assert_eq!(preview.title, "SimpleX Chat");
     assert_eq!(preview.description, "private messaging");
     assert_eq!(preview.image, "data:image/png;base64,AAAA");
+}
+
+/// The contents sent both ways: a link with its preview, an image with a caption, a
+/// voice message.
+fn contents() -> Vec<Value> {
+    vec![
+        json!({"type": "link", "text": "see https://simplex.chat", "preview": {
+            "uri": "https://simplex.chat", "title": "SimpleX Chat",
+            "description": "private messaging", "image": "data:image/png;base64,AAAA"}}),
+        json!({"type": "image", "text": "a cat", "image": "data:image/jpg;base64,/9j/"}),
+        json!({"type": "voice", "text": "", "duration": 65}),
+    ]
+}
+
+/// Waits at `ws` for a received item whose content is `mc`; returns the item.
+async fn received(ws: &mut Ws, mc: &Value) -> Value {
+    let ev = ws
+        .event("newChatItems", |e| {
+            e["chatItems"][0]["chatItem"]["content"]["msgContent"] == *mc
+        })
+        .await;
+    let item = ev["chatItems"][0]["chatItem"].clone();
+    assert_eq!(item["content"]["type"], "rcvMsgContent");
+    item
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_images_and_voice_reach_a_peer_bot_as_they_were_sent() {
+    let relay = start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(SystemClock);
+    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
+    let mut bob = new_client(&relay, dir.path(), "bob", clock).await;
+    connect(&mut alice, "alice", &mut bob, "bob").await;
+
+    let alice_chat = Arc::new(alice.chat);
+    let bob_chat = Arc::new(bob.chat);
+    let (mut alice_events, mut bob_events) = (alice.events, bob.events);
+    let alice_api = BotApi::new(alice_chat.clone());
+    let bob_api = BotApi::new(bob_chat.clone());
+    let any = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut alice_server = BotServer::start(any).await.unwrap();
+    let mut bob_server = BotServer::start(any).await.unwrap();
+    let (alice_url, bob_url) = (
+        format!("ws://{}", alice_server.local_addr()),
+        format!("ws://{}", bob_server.local_addr()),
+    );
+    let scenario = async {
+        let mut a = Ws::connect(&alice_url).await;
+        let mut b = Ws::connect(&bob_url).await;
+        let (a_uid, b_uid) = (a.user_id().await, b.user_id().await);
+        let contacts = a
+            .cmd::<r::ApiListContactsResponse>(&format!("/_contacts {a_uid}"))
+            .await;
+        let bob_id = contacts["contacts"][0]["contactId"].as_i64().unwrap();
+
+        // sent by alice's bot: her reply and bob's event carry the whole content
+        for mc in contents() {
+            let sent = a
+                .cmd::<r::ApiSendMessagesResponse>(&format!(
+                    "/_send @{bob_id} json [{}]",
+                    json!({ "msgContent": mc })
+                ))
+                .await;
+            let item = &sent["chatItems"][0]["chatItem"];
+            assert_eq!(item["content"]["type"], "sndMsgContent");
+            assert_eq!(item["content"]["msgContent"], mc);
+            let got = received(&mut b, &mc).await;
+            assert_eq!(got["meta"]["itemText"], item["meta"]["itemText"]);
+        }
+        // sent by alice's engine: the same contents arrive the same way
+        for mc in contents() {
+            let content: MsgContent = serde_json::from_value(mc.clone()).unwrap();
+            let out = alice_chat.send_content("bob", content, None).await.unwrap();
+            assert!(
+                matches!(&out[..], [simplex_chat::ChatOutput::NewItem { item, .. }]
+                    if serde_json::to_value(&item.content).unwrap() == mc),
+                "{out:?}"
+            );
+            let got = received(&mut b, &mc).await;
+            if mc["type"] == "voice" {
+                // the reference's item text of a voice message
+                assert_eq!(got["meta"]["itemText"], "voice message (01:05)");
+            }
+        }
+        // bob's stored history has all six, oldest first, with their contents
+        let alice_id = b
+            .cmd::<r::ApiListContactsResponse>(&format!("/_contacts {b_uid}"))
+            .await["contacts"][0]["contactId"]
+            .as_i64()
+            .unwrap();
+        let history = bob_chat
+            .store()
+            .last_items(b_uid, Some(alice_id), 6)
+            .unwrap();
+        let stored: Vec<Value> = history
+            .iter()
+            .map(|it| serde_json::to_value(&it.content).unwrap())
+            .collect();
+        let expected: Vec<Value> = contents().into_iter().chain(contents()).collect();
+        assert_eq!(stored, expected);
+        // and /tail shows them as the reference's terminal: text, captions, the voice prefix
+        let tail: Vec<String> = bob_chat
+            .execute("/tail @alice 3")
+            .await
+            .iter()
+            .flat_map(|o| simplex_chat::view::render(o, false))
+            .collect();
+        assert_eq!(
+            tail,
+            [
+                "alice> see https://simplex.chat",
+                "alice> a cat",
+                "alice> voice message (01:05)"
+            ]
+        );
+    };
+    tokio::select! {
+        () = alice_server.run(&alice_api, &mut alice_events, |_| {}) => panic!("alice's engine stopped"),
+        () = bob_server.run(&bob_api, &mut bob_events, |_| {}) => panic!("bob's engine stopped"),
+        () = scenario => {}
+    }
 }

@@ -2,6 +2,7 @@
 //! passphrase; records round-trip.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use chat_proto::content::MsgContent;
 use chat_proto::profile::Profile;
 use simplex_chat::ChatError;
 use simplex_chat::store::{ChatStore, FileStatus, ItemStatus, NewFile, NewItem};
@@ -71,7 +72,7 @@ fn names_items_reactions_and_expiry() {
                 sent: true,
                 shared_msg_id: Some(b"abc"),
                 agent_msg_id: Some(7),
-                text: "hello there",
+                content: &MsgContent::text("hello there"),
                 quote: None,
                 status: ItemStatus::SndNew,
                 timed_ttl: Some(30),

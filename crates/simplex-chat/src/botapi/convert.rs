@@ -270,8 +270,8 @@ pub(super) struct ItemParts<'a> {
     pub sent: bool,
     /// Who sent it.
     pub dir: CIDirection,
-    /// The text.
-    pub text: &'a str,
+    /// The content.
+    pub content: &'a MsgContent,
     /// The shared message id.
     pub shared: Option<&'a [u8]>,
     /// Edited.
@@ -296,7 +296,7 @@ pub(super) struct ItemParts<'a> {
 
 /// Builds an API `ChatItem`.
 pub(super) fn build_item(p: ItemParts<'_>) -> ChatItem {
-    let msg_content = MsgContent::text(p.text);
+    let msg_content = p.content.clone();
     let content = if p.sent {
         CIContent::SndMsgContent { msg_content }
     } else {
@@ -305,7 +305,8 @@ pub(super) fn build_item(p: ItemParts<'_>) -> ChatItem {
     let meta = CIMeta {
         item_id: p.id,
         item_ts: p.created,
-        item_text: p.text.to_owned(),
+        // the reference's `ciContentToText`: voice messages get their prefix
+        item_text: p.content.display_text(),
         item_status: p.status,
         sent_via_proxy: None,
         item_shared_msg_id: p.shared.map(simplex_encoding::base64url::encode),
@@ -317,7 +318,7 @@ pub(super) fn build_item(p: ItemParts<'_>) -> ChatItem {
         item_timed: p.timed,
         item_live: None,
         user_mention: false,
-        has_link: false,
+        has_link: matches!(p.content, MsgContent::Link { .. }),
         deletable: !p.deleted,
         editable: p.sent && !p.deleted,
         forwarded_by_member: None,
@@ -350,7 +351,7 @@ pub fn chat_item(it: &store::ChatItem, t: UtcTime) -> ChatItem {
         id: it.item_id,
         sent: it.sent,
         dir: direction(it.sent),
-        text: &it.text,
+        content: &it.content,
         shared: it.shared_msg_id.as_deref(),
         edited: it.edited,
         deleted: it.deleted,

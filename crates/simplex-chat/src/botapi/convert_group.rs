@@ -154,7 +154,7 @@ pub fn group_chat_item(
         id: it.item_id,
         sent: it.sent(),
         dir,
-        text: &it.text,
+        content: &it.content,
         shared: it.shared_msg_id.as_deref(),
         edited: it.edited,
         deleted: it.deleted.is_some(),

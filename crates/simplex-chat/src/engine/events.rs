@@ -305,7 +305,6 @@ impl Inner {
                 self.rcv_file_cancel(c.user_id, (Some(c.contact_id), None), &msg_id)
             }
             ChatMsgEvent::MsgNew(container) => {
-                let text = content_text(&container.content);
                 let quote = container
                     .quote
                     .as_ref()
@@ -316,7 +315,7 @@ impl Inner {
                         sent: false,
                         shared_msg_id: msg.msg_id.as_ref().map(|m| m.0.as_slice()),
                         agent_msg_id: None,
-                        text: &text,
+                        content: &container.content,
                         quote: quote.as_ref().map(|(t, s)| (t.as_str(), *s)),
                         status: ItemStatus::Rcv,
                         timed_ttl: container.ttl,
@@ -339,8 +338,7 @@ impl Inner {
                 if item.sent {
                     return Ok(Vec::new());
                 }
-                self.store
-                    .edit_item(item.item_id, &content_text(&content), now)?;
+                self.store.edit_item(item.item_id, &content, now)?;
                 let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
                 Ok(vec![ChatOutput::ItemUpdated {
                     contact: name,

@@ -490,9 +490,8 @@ impl Inner {
         }
         let now = self.now();
         let mut outs = Vec::new();
-        let caption = content_text(content);
-        if !caption.is_empty() {
-            outs.extend(self.caption_item(&from, &shared.0, &caption, now)?);
+        if !content_text(content).is_empty() {
+            outs.extend(self.caption_item(&from, &shared.0, content, now)?);
         }
         let f = self.store.add_file(
             &NewFile {
@@ -540,7 +539,7 @@ impl Inner {
         &self,
         from: &RcvFrom<'_>,
         shared: &[u8],
-        text: &str,
+        content: &MsgContent,
         now: i64,
     ) -> Result<Vec<ChatOutput>> {
         if let Some(contact_id) = from.contact_id {
@@ -550,7 +549,7 @@ impl Inner {
                     sent: false,
                     shared_msg_id: Some(shared),
                     agent_msg_id: None,
-                    text,
+                    content,
                     quote: None,
                     status: ItemStatus::Rcv,
                     timed_ttl: None,
@@ -576,7 +575,7 @@ impl Inner {
             group_id,
             member.map(|m| m.member_row),
             Some(shared),
-            text,
+            content,
             None,
             now,
         )?;

@@ -363,7 +363,7 @@ impl Inner {
                     g.group_id,
                     Some(m.member_row),
                     shared.as_deref(),
-                    &content_text(&container.content),
+                    &container.content,
                     quote.as_deref(),
                     now,
                 )?;

@@ -12,7 +12,6 @@ use chat_proto::role::GroupMemberRole;
 
 use super::Inner;
 use super::groups::at_least;
-use super::messages::content_text;
 use crate::error::{ChatError, Result};
 use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
@@ -83,9 +82,10 @@ impl Inner {
             .store
             .find_group_item_where(g.group_id, old, GroupItem::sent)?
             .ok_or(ChatError::NoItem)?;
+        let content = MsgContent::text(text);
         let event = ChatMsgEvent::MsgUpdate {
             msg_id: shared_id(&item)?,
-            content: MsgContent::text(text),
+            content: content.clone(),
             mentions: Mentions::new(),
             ttl: None,
             live: None,
@@ -94,7 +94,8 @@ impl Inner {
             prefs: None,
         };
         self.send_to_members(user.user_id, &g, None, event).await?;
-        self.store.edit_group_item(item.item_id, text, self.now())?;
+        self.store
+            .edit_group_item(item.item_id, &content, self.now())?;
         let item = self.reload(&item)?;
         Ok(out(GroupOutput::ItemUpdated {
             group: g.local_name,
@@ -266,7 +267,7 @@ impl Inner {
             return Ok(Vec::new());
         };
         self.store
-            .edit_group_item(item.item_id, &content_text(content), self.now())?;
+            .edit_group_item(item.item_id, content, self.now())?;
         let item = self.reload(&item)?;
         Ok(out(GroupOutput::ItemUpdated {
             group: g.local_name.clone(),

@@ -298,7 +298,6 @@ impl Inner {
         quoted: Option<&str>,
     ) -> Result<Vec<ChatOutput>> {
         let (user, g) = self.active_group(group)?;
-        let text = &super::messages::content_text(&content);
         if !at_least(&g.role, &GroupMemberRole::Author) {
             return Err(prohibited(
                 &g.local_name,
@@ -306,7 +305,7 @@ impl Inner {
             ));
         }
         let now = self.now();
-        let mut container = MsgContainer::simple(content);
+        let mut container = MsgContainer::simple(content.clone());
         let quote = match quoted {
             Some(q) => Some(
                 self.store
@@ -346,7 +345,7 @@ impl Inner {
             g.group_id,
             None,
             Some(&shared),
-            text,
+            &content,
             quote.as_ref().map(|q| q.text.as_str()),
             now,
         )?;

@@ -42,20 +42,7 @@ pub(super) fn chat_ttl(c: &Contact) -> Option<i64> {
     (c.timed_allow && peer).then(|| c.timed_ttl.or(peer_ttl).unwrap_or(DEFAULT_TTL))
 }
 
-/// The text of a content (captions for media; the reference shows the same).
-pub(super) fn content_text(mc: &MsgContent) -> String {
-    match mc {
-        MsgContent::Text { text }
-        | MsgContent::Link { text, .. }
-        | MsgContent::Image { text, .. }
-        | MsgContent::Video { text, .. }
-        | MsgContent::Voice { text, .. }
-        | MsgContent::File { text }
-        | MsgContent::Report { text, .. }
-        | MsgContent::Chat { text, .. }
-        | MsgContent::Unknown { text, .. } => text.clone(),
-    }
-}
+pub(super) use crate::store::content_text;
 
 pub(super) fn utc(secs: i64) -> Result<UtcTime> {
     UtcTime::from_unix(secs, 0).ok_or_else(|| ChatError::Prohibited("bad clock time".into()))
@@ -79,7 +66,6 @@ impl Inner {
         quoted: Option<&str>,
     ) -> Result<Vec<ChatOutput>> {
         let (user, c) = self.ready_contact(name)?;
-        let text = &content_text(&content);
         let quote_item = match quoted {
             Some(q) => Some(
                 self.store
@@ -90,7 +76,7 @@ impl Inner {
         };
         let now = self.now();
         let ttl = chat_ttl(&c);
-        let mut container = MsgContainer::simple(content);
+        let mut container = MsgContainer::simple(content.clone());
         container.ttl = ttl;
         container.quote = match &quote_item {
             Some(q) => Some(QuotedMsg {
@@ -119,7 +105,7 @@ impl Inner {
                 sent: true,
                 shared_msg_id: Some(&shared),
                 agent_msg_id: Some(agent_id),
-                text,
+                content: &content,
                 quote: quote_item.as_ref().map(|q| (q.text.as_str(), q.sent)),
                 status: ItemStatus::SndNew,
                 timed_ttl: ttl,
@@ -147,9 +133,10 @@ impl Inner {
             .store
             .find_item(c.contact_id, Some(true), old)?
             .ok_or(ChatError::NoItem)?;
+        let content = MsgContent::text(text);
         let event = ChatMsgEvent::MsgUpdate {
             msg_id: Self::shared_id(&item)?,
-            content: MsgContent::text(text),
+            content: content.clone(),
             mentions: Mentions::new(),
             ttl: None,
             live: None,
@@ -159,7 +146,7 @@ impl Inner {
         };
         self.send_event(user.user_id, &c.conn_id, None, event)
             .await?;
-        self.store.edit_item(item.item_id, text, self.now())?;
+        self.store.edit_item(item.item_id, &content, self.now())?;
         let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
         Ok(vec![ChatOutput::ItemUpdated {
             contact: c.local_name,

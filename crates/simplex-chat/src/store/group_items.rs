@@ -2,11 +2,12 @@
 //! reactions of the user and the members, and the delivery of the user's messages to
 //! each member (delivery receipts).
 
+use chat_proto::content::MsgContent;
 use chat_proto::profile::Profile;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
-use super::items::ItemStatus;
+use super::items::{ItemStatus, content_json, content_text, stored_content};
 use crate::error::Result;
 
 /// How a group message was deleted (it stays as a placeholder).
@@ -33,8 +34,10 @@ pub struct GroupItem {
     pub member_id: Option<Vec<u8>>,
     /// The shared message id.
     pub shared_msg_id: Option<Vec<u8>>,
-    /// The text.
+    /// The text (the caption of media).
     pub text: String,
+    /// The whole content (text, link, image, voice, ...).
+    pub content: MsgContent,
     /// The quoted text.
     pub quote: Option<String>,
     /// Edited after sending.
@@ -65,7 +68,7 @@ fn profile_name(json: Option<String>) -> String {
 
 const ITEM_SELECT: &str = "SELECT i.item_id, i.group_id, i.member_row, m.profile, m.member_id,
     i.shared_msg_id, i.text, i.quote_text, i.edited, i.deleted, d.profile, i.created_at,
-    COALESCE(i.updated_at, i.created_at)
+    COALESCE(i.updated_at, i.created_at), i.content
     FROM group_items i LEFT JOIN group_members m ON m.member_row = i.member_row
     LEFT JOIN group_members d ON d.member_row = i.moderator_row";
 
@@ -73,6 +76,7 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
     let member_row: Option<i64> = r.get(2)?;
     let deleted: i64 = r.get(9)?;
     let moderator: Option<String> = r.get(10)?;
+    let text: String = r.get(6)?;
     Ok(GroupItem {
         item_id: r.get(0)?,
         group_id: r.get(1)?,
@@ -80,7 +84,8 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
         member: member_row.map(|_| r.get(3)).transpose()?.map(profile_name),
         member_id: r.get(4)?,
         shared_msg_id: r.get(5)?,
-        text: r.get(6)?,
+        content: stored_content(r.get(13)?, &text),
+        text,
         quote: r.get(7)?,
         edited: r.get(8)?,
         deleted: match deleted {
@@ -103,16 +108,26 @@ impl ChatStore {
         group_id: i64,
         member_row: Option<i64>,
         shared_msg_id: Option<&[u8]>,
-        text: &str,
+        content: &MsgContent,
         quote: Option<&str>,
         now: i64,
     ) -> Result<GroupItem> {
+        let json = content_json(content)?;
         let id = {
             let db = self.db();
             db.execute(
-                "INSERT INTO group_items (group_id, member_row, shared_msg_id, text, quote_text, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![group_id, member_row, shared_msg_id, text, quote, now],
+                "INSERT INTO group_items (group_id, member_row, shared_msg_id, text, quote_text,
+                   created_at, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    group_id,
+                    member_row,
+                    shared_msg_id,
+                    content_text(content),
+                    quote,
+                    now,
+                    json
+                ],
             )?;
             db.last_insert_rowid()
         };
@@ -220,11 +235,12 @@ impl ChatStore {
         Ok(item)
     }
 
-    /// Replaces a group message's text and marks it edited.
-    pub fn edit_group_item(&self, item_id: i64, text: &str, now: i64) -> Result<()> {
+    /// Replaces a group message's content and marks it edited.
+    pub fn edit_group_item(&self, item_id: i64, content: &MsgContent, now: i64) -> Result<()> {
         self.db().execute(
-            "UPDATE group_items SET text = ?2, edited = 1, updated_at = ?3 WHERE item_id = ?1",
-            params![item_id, text, now],
+            "UPDATE group_items SET text = ?2, content = ?3, edited = 1, updated_at = ?4
+             WHERE item_id = ?1",
+            params![item_id, content_text(content), content_json(content)?, now],
         )?;
         Ok(())
     }

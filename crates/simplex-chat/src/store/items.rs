@@ -1,9 +1,38 @@
 //! Chat items (the messages of a chat, sent and received) and their reactions.
 
+use chat_proto::content::MsgContent;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
 use crate::error::Result;
+
+/// The text of a content: the message text, or the caption of media (what `find_item`
+/// matches and the `text` column holds).
+pub fn content_text(mc: &MsgContent) -> String {
+    match mc {
+        MsgContent::Text { text }
+        | MsgContent::Link { text, .. }
+        | MsgContent::Image { text, .. }
+        | MsgContent::Video { text, .. }
+        | MsgContent::Voice { text, .. }
+        | MsgContent::File { text }
+        | MsgContent::Report { text, .. }
+        | MsgContent::Chat { text, .. }
+        | MsgContent::Unknown { text, .. } => text.clone(),
+    }
+}
+
+/// A content as its `content` column value (the JSON object of `x.msg.new`).
+pub(super) fn content_json(mc: &MsgContent) -> Result<String> {
+    Ok(serde_json::to_string(mc)?)
+}
+
+/// A `content` column read back: `NULL` (rows stored before the column existed) or
+/// an unreadable value is the plain text of the row.
+pub(super) fn stored_content(json: Option<String>, text: &str) -> MsgContent {
+    json.and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_else(|| MsgContent::text(text))
+}
 
 /// The delivery state of an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +78,10 @@ pub struct ChatItem {
     pub sent: bool,
     /// The shared message id.
     pub shared_msg_id: Option<Vec<u8>>,
-    /// The text.
+    /// The text (the caption of media).
     pub text: String,
+    /// The whole content (text, link, image, voice, ...).
+    pub content: MsgContent,
     /// The quoted text, and whether the quoted message was sent by the user.
     pub quote: Option<(String, bool)>,
     /// Edited after sending.
@@ -82,8 +113,8 @@ pub struct NewItem<'a> {
     pub shared_msg_id: Option<&'a [u8]>,
     /// The agent's message id.
     pub agent_msg_id: Option<i64>,
-    /// The text.
-    pub text: &'a str,
+    /// The content (its text is stored alongside for lookups).
+    pub content: &'a MsgContent,
     /// The quote.
     pub quote: Option<(&'a str, bool)>,
     /// Delivery state.
@@ -95,18 +126,20 @@ pub struct NewItem<'a> {
 }
 
 const ICOLS: &str = "item_id, contact_id, sent, shared_msg_id, text, quote_text, quote_sent, \
-    edited, deleted, status, timed_ttl, delete_at, created_at, COALESCE(updated_at, created_at)";
+    edited, deleted, status, timed_ttl, delete_at, created_at, COALESCE(updated_at, created_at), content";
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
     let qt: Option<String> = r.get(5)?;
     let qs: Option<bool> = r.get(6)?;
     let status: String = r.get(9)?;
+    let text: String = r.get(4)?;
     Ok(ChatItem {
         item_id: r.get(0)?,
         contact_id: r.get(1)?,
         sent: r.get(2)?,
         shared_msg_id: r.get(3)?,
-        text: r.get(4)?,
+        content: stored_content(r.get(14)?, &text),
+        text,
         quote: qt.map(|t| (t, qs.unwrap_or(false))),
         edited: r.get(7)?,
         deleted: r.get(8)?,
@@ -122,23 +155,25 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
 impl ChatStore {
     /// Stores a new item; returns its id.
     pub fn add_item(&self, it: &NewItem<'_>, now: i64) -> Result<i64> {
+        let json = content_json(it.content)?;
         let db = self.db();
         db.execute(
             "INSERT INTO chat_items (contact_id, sent, shared_msg_id, agent_msg_id, text, quote_text,
-               quote_sent, status, timed_ttl, delete_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+               quote_sent, status, timed_ttl, delete_at, created_at, content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 it.contact_id,
                 it.sent,
                 it.shared_msg_id,
                 it.agent_msg_id,
-                it.text,
+                content_text(it.content),
                 it.quote.map(|q| q.0),
                 it.quote.map(|q| q.1),
                 it.status.as_str(),
                 it.timed_ttl,
                 it.delete_at,
-                now
+                now,
+                json
             ],
         )?;
         Ok(db.last_insert_rowid())
@@ -253,11 +288,12 @@ impl ChatStore {
         Ok(())
     }
 
-    /// Replaces an item's text and marks it edited.
-    pub fn edit_item(&self, item_id: i64, text: &str, now: i64) -> Result<()> {
+    /// Replaces an item's content and marks it edited.
+    pub fn edit_item(&self, item_id: i64, content: &MsgContent, now: i64) -> Result<()> {
         self.db().execute(
-            "UPDATE chat_items SET text = ?2, edited = 1, updated_at = ?3 WHERE item_id = ?1",
-            params![item_id, text, now],
+            "UPDATE chat_items SET text = ?2, content = ?3, edited = 1, updated_at = ?4
+             WHERE item_id = ?1",
+            params![item_id, content_text(content), content_json(content)?, now],
         )?;
         Ok(())
     }
@@ -303,5 +339,111 @@ impl ChatStore {
             self.delete_item(it.item_id)?;
         }
         Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use chat_proto::content::LinkPreview;
+    use chat_proto::profile::{GroupProfile, Profile};
+    use chat_proto::role::GroupMemberRole;
+
+    use super::*;
+    use crate::store::GroupStatus;
+
+    fn link() -> MsgContent {
+        MsgContent::Link {
+            text: "see https://simplex.chat".into(),
+            preview: LinkPreview {
+                uri: "https://simplex.chat".into(),
+                title: "SimpleX".into(),
+                description: "private".into(),
+                image: "data:image/png;base64,AAAA".into(),
+                content: None,
+            },
+        }
+    }
+
+    #[test]
+    fn contents_round_trip_and_old_rows_read_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = ChatStore::open(&dir.path().join("x_chat.db"), "pass").unwrap();
+        let u = s.create_user("alice", "", |_| "a.db".into(), 100).unwrap();
+        let c = s
+            .add_contact(u.user_id, &Profile::from_name("bob"), "conn1", None, 100)
+            .unwrap();
+        let voice = MsgContent::Voice {
+            text: "listen".into(),
+            duration: 65,
+        };
+        let new = |content| NewItem {
+            contact_id: c.contact_id,
+            sent: false,
+            shared_msg_id: None,
+            agent_msg_id: None,
+            content,
+            quote: None,
+            status: ItemStatus::Rcv,
+            timed_ttl: None,
+            delete_at: None,
+        };
+        let lk = link();
+        let l = s.add_item(&new(&lk), 100).unwrap();
+        let v = s.add_item(&new(&voice), 100).unwrap();
+        let it = s.item(l).unwrap().unwrap();
+        assert_eq!(it.content, link());
+        assert_eq!(it.text, "see https://simplex.chat");
+        assert_eq!(s.item(v).unwrap().unwrap().content, voice);
+        // found by the caption
+        assert_eq!(
+            s.find_item(c.contact_id, None, "listen")
+                .unwrap()
+                .unwrap()
+                .item_id,
+            v
+        );
+        // an edit replaces the whole content
+        s.edit_item(v, &MsgContent::text("plain now"), 110).unwrap();
+        let it = s.item(v).unwrap().unwrap();
+        assert_eq!(
+            (it.text.as_str(), &it.content, it.edited),
+            ("plain now", &MsgContent::text("plain now"), true)
+        );
+
+        let profile = GroupProfile {
+            display_name: "team".into(),
+            full_name: String::new(),
+            short_descr: None,
+            description: None,
+            image: None,
+            group_preferences: None,
+            member_admission: None,
+        };
+        let g = s
+            .add_group(
+                u.user_id,
+                &profile,
+                (b"me", &GroupMemberRole::Owner),
+                GroupStatus::Active,
+                None,
+                100,
+            )
+            .unwrap();
+        let gi = s
+            .add_group_item(g.group_id, None, Some(b"m1"), &voice, None, 100)
+            .unwrap();
+        assert_eq!((gi.text.as_str(), &gi.content), ("listen", &voice));
+
+        // rows stored before migration 0005 have no content: they read as their text
+        s.db()
+            .execute_batch(
+                "UPDATE chat_items SET content = NULL; UPDATE group_items SET content = NULL",
+            )
+            .unwrap();
+        let it = s.item(l).unwrap().unwrap();
+        assert_eq!(it.content, MsgContent::text("see https://simplex.chat"));
+        let gi = s.group_item(gi.item_id).unwrap().unwrap();
+        assert_eq!(gi.content, MsgContent::text("listen"));
     }
 }

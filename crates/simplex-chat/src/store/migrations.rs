@@ -34,6 +34,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_files",
         sql: include_str!("../../migrations/0004_files.sql"),
     },
+    Migration {
+        name: "0005_item_content",
+        sql: include_str!("../../migrations/0005_item_content.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

@@ -24,7 +24,7 @@ pub use contacts::{Contact, ContactRequest};
 pub use files::{FileRecipient, FileRecord, FileStatus, NewFile};
 pub use group_items::{GroupDeletion, GroupItem};
 pub use groups::{Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current};
-pub use items::{ChatItem, ItemStatus, NewItem};
+pub use items::{ChatItem, ItemStatus, NewItem, content_text};
 pub use users::User;
 
 /// `name` when `taken` says it is free, else the first free `name_1`, `name_2`, ...
