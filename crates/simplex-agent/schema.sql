@@ -90,6 +90,17 @@ CREATE TABLE rcv_messages (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (conn_id, internal_id)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE rcv_queue_short_links (
+  rcv_queue_id INTEGER PRIMARY KEY REFERENCES rcv_queues ON DELETE CASCADE,
+  -- the link id on the relay
+  link_id BLOB NOT NULL,
+  -- the link key (`sha3-256` of the fixed data; in the short link)
+  link_key BLOB NOT NULL,
+  -- the Ed25519 seed that signs the link data
+  link_priv_sig_key BLOB NOT NULL,
+  -- the encrypted fixed part as stored on the relay (sent again unchanged)
+  link_enc_fixed_data BLOB NOT NULL
+) STRICT;
 CREATE TABLE rcv_queues (
   rcv_queue_id INTEGER PRIMARY KEY,
   conn_id TEXT NOT NULL REFERENCES connections ON DELETE CASCADE,

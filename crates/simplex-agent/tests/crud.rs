@@ -708,3 +708,34 @@ fn commands() {
         Ok(())
     });
 }
+
+#[test]
+fn short_link_creds() {
+    let (_dir, store) = open_fresh();
+    let (_user, conn) = user_and_conn(&store);
+    let creds = |data: &[u8]| simplex_agent::store::ShortLinkCreds {
+        link_id: b"link id".to_vec(),
+        link_key: [7; 32].to_vec(),
+        link_priv_sig_key: simplex_agent::store::SecretBytes::from_slice(&[9; 32]),
+        link_enc_fixed_data: data.to_vec(),
+    };
+    tx(&store, |tx| {
+        let rq = add_rcv_queue(tx, &conn, SERVER, b"rq");
+        assert!(tx.short_link_creds(rq)?.is_none());
+        tx.set_short_link_creds(rq, &creds(b"fixed 1"))?;
+        tx.set_short_link_creds(rq, &creds(b"fixed 2"))?;
+        let got = tx.short_link_creds(rq)?.unwrap();
+        assert_eq!(got.link_id, b"link id");
+        assert_eq!(got.link_key, [7; 32]);
+        assert_eq!(got.link_priv_sig_key.as_bytes(), [9; 32]);
+        assert_eq!(got.link_enc_fixed_data, b"fixed 2", "replaced");
+        assert!(
+            !format!("{got:?}").contains("9, 9"),
+            "the signing key is redacted"
+        );
+        // they go with their queue
+        tx.delete_rcv_queue(rq)?;
+        assert!(tx.short_link_creds(rq)?.is_none());
+        Ok(())
+    });
+}

@@ -273,3 +273,84 @@ async fn refusing_proxy_is_not_bypassed() {
     );
     assert_eq!(seen_since(&r1, r1_before), (0, 0, 0), "r1 saw nothing");
 }
+
+/// The owner changes the user data of its short links (`LSET` with the same link id and
+/// fixed data): readers see the new data under the same link, also after the owner's
+/// agent restarts; an invitation can change only until it is used; an address made
+/// without a short link gets one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_link_data_can_be_changed() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, a_events, b, mut b_events) = open_two(&relay, dir.path()).await;
+
+    let (address, links) = a.create_contact_address_link(b"profile v1").await.unwrap();
+    let same = a
+        .set_conn_short_link(&address, b"profile v2")
+        .await
+        .unwrap();
+    assert_eq!(same, links.short);
+    let data = b.short_link_data(&links.short).await.unwrap();
+    assert_eq!(data.user_data, b"profile v2");
+    assert_eq!(data.full, links.full);
+
+    // the credentials are stored: a restarted agent changes the data again
+    drop(a);
+    drop(a_events);
+    let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let same = a
+        .set_conn_short_link(&address, b"profile v3")
+        .await
+        .unwrap();
+    assert_eq!(same, links.short);
+    let data = b.short_link_data(&links.short).await.unwrap();
+    assert_eq!(data.user_data, b"profile v3");
+
+    // an invitation, before anyone used it
+    let (a_inv, inv) = a.create_invitation_link(b"card v1").await.unwrap();
+    let same = a.set_conn_short_link(&a_inv, b"card v2").await.unwrap();
+    assert_eq!(same, inv.short);
+    let data = b.short_link_data(&inv.short).await.unwrap();
+    assert_eq!(data.user_data, b"card v2");
+    assert_eq!(data.full, inv.full);
+    let b_conn = b.join(&data.full, b"bob's info").await.unwrap();
+    finish_and_exchange(
+        (&a, &mut a_events, &a_inv),
+        b"alice's info",
+        (&b, &mut b_events, &b_conn),
+        b"bob's info",
+    )
+    .await;
+    let err = a.set_conn_short_link(&a_inv, b"card v3").await.unwrap_err();
+    assert!(matches!(err, AgentError::WrongState { .. }), "{err}");
+
+    // an invitation without a short link cannot get one
+    let (plain_inv, _) = a.create_invitation().await.unwrap();
+    let err = a.set_conn_short_link(&plain_inv, b"x").await.unwrap_err();
+    assert!(matches!(err, AgentError::Prohibited(_)), "{err}");
+
+    // an address without a short link gets one naming its full link; later changes keep it
+    let (plain, full) = a.create_contact_address().await.unwrap();
+    let short = a.set_conn_short_link(&plain, b"new profile").await.unwrap();
+    assert!(short.starts_with("https://localhost/a#"), "{short}");
+    let data = b.short_link_data(&short).await.unwrap();
+    assert_eq!(
+        (data.full, data.user_data),
+        (full.clone(), b"new profile".to_vec())
+    );
+    let again = a.set_conn_short_link(&plain, b"newer").await.unwrap();
+    assert_eq!(again, short);
+    assert_eq!(b.short_link_data(&short).await.unwrap().user_data, b"newer");
+    let b_conn = b.join(&short, b"bob again").await.unwrap();
+    let inv_id = expect_request(&mut a_events, &plain, b"bob again").await;
+    let a_conn = a.accept_contact(&inv_id, b"alice's info").await.unwrap();
+    finish_and_exchange(
+        (&b, &mut b_events, &b_conn),
+        b"bob again",
+        (&a, &mut a_events, &a_conn),
+        b"alice's info",
+    )
+    .await;
+}

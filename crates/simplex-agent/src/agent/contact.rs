@@ -33,19 +33,13 @@ pub(super) async fn create_address(
     user_data: Option<&[u8]>,
 ) -> Result<(ConnId, ConnectionRequest, Option<ShortLink>)> {
     let queue = new_rcv_queue(inner, QueueReqData::Contact(None), &[]).await?;
-    let link = ConnectionRequest::Contact {
-        data: ConnReqData {
-            agent_versions: inner.config.agent_versions,
-            queues: vec![SmpQueueUri {
-                versions: SMP_CLIENT_RANGE,
-                addr: queue.address(),
-            }],
-            client_data: None,
-        },
-    };
-    let short = match user_data {
-        Some(d) => Some(super::links::set_contact_link(inner, &queue, &link, d).await?),
-        None => None,
+    let link = address_request(inner.config.agent_versions, queue.address());
+    let (short, creds) = match user_data {
+        Some(d) => {
+            let (short, creds) = super::links::set_contact_link(inner, &queue, &link, d).await?;
+            (Some(short), Some(creds))
+        }
+        None => (None, None),
     };
     let stored = StoredQueue::from(&queue);
     let user_id = inner.user_id;
@@ -60,11 +54,39 @@ pub(super) async fn create_address(
                 pq_support: false,
                 pq_encryption: false,
             })?;
-            super::handshake::store_rcv_queue(tx, &conn_id, &stored)?;
+            let rq_id = super::handshake::insert_rcv_queue(tx, &conn_id, &stored, None)?;
+            if let Some(creds) = &creds {
+                tx.set_short_link_creds(rq_id, creds)?;
+            }
             Ok(conn_id)
         })
         .await?;
     Ok((conn_id, link, short))
+}
+
+/// The full link of the contact address queue `addr`.
+pub(super) fn address_request(
+    agent_versions: simplex_encoding::VersionRange,
+    addr: agent_proto::QueueAddress,
+) -> ConnectionRequest {
+    ConnectionRequest::Contact {
+        data: req_data(agent_versions, addr),
+    }
+}
+
+/// A full link's data naming the one queue `addr`.
+pub(super) fn req_data(
+    agent_versions: simplex_encoding::VersionRange,
+    addr: agent_proto::QueueAddress,
+) -> ConnReqData {
+    ConnReqData {
+        agent_versions,
+        queues: vec![SmpQueueUri {
+            versions: SMP_CLIENT_RANGE,
+            addr,
+        }],
+        client_data: None,
+    }
 }
 
 /// Requester: creates an own invitation and, in the same transaction, stores the

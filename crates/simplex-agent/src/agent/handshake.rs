@@ -12,7 +12,7 @@ use agent_proto::envelope::seal_client_message;
 use agent_proto::versions::{SMP_CLIENT_RANGE, conn_info_padded_len};
 use agent_proto::{
     AgentMessage, AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader,
-    QueueAddress, RelayAddr, ShortLink, SmpQueueInfo, SmpQueueUri,
+    QueueAddress, RelayAddr, ShortLink, SmpQueueInfo,
 };
 use simplex_crypto::keys::PrivateAuthKey;
 use simplex_crypto::{X448Secret, X25519Secret};
@@ -205,14 +205,7 @@ pub(super) fn invitation_request(
     agent_versions: VersionRange,
 ) -> ConnectionRequest {
     ConnectionRequest::Invitation {
-        data: ConnReqData {
-            agent_versions,
-            queues: vec![SmpQueueUri {
-                versions: SMP_CLIENT_RANGE,
-                addr,
-            }],
-            client_data: None,
-        },
+        data: super::contact::req_data(agent_versions, addr),
         e2e,
     }
 }
@@ -263,9 +256,12 @@ where
         None => (QueueReqData::Messaging(None), None),
     };
     let queue = create_rcv_queue(inner, server, qkeys, req, corr_id).await?;
-    let short = match prepared {
-        Some(p) => Some(p.short_link(&queue)?),
-        None => None,
+    let (short, creds) = match prepared {
+        Some(p) => {
+            let (short, creds) = p.short_link(&queue)?;
+            (Some(short), Some(creds))
+        }
+        None => (None, None),
     };
     let link = if short.is_some() {
         // as the reference: with a short link, the printed full link leaves out the KEM
@@ -292,7 +288,10 @@ where
                 pq_support: pq,
                 pq_encryption: pq,
             })?;
-            store_rcv_queue(tx, &conn_id, &stored)?;
+            let rq_id = insert_rcv_queue(tx, &conn_id, &stored, None)?;
+            if let Some(creds) = &creds {
+                tx.set_short_link_creds(rq_id, creds)?;
+            }
             tx.create_pending_ratchet(&conn_id, &pk1, &pk2, kem.as_deref().map(|k| &k[..]))?;
             let extra = then(tx, &conn_id, &req)?;
             Ok((conn_id, extra))

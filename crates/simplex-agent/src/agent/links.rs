@@ -26,7 +26,7 @@ use agent_proto::{
     ConnectionRequest, ContactType, E2ERatchetParamsUri, QueueAddress, RelayAddr, ShortLink,
 };
 use simplex_crypto::{Ed25519Secret, X25519Public};
-use smp_proto::command::{QueueMode, QueueReqData};
+use smp_proto::command::{QueueLinkData, QueueMode, QueueReqData};
 use smp_proto::{CorrId, EntityId, SmpServer};
 
 use super::Inner;
@@ -34,6 +34,7 @@ use super::handshake::{NewQueue, invitation_request};
 use super::keys::{auth_key, new_auth_key};
 use crate::error::{AgentError, Result};
 use crate::pool::server_key;
+use crate::store::{SecretBytes, ShortLinkCreds};
 
 /// A connection's full link and its short link, as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,11 +92,14 @@ pub(super) struct PreparedInvitation {
     pub(super) corr_id: CorrId,
     snd_id: EntityId,
     link_key: agent_proto::LinkKey,
+    root: Ed25519Secret,
+    enc_fixed: Vec<u8>,
 }
 
 impl PreparedInvitation {
-    /// The short link of the queue `NEW` made, checking the relay used our sender id.
-    pub(super) fn short_link(&self, queue: &NewQueue) -> Result<ShortLink> {
+    /// The short link of the queue `NEW` made, checking the relay used our sender id,
+    /// with its credentials to keep.
+    pub(super) fn short_link(&self, queue: &NewQueue) -> Result<(ShortLink, ShortLinkCreds)> {
         if queue.ids.snd_id != self.snd_id {
             return Err(AgentError::Prohibited(
                 "NEW: the relay did not use the sender id of the link data",
@@ -106,12 +110,14 @@ impl PreparedInvitation {
             .link_id
             .clone()
             .ok_or(AgentError::Prohibited("NEW: the relay returned no link id"))?;
-        Ok(ShortLink::Invitation {
+        let creds = link_creds(&link_id, &self.link_key, &self.root, &self.enc_fixed);
+        let short = ShortLink::Invitation {
             scheme: ShortLinkScheme::Server,
             server: RelayAddr::from(&queue.server),
             link_id,
             key: self.link_key.clone(),
-        })
+        };
+        Ok((short, creds))
     }
 }
 
@@ -140,53 +146,103 @@ pub(super) fn prepare_invitation(
         encode_sign_link_data(&root, agent_versions, conn_req, None, user);
     let data = encrypt_link_data(&mut rng, &invitation_link_kdf(&link_key), &fixed, &user)?;
     Ok(PreparedInvitation {
+        enc_fixed: data.fixed.clone(),
         queue_req: QueueReqData::Messaging(Some((snd_id.clone(), data))),
         corr_id: CorrId::from(nonce),
         snd_id,
         link_key,
+        root,
     })
 }
 
+/// The credentials of a new short link, to store with its queue.
+fn link_creds(
+    link_id: &EntityId,
+    key: &agent_proto::LinkKey,
+    root: &Ed25519Secret,
+    enc_fixed: &[u8],
+) -> ShortLinkCreds {
+    ShortLinkCreds {
+        link_id: link_id.as_bytes().to_vec(),
+        link_key: key.0.to_vec(),
+        link_priv_sig_key: SecretBytes::from_slice(&root.to_bytes()[..]),
+        link_enc_fixed_data: enc_fixed.to_vec(),
+    }
+}
+
+/// A contact address's user part of the link data.
+pub(super) fn contact_user_data(user_data: &[u8]) -> UserConnLinkData {
+    UserConnLinkData::Contact(UserContactData {
+        direct: true,
+        owners: Vec::new(),
+        relays: Vec::new(),
+        user_data: UserLinkData(user_data.to_vec()),
+    })
+}
+
+/// Signs and encrypts new link data for the contact address queue on `server` whose full
+/// link is `conn_req`: its short link, credentials, and the data for `LSET`.
+pub(super) fn new_contact_link(
+    agent_versions: simplex_encoding::VersionRange,
+    server: &SmpServer,
+    conn_req: &ConnectionRequest,
+    user_data: &[u8],
+) -> Result<(ShortLink, ShortLinkCreds, QueueLinkData)> {
+    let mut rng = rand::rng();
+    let root = Ed25519Secret::generate(&mut rng);
+    let user = contact_user_data(user_data);
+    let (link_key, fixed, user) =
+        encode_sign_link_data(&root, agent_versions, conn_req.clone(), None, user);
+    let (link_id, key) = contact_link_kdf(&link_key);
+    let data = encrypt_link_data(&mut rng, &key, &fixed, &user)?;
+    let creds = link_creds(&link_id, &link_key, &root, &data.fixed);
+    Ok((contact_link(server, link_key), creds, data))
+}
+
+/// The short link of a contact address on `server` with the link key `key`.
+pub(super) fn contact_link(server: &SmpServer, key: agent_proto::LinkKey) -> ShortLink {
+    ShortLink::Contact {
+        scheme: ShortLinkScheme::Server,
+        contact_type: ContactType::Contact,
+        server: RelayAddr::from(server),
+        key,
+    }
+}
+
+/// `LSET` on the receive queue `rcv_id` of `server`, authorized with its recipient key.
+pub(super) async fn lset(
+    inner: &Inner,
+    server: &SmpServer,
+    (rcv_id, rcv_auth_key): (&EntityId, &SecretBytes),
+    link_id: &[u8],
+    data: QueueLinkData,
+) -> Result<()> {
+    let rcv_key = auth_key(rcv_auth_key)?;
+    let link_id = EntityId::new(link_id)?;
+    let client = inner.pool.client(server).await?;
+    client.set_link(rcv_id, &rcv_key, &link_id, data).await?;
+    Ok(())
+}
+
 /// `LSET`: signs and encrypts a contact address's link data (its full link `conn_req`
-/// and `user_data`) and stores it on the address queue; returns the short link.
+/// and `user_data`) and stores it on the address queue; returns the short link and its
+/// credentials.
 pub(super) async fn set_contact_link(
     inner: &Inner,
     queue: &NewQueue,
     conn_req: &ConnectionRequest,
     user_data: &[u8],
-) -> Result<ShortLink> {
-    // the thread-local generator is not `Send`: it must be gone before the first await
-    let (link_key, link_id, data) = {
-        let mut rng = rand::rng();
-        let root = Ed25519Secret::generate(&mut rng);
-        let user = UserConnLinkData::Contact(UserContactData {
-            direct: true,
-            owners: Vec::new(),
-            relays: Vec::new(),
-            user_data: UserLinkData(user_data.to_vec()),
-        });
-        let (link_key, fixed, user) = encode_sign_link_data(
-            &root,
-            inner.config.agent_versions,
-            conn_req.clone(),
-            None,
-            user,
-        );
-        let (link_id, key) = contact_link_kdf(&link_key);
-        let data = encrypt_link_data(&mut rng, &key, &fixed, &user)?;
-        (link_key, link_id, data)
-    };
-    let rcv_key = auth_key(&crate::store::SecretBytes::from_slice(&queue.rcv_auth_key))?;
-    let client = inner.pool.client(&queue.server).await?;
-    client
-        .set_link(&queue.ids.rcv_id, &rcv_key, &link_id, data)
-        .await?;
-    Ok(ShortLink::Contact {
-        scheme: ShortLinkScheme::Server,
-        contact_type: ContactType::Contact,
-        server: RelayAddr::from(&queue.server),
-        key: link_key,
-    })
+) -> Result<(ShortLink, ShortLinkCreds)> {
+    let (short, creds, data) = new_contact_link(
+        inner.config.agent_versions,
+        &queue.server,
+        conn_req,
+        user_data,
+    )?;
+    let rcv_key = SecretBytes::from_slice(&queue.rcv_auth_key);
+    let rcv = (&queue.ids.rcv_id, &rcv_key);
+    lset(inner, &queue.server, rcv, &creds.link_id, data).await?;
+    Ok((short, creds))
 }
 
 /// A relay error of `LKEY`/`LGET`: `ERR AUTH` means there is no such link.

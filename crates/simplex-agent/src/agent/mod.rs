@@ -17,6 +17,7 @@ mod delivery;
 mod handshake;
 mod inbox;
 mod keys;
+mod link_update;
 mod links;
 mod messages;
 mod quota;
@@ -253,6 +254,15 @@ impl Agent {
         let (conn_id, link, short) = contact::create_address(&self.inner, Some(user_data)).await?;
         let short = short.ok_or(AgentError::Prohibited("no short link was made"))?;
         Ok((conn_id, ConnLinks::new(&link, &short)))
+    }
+
+    /// Replaces the user data of a connection's short link (reference
+    /// `setConnShortLink`): of a contact address, or of a one-time invitation no one has
+    /// answered yet. The link stays the same; a contact address made without a short
+    /// link gets one. Returns the short link.
+    pub async fn set_conn_short_link(&self, conn_id: &ConnId, user_data: &[u8]) -> Result<String> {
+        let short = link_update::set_conn_short_link(&self.inner, conn_id, user_data).await?;
+        Ok(short.to_text())
     }
 
     /// Reads and checks the data behind a short link: `LGET` for a contact address;

@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_sync_switch",
         sql: include_str!("../../migrations/0002_sync_switch.sql"),
     },
+    Migration {
+        name: "0003_short_link_creds",
+        sql: include_str!("../../migrations/0003_short_link_creds.sql"),
+    },
 ];
 
 const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS migrations (
