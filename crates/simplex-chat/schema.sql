@@ -13,7 +13,7 @@ CREATE TABLE chat_items (
   timed_ttl INTEGER,
   delete_at INTEGER,
   created_at INTEGER NOT NULL
-, updated_at INTEGER, content TEXT) STRICT;
+, updated_at INTEGER, content TEXT, file_id INTEGER REFERENCES files ON DELETE SET NULL) STRICT;
 
 CREATE TABLE contact_requests (
   request_id INTEGER PRIMARY KEY,
@@ -99,7 +99,7 @@ CREATE TABLE group_items (
   text TEXT NOT NULL,
   quote_text TEXT,
   created_at INTEGER NOT NULL
-, edited INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, moderator_row INTEGER REFERENCES group_members ON DELETE SET NULL, updated_at INTEGER, content TEXT) STRICT;
+, edited INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, moderator_row INTEGER REFERENCES group_members ON DELETE SET NULL, updated_at INTEGER, content TEXT, file_id INTEGER REFERENCES files ON DELETE SET NULL) STRICT;
 
 CREATE TABLE group_members (
   member_row INTEGER PRIMARY KEY,

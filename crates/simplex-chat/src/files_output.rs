@@ -1,31 +1,12 @@
 //! Typed results of file commands and events (the reference's file responses and
-//! events); [`crate::files_view`] renders them.
+//! events); [`crate::files_view`] renders them. Offering a file (sent or received) is a
+//! chat item with the file (`ChatOutput::NewItem`, `GroupOutput::NewItem`).
 
 use crate::store::FileRecord;
 
 /// Something that happened to a file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileOutput {
-    /// The user offered a file (`/f`); it is being uploaded.
-    SndInvitation {
-        /// The file number.
-        file_id: i64,
-        /// `@contact` or `#group`.
-        to: String,
-        /// The path as given.
-        path: String,
-    },
-    /// A contact or member offered a file.
-    RcvInvitation {
-        /// The file number.
-        file_id: i64,
-        /// The sender's prefix: `alice` or `#team alice`.
-        from: String,
-        /// The file name.
-        name: String,
-        /// The size in bytes.
-        size: i64,
-    },
     /// The user accepted a file; it will be saved at `path`.
     Saving {
         /// The file number.

@@ -67,25 +67,40 @@ fn status(f: &FileRecord, progress: Option<(u64, u64)>) -> String {
     }
 }
 
+/// The lines of the user's file item (the reference's `viewSentFileInvitation`) sent
+/// `to` `@contact` or `#group`: the command, then how to cancel unless it is uploading.
+pub fn sent_file_lines(to: &str, f: &FileRecord) -> Vec<String> {
+    let Some(path) = &f.file_path else {
+        return Vec::new();
+    };
+    let mut v = vec![format!("/f {to} {path}")];
+    if f.status != FileStatus::SndTransfer {
+        v.push(format!("use /fc {} to cancel sending", f.file_id));
+    }
+    v
+}
+
+/// The lines of a received file item after the sender's prefix (the reference's
+/// `receivedFileInvitation_`): name and size, then how to accept unless accepted.
+pub fn received_file_lines(f: &FileRecord) -> Vec<String> {
+    let mut v = vec![format!(
+        "sends file {} ({} / {} bytes)",
+        f.file_name,
+        human_size(f.file_size),
+        f.file_size
+    )];
+    if f.status != FileStatus::RcvAccepted {
+        v.push(format!(
+            "use /fr {} [<dir>/ | <path>] to receive it",
+            f.file_id
+        ));
+    }
+    v
+}
+
 /// Renders a file output as lines of text.
 pub fn render(out: &FileOutput) -> Vec<String> {
     match out {
-        FileOutput::SndInvitation { file_id, to, path } => vec![
-            format!("/f {to} {path}"),
-            format!("use /fc {file_id} to cancel sending"),
-        ],
-        FileOutput::RcvInvitation {
-            file_id,
-            from,
-            name,
-            size,
-        } => vec![
-            format!(
-                "{from}> sends file {name} ({} / {size} bytes)",
-                human_size(*size)
-            ),
-            format!("use /fr {file_id} [<dir>/ | <path>] to receive it"),
-        ],
         FileOutput::Saving {
             file_id,
             from,
@@ -155,19 +170,43 @@ mod tests {
 
     #[test]
     fn texts_as_the_reference() {
-        let inv = FileOutput::RcvInvitation {
+        let mut f = FileRecord {
             file_id: 1,
-            from: "#team alice".into(),
-            name: "test.pdf".into(),
-            size: 272_376,
+            user_id: 1,
+            sent: false,
+            contact_id: None,
+            group_id: Some(1),
+            peer: "alice".into(),
+            shared_msg_id: Vec::new(),
+            file_name: "test.pdf".into(),
+            file_size: 272_376,
+            xftp: true,
+            file_path: None,
+            fs_path: None,
+            status: FileStatus::RcvInvitation,
+            descr_text: String::new(),
+            descr_next_part: 1,
+            descr_complete: false,
+            snd_descr: None,
         };
         assert_eq!(
-            render(&inv),
+            received_file_lines(&f),
             [
-                "#team alice> sends file test.pdf (266.0 KiB / 272376 bytes)",
+                "sends file test.pdf (266.0 KiB / 272376 bytes)",
                 "use /fr 1 [<dir>/ | <path>] to receive it"
             ]
         );
+        f.status = FileStatus::RcvAccepted;
+        assert_eq!(received_file_lines(&f).len(), 1);
+        f.sent = true;
+        f.file_path = Some("./test.pdf".into());
+        f.status = FileStatus::SndStored;
+        assert_eq!(
+            sent_file_lines("#team", &f),
+            ["/f #team ./test.pdf", "use /fc 1 to cancel sending"]
+        );
+        f.status = FileStatus::SndTransfer;
+        assert_eq!(sent_file_lines("#team", &f), ["/f #team ./test.pdf"]);
         let up = FileOutput::Uploading {
             what: "completed",
             file_id: 1,

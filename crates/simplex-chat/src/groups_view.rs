@@ -28,12 +28,23 @@ fn item_line(group: &str, it: &GroupItem) -> Vec<String> {
     };
     // as the reference's `ttyMsgContent`: voice messages and reports get their prefix
     let text = it.content.display_text();
+    let file = it.file.as_ref();
     let mut v = Vec::new();
-    if let Some(q) = &it.quote {
-        v.push(format!("{head}> {q}"));
-        v.push(format!("{}{text}", " ".repeat(head.chars().count() + 2)));
-    } else {
-        v.push(format!("{head}{text}"));
+    match crate::view::item_text_lines(file, text, it.quote.is_some()) {
+        None => {}
+        Some(text) => {
+            if let Some(q) = &it.quote {
+                v.push(format!("{head}> {q}"));
+                v.push(format!("{}{text}", " ".repeat(head.chars().count() + 2)));
+            } else {
+                v.push(format!("{head}{text}"));
+            }
+        }
+    }
+    match (file, &it.member) {
+        (Some(f), None) => v.extend(crate::files_view::sent_file_lines(&format!("#{group}"), f)),
+        (Some(f), Some(m)) => v.extend(crate::view::received_lines(&format!("#{group} {m}> "), f)),
+        (None, _) => {}
     }
     v
 }

@@ -5,7 +5,7 @@ use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
 use crate::output::ChatOutput;
-use crate::store::{ChatItem, Contact, ItemStatus, User};
+use crate::store::{ChatItem, Contact, FileRecord, ItemStatus, User};
 
 /// The `/help` text.
 pub const HELP: &str = "Using SimpleX Chat
@@ -258,6 +258,46 @@ fn item_lines(contact: &str, item: &ChatItem) -> Vec<String> {
     };
     // as the reference's `ttyMsgContent`: voice messages and reports get their prefix
     let text = item.content.display_text();
+    let file = item.file.as_ref();
+    let mut v = match item_text_lines(file, text, item.quote.is_some()) {
+        None => Vec::new(),
+        Some(text) => msg_lines(&p, deleted, edited, item, &text),
+    };
+    match file {
+        Some(f) if item.sent => v.extend(crate::files_view::sent_file_lines(
+            &format!("@{contact}"),
+            f,
+        )),
+        Some(f) => v.extend(received_lines(&format!("{contact}> "), f)),
+        None => {}
+    }
+    v
+}
+
+/// The message text shown with an item, as the reference's `viewChatItem`: none for a
+/// file without text or quote, the file name for a quoting file without text.
+pub(crate) fn item_text_lines(
+    file: Option<&FileRecord>,
+    text: String,
+    quoted: bool,
+) -> Option<String> {
+    match (file, text.is_empty(), quoted) {
+        (Some(_), true, false) => None,
+        (Some(f), true, true) => Some(f.file_name.clone()),
+        _ => Some(text),
+    }
+}
+
+/// A received file's lines, the first after the sender's prefix.
+pub(crate) fn received_lines(prefix: &str, f: &FileRecord) -> Vec<String> {
+    let mut v = crate::files_view::received_file_lines(f);
+    if let Some(first) = v.first_mut() {
+        first.insert_str(0, prefix);
+    }
+    v
+}
+
+fn msg_lines(p: &str, deleted: &str, edited: &str, item: &ChatItem, text: &str) -> Vec<String> {
     match &item.quote {
         None => vec![format!("{p} {deleted}{edited}{text}")],
         Some((q, quote_sent)) => {
@@ -361,6 +401,8 @@ mod tests {
             shared_msg_id: None,
             text: text.to_owned(),
             content: chat_proto::content::MsgContent::text(text),
+            file_id: None,
+            file: None,
             quote: quote.map(|(t, s)| (t.to_owned(), s)),
             edited: false,
             deleted: false,

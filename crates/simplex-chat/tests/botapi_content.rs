@@ -18,7 +18,6 @@ use common::{connect, new_client, start_relay};
 use serde_json::{Value, json};
 use simplex_agent::{Agent, AgentConfig, AgentEvent};
 use simplex_chat::ChatConfig;
-use simplex_chat::botapi::{BotApi, BotServer};
 use simplex_chat::clock::SystemClock;
 use simploxide_api_types::responses as r;
 
@@ -125,26 +124,10 @@ async fn received(ws: &mut Ws, mc: &Value) -> Value {
 async fn links_images_and_voice_reach_a_peer_bot_as_they_were_sent() {
     let relay = start_relay().await;
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(SystemClock);
-    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
-    let mut bob = new_client(&relay, dir.path(), "bob", clock).await;
-    connect(&mut alice, "alice", &mut bob, "bob").await;
-
-    let alice_chat = Arc::new(alice.chat);
-    let bob_chat = Arc::new(bob.chat);
-    let (mut alice_events, mut bob_events) = (alice.events, bob.events);
-    let alice_api = BotApi::new(alice_chat.clone());
-    let bob_api = BotApi::new(bob_chat.clone());
-    let any = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let mut alice_server = BotServer::start(any).await.unwrap();
-    let mut bob_server = BotServer::start(any).await.unwrap();
-    let (alice_url, bob_url) = (
-        format!("ws://{}", alice_server.local_addr()),
-        format!("ws://{}", bob_server.local_addr()),
-    );
+    let (mut alice, mut bob) = bot::two_bots(&relay, dir.path(), None).await;
+    let ((alice_chat, alice_url), (bob_chat, bob_url)) = (alice.handles(), bob.handles());
     let scenario = async {
-        let mut a = Ws::connect(&alice_url).await;
-        let mut b = Ws::connect(&bob_url).await;
+        let (mut a, mut b) = (Ws::connect(&alice_url).await, Ws::connect(&bob_url).await);
         let (a_uid, b_uid) = (a.user_id().await, b.user_id().await);
         let contacts = a
             .cmd::<r::ApiListContactsResponse>(&format!("/_contacts {a_uid}"))
@@ -212,9 +195,5 @@ async fn links_images_and_voice_reach_a_peer_bot_as_they_were_sent() {
             ]
         );
     };
-    tokio::select! {
-        () = alice_server.run(&alice_api, &mut alice_events, |_| {}) => panic!("alice's engine stopped"),
-        () = bob_server.run(&bob_api, &mut bob_events, |_| {}) => panic!("bob's engine stopped"),
-        () = scenario => {}
-    }
+    bot::run_both(&mut alice, &mut bob, scenario).await;
 }

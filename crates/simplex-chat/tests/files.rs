@@ -54,6 +54,21 @@ async fn wait_file(
     .await
 }
 
+/// Waits for a received item offering a file (`file_id` when given) and returns its
+/// lines.
+async fn wait_offer(c: &mut Client, file_id: Option<i64>) -> Vec<String> {
+    c.wait_for("file offer", |o| {
+        let f = match o {
+            ChatOutput::NewItem { item, .. } => item.file.as_ref(),
+            ChatOutput::Group(GroupOutput::NewItem { item, .. }) => item.file.as_ref(),
+            _ => None,
+        }?;
+        (!f.sent && file_id.is_none_or(|id| id == f.file_id))
+            .then(|| simplex_chat::view::render(o, false))
+    })
+    .await
+}
+
 async fn wait_line(c: &mut Client, line: &str) {
     let l = line.to_owned();
     c.wait_for(line, |o| {
@@ -138,10 +153,7 @@ async fn file_to_contact_is_received_intact() {
         ]
     );
     // texts as the reference's tests/ChatTests/Files.hs (testXFTPFileTransfer)
-    let offer = wait_file(&mut bob, "offer", |o| {
-        matches!(o, FileOutput::RcvInvitation { .. })
-    })
-    .await;
+    let offer = wait_offer(&mut bob, None).await;
     assert_eq!(
         offer,
         [
@@ -222,10 +234,7 @@ async fn file_to_group_reaches_both_members() {
     let rcv_dir = dir.path().join("shared");
     std::fs::create_dir(&rcv_dir).unwrap();
     for (c, saved) in [(&mut bob, "team.bin"), (&mut cath, "team_1.bin")] {
-        let offer = wait_file(c, "offer", |o| {
-            matches!(o, FileOutput::RcvInvitation { .. })
-        })
-        .await;
+        let offer = wait_offer(c, None).await;
         assert_eq!(
             offer[0],
             "#team alice> sends file team.bin (97.7 KiB / 100000 bytes)"
@@ -270,10 +279,7 @@ async fn small_files_are_accepted_automatically() {
             write(dir.path(), "small.txt", &small)
         ))
         .await;
-    wait_file(&mut bob, "offer", |o| {
-        matches!(o, FileOutput::RcvInvitation { .. })
-    })
-    .await;
+    wait_offer(&mut bob, None).await;
     // as the reference's testAutoAcceptFile: saved under the file name in the folder
     wait_line(&mut bob, "saving file 1 from alice to small.txt").await;
     wait_line(
@@ -289,10 +295,7 @@ async fn small_files_are_accepted_automatically() {
             write(dir.path(), "large.bin", &content(60_000, 2))
         ))
         .await;
-    wait_file(&mut bob, "second offer", |o| {
-        matches!(o, FileOutput::RcvInvitation { file_id: 2, .. })
-    })
-    .await;
+    wait_offer(&mut bob, Some(2)).await;
     wait_line(&mut alice, "completed uploading file 2 (large.bin) for bob").await;
     assert_eq!(
         status(&bob, 2).await,
@@ -308,10 +311,7 @@ async fn sender_cancels_an_uploaded_file() {
     let dir = &p.dir;
     let src = write(dir.path(), "test.pdf", &content(150_000, 9));
     alice.exec(&format!("/f @bob {src}")).await;
-    wait_file(bob, "offer", |o| {
-        matches!(o, FileOutput::RcvInvitation { .. })
-    })
-    .await;
+    wait_offer(bob, None).await;
     wait_line(alice, "completed uploading file 1 (test.pdf) for bob").await;
     assert!(files.server.file_count() > 0);
     // texts as the reference's testXFTPDeleteUploadedFile
@@ -376,10 +376,7 @@ async fn relay_down_is_reported_and_receiver_cancels() {
     assert!(err.len() == 2 && !err[1].is_empty(), "{err:?}");
     assert_eq!(status(&alice, 1).await, "sending file 1 (doc.txt) error");
     // bob accepts; the description never comes; he cancels and may accept again
-    wait_file(&mut bob, "offer", |o| {
-        matches!(o, FileOutput::RcvInvitation { .. })
-    })
-    .await;
+    wait_offer(&mut bob, None).await;
     let rcv_dir = dir.path().join("bob_files");
     std::fs::create_dir(&rcv_dir).unwrap();
     bob.exec(&format!("/fr 1 {}", rcv_dir.display())).await;

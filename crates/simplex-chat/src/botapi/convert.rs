@@ -14,6 +14,7 @@ use chat_api::common::{
 };
 use chat_api::conn::{ConnStatus, ConnType, Connection};
 use chat_api::contact::{Contact, ContactStatus, UserContactRequest};
+use chat_api::file::{CIFile, CIFileStatus, CryptoFile, FileError, FileProtocol};
 use chat_api::item::{
     AChatItem, CIContent, CIDeleted, CIDirection, CIMeta, CIQuote, CIReactionCount, CIStatus,
     CITimed, ChatInfo, ChatItem, ChatType, MsgReceiptStatus, SndCIStatusProgress,
@@ -292,6 +293,58 @@ pub(super) struct ItemParts<'a> {
     pub created: UtcTime,
     /// Last changed at.
     pub updated: UtcTime,
+    /// The file it offers.
+    pub file: Option<&'a store::FileRecord>,
+}
+
+/// A file's state as the API's `CIFileStatus` (transfer progress is not kept: zero).
+fn file_status(s: store::FileStatus) -> CIFileStatus {
+    use store::FileStatus as S;
+    let failed = || FileError::Other {
+        file_error: "transfer failed".to_owned(),
+    };
+    match s {
+        S::SndStored => CIFileStatus::SndStored,
+        S::SndTransfer => CIFileStatus::SndTransfer {
+            snd_progress: 0,
+            snd_total: 0,
+        },
+        S::SndComplete => CIFileStatus::SndComplete,
+        S::SndCancelled => CIFileStatus::SndCancelled,
+        S::SndError => CIFileStatus::SndError {
+            snd_file_error: failed(),
+        },
+        S::RcvInvitation => CIFileStatus::RcvInvitation,
+        S::RcvAccepted => CIFileStatus::RcvAccepted,
+        S::RcvTransfer => CIFileStatus::RcvTransfer {
+            rcv_progress: 0,
+            rcv_total: 0,
+        },
+        S::RcvComplete => CIFileStatus::RcvComplete,
+        S::RcvCancelled => CIFileStatus::RcvCancelled,
+        S::RcvError => CIFileStatus::RcvError {
+            rcv_file_error: failed(),
+        },
+    }
+}
+
+/// A stored file as the API's `CIFile` (its source: the path sent from or saved to).
+pub fn ci_file(f: &store::FileRecord) -> CIFile {
+    CIFile {
+        file_id: f.file_id,
+        file_name: f.file_name.clone(),
+        file_size: f.file_size,
+        file_source: f.file_path.clone().map(|file_path| CryptoFile {
+            file_path,
+            crypto_args: None,
+        }),
+        file_status: file_status(f.status),
+        file_protocol: if f.xftp {
+            FileProtocol::Xftp
+        } else {
+            FileProtocol::Smp
+        },
+    }
 }
 
 /// Builds an API `ChatItem`.
@@ -339,7 +392,7 @@ pub(super) fn build_item(p: ItemParts<'_>) -> ChatItem {
             content: MsgContent::text(text),
         }),
         reactions: p.reactions,
-        file: None,
+        file: p.file.map(ci_file),
     }
 }
 
@@ -368,6 +421,7 @@ pub fn chat_item(it: &store::ChatItem, t: UtcTime) -> ChatItem {
         reactions: reactions(&counted),
         created: utc(it.created_at).unwrap_or(t),
         updated: utc(it.updated_at).unwrap_or(t),
+        file: it.file.as_ref(),
     })
 }
 

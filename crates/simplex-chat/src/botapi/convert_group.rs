@@ -169,6 +169,7 @@ pub fn group_chat_item(
         reactions: reactions(&counted),
         created: utc(it.created_at).unwrap_or(t),
         updated: utc(it.updated_at).unwrap_or(t),
+        file: it.file.as_ref(),
     })
 }
 

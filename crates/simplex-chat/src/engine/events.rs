@@ -287,7 +287,6 @@ impl Inner {
                     contact_id: Some(c.contact_id),
                     group_id: None,
                     name: &name,
-                    prefix: name.clone(),
                 };
                 let inv = container.file.as_ref().ok_or(ChatError::NoItem)?;
                 self.rcv_file_offer(

@@ -33,7 +33,6 @@ use xftp_desc::{FileParty, ValidFileDescription};
 
 use super::Inner;
 use super::groups::at_least;
-use super::messages::content_text;
 use crate::error::{ChatError, Result};
 use crate::files_command::{FileCommand, FileTarget};
 use crate::files_output::FileOutput;
@@ -155,8 +154,6 @@ pub(super) struct RcvFrom<'a> {
     pub group_id: Option<i64>,
     /// The sender's local name.
     pub name: &'a str,
-    /// The prefix of the offer line: `alice` or `#team alice`.
-    pub prefix: String,
 }
 
 /// Moves a file, copying when a rename is not possible (another file system).
@@ -348,9 +345,10 @@ impl Inner {
         for (conn, rname) in &recipients {
             self.store.add_file_recipient(file.file_id, conn, rname)?;
         }
-        let mut container = MsgContainer::simple(MsgContent::File {
+        let content = MsgContent::File {
             text: String::new(),
-        });
+        };
+        let mut container = MsgContainer::simple(content.clone());
         container.file = Some(FileInvitation {
             file_name: name,
             file_size: size,
@@ -364,28 +362,67 @@ impl Inner {
             }),
         });
         let event = ChatMsgEvent::MsgNew(Box::new(container));
-        match &group {
+        let now = self.now();
+        // the offer is a chat item with the file, as the reference's sent file items
+        let out = match &group {
             Some(g) => {
-                self.send_to_members(user.user_id, g, Some(shared), event)
+                let sent = self
+                    .send_to_members(user.user_id, g, Some(shared.clone()), event)
                     .await?;
+                let item = self.store.add_group_item(
+                    g.group_id,
+                    None,
+                    Some(&shared),
+                    &content,
+                    None,
+                    now,
+                )?;
+                for (member_row, agent_id) in sent {
+                    self.store
+                        .add_group_delivery(item.item_id, member_row, agent_id)?;
+                }
+                self.store.set_group_item_file(item.item_id, file.file_id)?;
+                let item = self
+                    .store
+                    .group_item(item.item_id)?
+                    .ok_or(ChatError::NoItem)?;
+                ChatOutput::Group(GroupOutput::NewItem {
+                    group: g.local_name.clone(),
+                    item,
+                })
             }
             None => {
+                let mut agent_msg_id = None;
                 for (conn, _) in &recipients {
-                    self.send_event(user.user_id, conn, Some(shared.clone()), event.clone())
+                    let id = self
+                        .send_event(user.user_id, conn, Some(shared.clone()), event.clone())
                         .await?;
+                    agent_msg_id = Some(id);
+                }
+                let item_id = self.store.add_item(
+                    &NewItem {
+                        contact_id: contact_id.ok_or(ChatError::NoItem)?,
+                        sent: true,
+                        shared_msg_id: Some(&shared),
+                        agent_msg_id,
+                        content: &content,
+                        quote: None,
+                        status: ItemStatus::SndNew,
+                        timed_ttl: None,
+                        delete_at: None,
+                    },
+                    now,
+                )?;
+                self.store.set_item_file(item_id, file.file_id)?;
+                let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
+                ChatOutput::NewItem {
+                    contact: peer,
+                    item,
                 }
             }
-        }
-        self.start_upload(file.file_id, PathBuf::from(path), relays, recipients.len());
-        let to = match &to {
-            FileTarget::Contact(_) => format!("@{peer}"),
-            FileTarget::Group(_) => peer,
         };
-        Ok(vec![file_out(FileOutput::SndInvitation {
-            file_id: file.file_id,
-            to,
-            path: path.to_owned(),
-        })])
+        self.start_upload(file.file_id, PathBuf::from(path), relays, recipients.len());
+        Ok(vec![out])
     }
 
     /// The uploaded file's descriptions go to the recipients (or the upload failed).
@@ -489,10 +526,6 @@ impl Inner {
             return Ok(Vec::new());
         }
         let now = self.now();
-        let mut outs = Vec::new();
-        if !content_text(content).is_empty() {
-            outs.extend(self.caption_item(&from, &shared.0, content, now)?);
-        }
         let f = self.store.add_file(
             &NewFile {
                 user_id,
@@ -521,12 +554,7 @@ impl Inner {
                 .unwrap_or(f),
             _ => f,
         };
-        outs.push(file_out(FileOutput::RcvInvitation {
-            file_id: f.file_id,
-            from: from.prefix,
-            name: f.file_name.clone(),
-            size: f.file_size,
-        }));
+        let mut outs = self.offer_item(&from, &shared.0, content, f.file_id, now)?;
         let limit = self.config.auto_accept_file_size;
         if f.xftp && limit > 0 && u64::try_from(f.file_size).is_ok_and(|s| s <= limit) {
             outs.extend(self.accept_file(&f, None)?);
@@ -534,12 +562,14 @@ impl Inner {
         Ok(outs)
     }
 
-    /// The text sent with a file, as an ordinary message.
-    fn caption_item(
+    /// The received message that offers a file: an item with its content (a file, an
+    /// image or voice preview, a caption) linked to the file.
+    fn offer_item(
         &self,
         from: &RcvFrom<'_>,
         shared: &[u8],
         content: &MsgContent,
+        file_id: i64,
         now: i64,
     ) -> Result<Vec<ChatOutput>> {
         if let Some(contact_id) = from.contact_id {
@@ -557,6 +587,7 @@ impl Inner {
                 },
                 now,
             )?;
+            self.store.set_item_file(item_id, file_id)?;
             let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
             return Ok(vec![ChatOutput::NewItem {
                 contact: from.name.to_owned(),
@@ -579,6 +610,11 @@ impl Inner {
             None,
             now,
         )?;
+        self.store.set_group_item_file(item.item_id, file_id)?;
+        let item = self
+            .store
+            .group_item(item.item_id)?
+            .ok_or(ChatError::NoItem)?;
         Ok(vec![ChatOutput::Group(GroupOutput::NewItem {
             group: g.local_name,
             item,

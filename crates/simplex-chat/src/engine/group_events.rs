@@ -342,7 +342,6 @@ impl Inner {
                         contact_id: None,
                         group_id: Some(g.group_id),
                         name: m.name(),
-                        prefix: format!("#{group} {}", m.name()),
                     };
                     return self.rcv_file_offer(
                         user.user_id,

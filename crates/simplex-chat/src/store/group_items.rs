@@ -7,6 +7,7 @@ use chat_proto::profile::Profile;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
+use super::files::FileRecord;
 use super::items::{ItemStatus, content_json, content_text, stored_content};
 use crate::error::Result;
 
@@ -50,6 +51,10 @@ pub struct GroupItem {
     pub created_at: i64,
     /// When it was last changed (edit, deletion); the creation time before that.
     pub updated_at: i64,
+    /// The id of the file it offers.
+    pub file_id: Option<i64>,
+    /// The file it offers (loaded with the item).
+    pub file: Option<FileRecord>,
 }
 
 impl GroupItem {
@@ -68,7 +73,7 @@ fn profile_name(json: Option<String>) -> String {
 
 const ITEM_SELECT: &str = "SELECT i.item_id, i.group_id, i.member_row, m.profile, m.member_id,
     i.shared_msg_id, i.text, i.quote_text, i.edited, i.deleted, d.profile, i.created_at,
-    COALESCE(i.updated_at, i.created_at), i.content
+    COALESCE(i.updated_at, i.created_at), i.content, i.file_id
     FROM group_items i LEFT JOIN group_members m ON m.member_row = i.member_row
     LEFT JOIN group_members d ON d.member_row = i.moderator_row";
 
@@ -98,6 +103,8 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
         reactions: Vec::new(),
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
+        file_id: r.get(14)?,
+        file: None,
     })
 }
 
@@ -232,7 +239,19 @@ impl ChatStore {
                 Ok((name, r.get(2)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        drop(db);
+        item.file = item.file_id.map(|f| self.file(f)).transpose()?.flatten();
         Ok(item)
+    }
+
+    /// Links a group message to the file it offers.
+    pub fn set_group_item_file(&self, item_id: i64, file_id: i64) -> Result<()> {
+        self.db().execute(
+            "UPDATE group_items SET file_id = ?2 WHERE item_id = ?1",
+            params![item_id, file_id],
+        )?;
+        Ok(())
     }
 
     /// Replaces a group message's content and marks it edited.

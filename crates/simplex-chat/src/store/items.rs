@@ -4,6 +4,7 @@ use chat_proto::content::MsgContent;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
+use super::files::FileRecord;
 use crate::error::Result;
 
 /// The text of a content: the message text, or the caption of media (what `find_item`
@@ -100,6 +101,10 @@ pub struct ChatItem {
     pub created_at: i64,
     /// When it last changed (edit, deletion mark); the creation time before that.
     pub updated_at: i64,
+    /// The id of the file it offers.
+    pub file_id: Option<i64>,
+    /// The file it offers (loaded with the item).
+    pub file: Option<FileRecord>,
 }
 
 /// A new item to store.
@@ -126,7 +131,7 @@ pub struct NewItem<'a> {
 }
 
 const ICOLS: &str = "item_id, contact_id, sent, shared_msg_id, text, quote_text, quote_sent, \
-    edited, deleted, status, timed_ttl, delete_at, created_at, COALESCE(updated_at, created_at), content";
+    edited, deleted, status, timed_ttl, delete_at, created_at, COALESCE(updated_at, created_at), content, file_id";
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
     let qt: Option<String> = r.get(5)?;
@@ -149,6 +154,8 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
         reactions: Vec::new(),
         created_at: r.get(12)?,
         updated_at: r.get(13)?,
+        file_id: r.get(15)?,
+        file: None,
     })
 }
 
@@ -199,7 +206,19 @@ impl ChatStore {
         item.reactions = stmt
             .query_map([item.item_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        drop(db);
+        item.file = item.file_id.map(|f| self.file(f)).transpose()?.flatten();
         Ok(item)
+    }
+
+    /// Links an item to the file it offers.
+    pub fn set_item_file(&self, item_id: i64, file_id: i64) -> Result<()> {
+        self.db().execute(
+            "UPDATE chat_items SET file_id = ?2 WHERE item_id = ?1",
+            params![item_id, file_id],
+        )?;
+        Ok(())
     }
 
     /// The last `n` items of a user's chats (of one contact when given), oldest first.
@@ -276,7 +295,7 @@ impl ChatStore {
                 item_row,
             )
             .optional()?;
-        Ok(it)
+        it.map(|i| self.with_reactions(i)).transpose()
     }
 
     /// Sets the delivery state of an item.

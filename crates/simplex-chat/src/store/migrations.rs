@@ -38,6 +38,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_item_content",
         sql: include_str!("../../migrations/0005_item_content.sql"),
     },
+    Migration {
+        name: "0006_item_files",
+        sql: include_str!("../../migrations/0006_item_files.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

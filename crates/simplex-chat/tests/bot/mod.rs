@@ -168,3 +168,78 @@ impl Ws {
         user["user"]["userId"].as_i64().unwrap()
     }
 }
+
+/// A bot engine served on loopback, its engine kept for direct calls.
+pub struct Served {
+    /// The engine.
+    pub chat: std::sync::Arc<simplex_chat::Chat>,
+    /// The WebSocket URL.
+    pub url: String,
+    api: simplex_chat::botapi::BotApi,
+    server: simplex_chat::botapi::BotServer,
+    events: tokio::sync::mpsc::UnboundedReceiver<simplex_chat::ChatOutput>,
+}
+
+/// Serves an engine (with its event channel) as a bot on loopback.
+pub async fn serve_engine(
+    chat: simplex_chat::Chat,
+    events: tokio::sync::mpsc::UnboundedReceiver<simplex_chat::ChatOutput>,
+) -> Served {
+    let chat = std::sync::Arc::new(chat);
+    let api = simplex_chat::botapi::BotApi::new(chat.clone());
+    let server =
+        simplex_chat::botapi::BotServer::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+    let url = format!("ws://{}", server.local_addr());
+    Served {
+        chat,
+        url,
+        api,
+        server,
+        events,
+    }
+}
+
+/// Runs `scenario` while both bots serve; an engine that stops fails the test.
+pub async fn run_both(
+    a: &mut Served,
+    b: &mut Served,
+    scenario: impl std::future::Future<Output = ()>,
+) {
+    tokio::select! {
+        () = a.server.run(&a.api, &mut a.events, |_| {}) => panic!("the first bot's engine stopped"),
+        () = b.server.run(&b.api, &mut b.events, |_| {}) => panic!("the second bot's engine stopped"),
+        () = scenario => {}
+    }
+}
+
+impl Served {
+    /// The engine and the URL, for a scenario run by [`run_both`].
+    pub fn handles(&self) -> (std::sync::Arc<simplex_chat::Chat>, String) {
+        (self.chat.clone(), self.url.clone())
+    }
+}
+
+/// Two connected users, `alice` and `bob` (with the file relay `xftp` when given), each
+/// served as a bot.
+pub async fn two_bots(
+    relay: &crate::common::Relay,
+    dir: &std::path::Path,
+    xftp: Option<&str>,
+) -> (Served, Served) {
+    use crate::common::{connect, new_client};
+    let clock = std::sync::Arc::new(simplex_chat::clock::SystemClock);
+    let mut alice = new_client(relay, dir, "alice", clock.clone()).await;
+    let mut bob = new_client(relay, dir, "bob", clock).await;
+    connect(&mut alice, "alice", &mut bob, "bob").await;
+    if let Some(uri) = xftp {
+        for c in [&alice, &bob] {
+            c.exec(&format!("/xftp {uri}")).await;
+        }
+    }
+    (
+        serve_engine(alice.chat, alice.events).await,
+        serve_engine(bob.chat, bob.events).await,
+    )
+}

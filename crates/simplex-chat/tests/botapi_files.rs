@@ -1,0 +1,95 @@
+//! Files through the bot API over a real SMP relay and a real XFTP relay on loopback:
+//! a bot's `/f @contact PATH` answers with a sent chat item carrying the file, the peer
+//! bot gets a received item with the file invitation (`newChatItems`, checked with
+//! simploxide's strict types), and `/tail` on both sides shows the reference's lines.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bot;
+mod common;
+
+use bot::Ws;
+use common::{start_file_relay, start_relay};
+use serde_json::{Value, json};
+use simplex_chat::Chat;
+use simploxide_api_types::responses as r;
+
+/// `/tail` of a chat as terminal lines.
+async fn tail(chat: &Chat, args: &str) -> Vec<String> {
+    chat.execute(&format!("/tail {args}"))
+        .await
+        .iter()
+        .flat_map(|o| simplex_chat::view::render(o, false))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_an_item_for_both_bots() {
+    let relay = start_relay().await;
+    let files = start_file_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut alice, mut bob) = bot::two_bots(&relay, dir.path(), Some(&files.uri)).await;
+    let data: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    let src = dir.path().join("report.bin");
+    std::fs::write(&src, &data).unwrap();
+    let src = src.display().to_string();
+
+    let ((alice_chat, alice_url), (bob_chat, bob_url)) = (alice.handles(), bob.handles());
+    let scenario = async {
+        let (mut a, mut b) = (Ws::connect(&alice_url).await, Ws::connect(&bob_url).await);
+
+        // alice's bot offers the file: a sent item with the file, stored, over XFTP
+        let sent = a
+            .cmd::<r::ApiSendMessagesResponse>(&format!("/f @bob {src}"))
+            .await;
+        let item = &sent["chatItems"][0]["chatItem"];
+        assert_eq!(item["chatDir"]["type"], "directSnd");
+        assert_eq!(
+            item["content"],
+            json!({"type": "sndMsgContent", "msgContent": {"type": "file", "text": ""}})
+        );
+        let file = &item["file"];
+        assert_eq!(file["fileName"], "report.bin");
+        assert_eq!(file["fileSize"], 70_000);
+        assert_eq!(file["fileSource"], json!({ "filePath": src }));
+        assert_eq!(file["fileStatus"]["type"], "sndStored");
+        assert_eq!(file["fileProtocol"], "xftp");
+        let file_id = file["fileId"].as_i64().unwrap();
+
+        // bob's bot receives the invitation as an item with the file
+        let ev = b
+            .event("newChatItems", |e| {
+                e["chatItems"][0]["chatItem"]["file"].is_object()
+            })
+            .await;
+        let item = &ev["chatItems"][0]["chatItem"];
+        assert_eq!(item["chatDir"]["type"], "directRcv");
+        assert_eq!(
+            item["content"],
+            json!({"type": "rcvMsgContent", "msgContent": {"type": "file", "text": ""}})
+        );
+        let file = &item["file"];
+        assert_eq!(file["fileName"], "report.bin");
+        assert_eq!(file["fileSize"], 70_000);
+        assert_eq!(file["fileSource"], Value::Null);
+        assert_eq!(file["fileStatus"]["type"], "rcvInvitation");
+        assert_eq!(file["fileProtocol"], "xftp");
+        let rcv_file_id = file["fileId"].as_i64().unwrap();
+
+        // /tail shows them as the reference's terminal (viewSentFileInvitation,
+        // receivedFileInvitation_)
+        let sent_tail = tail(&alice_chat, "@bob 1").await;
+        assert_eq!(sent_tail[0], format!("/f @bob {src}"));
+        assert!(
+            sent_tail[1].starts_with(&format!("use /fc {file_id} to cancel sending")),
+            "{sent_tail:?}"
+        );
+        assert_eq!(
+            tail(&bob_chat, "@alice 1").await,
+            [
+                "alice> sends file report.bin (68.4 KiB / 70000 bytes)".to_owned(),
+                format!("use /fr {rcv_file_id} [<dir>/ | <path>] to receive it")
+            ]
+        );
+    };
+    bot::run_both(&mut alice, &mut bob, scenario).await;
+}
