@@ -199,3 +199,66 @@ async fn abort_then_switch_with_traffic_both_ways() {
     }
     assert_eq!(r2.handle.env().stats.msg_sent.get(), before + 1);
 }
+
+/// The relay of the new queue is down when A aborts a switch: the switch is aborted all
+/// the same, the queue's `DEL` stays recorded (a `del_rcvq` command) and is retried until
+/// the relay is back, where the queue is then deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aborted_switch_queue_is_deleted_when_its_relay_returns() {
+    use smp_store::QueueStore;
+    let (r1, r2) = (relay::start_relay().await, relay::start_relay().await);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events) = Agent::open(r1.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (b, mut b_events) = Agent::open(r1.agent_config(&dir.path().join("b.db")))
+        .await
+        .unwrap();
+    let (a_conn, _) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    let mut relays = a.relays();
+    relays.push(RelayConfig {
+        connect_addr: Some(r2.addr),
+        ..RelayConfig::new(r2.server.clone())
+    });
+    a.set_relays(relays).await.unwrap();
+    // B is away, so the switch stays abortable
+    drop(b);
+    drop(b_events);
+    a.switch_connection(&a_conn).await.unwrap();
+    match next_event(&mut a_events).await {
+        AgentEvent::Switch { phase: Started, .. } => {}
+        ev => panic!("unexpected {ev:?}"),
+    }
+    assert_eq!(r2.store.queue_count().unwrap(), 1, "the new queue");
+
+    let k2 = server_key(&r2.server);
+    let stopped = r2.stop().await;
+    a.abort_connection_switch(&a_conn).await.unwrap();
+    assert_eq!(rcv_relays(&a, &a_conn), [server_key(&r1.server)]);
+    let recorded = |a: &Agent| {
+        let cmds = a.store().transaction(|tx| tx.commands_of_kind("del_rcvq"));
+        cmds.unwrap().len()
+    };
+    assert_eq!(recorded(&a), 1, "the failed DEL is kept for a retry");
+
+    let r2 = stopped.start_again().await;
+    loop {
+        match timeout(WAIT, a_events.recv()).await.unwrap().unwrap() {
+            AgentEvent::RcvQueueDeleted {
+                conn_id,
+                server,
+                err,
+                ..
+            } => {
+                assert_eq!((conn_id, server), (a_conn.clone(), k2));
+                assert!(err.is_none(), "{err:?}");
+                break;
+            }
+            // the lost connection to r2 may be reported meanwhile
+            AgentEvent::Error { .. } => {}
+            ev => panic!("unexpected {ev:?}"),
+        }
+    }
+    assert_eq!(r2.store.queue_count().unwrap(), 0, "deleted on the relay");
+    assert_eq!(recorded(&a), 0);
+}

@@ -31,7 +31,9 @@ use super::{Agent, Inner};
 use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{is_temporary, parse_server};
-use crate::store::{CommandId, ConnId, ConnStatus, NewCommand, SecretBytes, Timestamp, Tx};
+use crate::store::{
+    CommandId, ConnId, ConnStatus, NewCommand, RcvQueue, SecretBytes, Timestamp, Tx, UserId,
+};
 
 /// The `commands.kind` of a pending queue deletion.
 const DEL_KIND: &str = "del_rcvq";
@@ -92,6 +94,32 @@ fn decode_payload(payload: &[u8]) -> Option<(ConnId, Vec<u8>, SecretBytes)> {
     ))
 }
 
+/// Records the `DEL` of the receive queue `q` (in the transaction that removes it or its
+/// connection), to be sent and retried by [`send_recorded`] or the retry task.
+pub(super) fn record_queue_deletion(tx: &Tx<'_>, user_id: UserId, q: &RcvQueue) -> Result<()> {
+    let payload = encode_payload(&q.conn_id, &q.rcv_id, q.rcv_auth_key.as_bytes())?;
+    tx.insert_command(&NewCommand {
+        user_id,
+        conn_id: None,
+        server: Some(&q.server),
+        kind: DEL_KIND,
+        payload: payload.as_bytes(),
+    })?;
+    Ok(())
+}
+
+/// Sends the recorded `DEL`s of the live connection `conn_id` (queues it no longer
+/// uses, e.g. the new queue of an aborted switch); one that may pass later is left to
+/// the retry task (the reference's `ICDeleteRcvQueue` command).
+pub(super) async fn send_recorded(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
+    let only = HashSet::from([conn_id.clone()]);
+    let (mut results, retry) = run(inner, Some(only), false).await?;
+    if retry {
+        ensure_retry(inner, inner.config.retry_delay);
+    }
+    results.remove(conn_id).unwrap_or(Ok(()))
+}
+
 /// In one transaction: turns the receive queues of the found connections into `DEL`
 /// commands and removes the connections (or, with `wait_delivery`, marks those with
 /// messages still to deliver deleted). Returns the connections not found and those
@@ -109,14 +137,7 @@ fn mark_deleted(
         };
         let queues = tx.rcv_queues(conn_id)?;
         for q in &queues {
-            let payload = encode_payload(conn_id, &q.rcv_id, q.rcv_auth_key.as_bytes())?;
-            tx.insert_command(&NewCommand {
-                user_id: conn.user_id,
-                conn_id: None,
-                server: Some(&q.server),
-                kind: DEL_KIND,
-                payload: payload.as_bytes(),
-            })?;
+            record_queue_deletion(tx, conn.user_id, q)?;
         }
         if wait_delivery && tx.has_undelivered(conn_id)? {
             for q in &queues {

@@ -167,9 +167,9 @@ pub(super) async fn switch(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
 /// See [`super::Agent::abort_connection_switch`].
 pub(super) async fn abort(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
     let cid = conn_id.clone();
-    let new = inner
+    let recorded = inner
         .db(move |tx| {
-            active_conn(tx, &cid)?;
+            let conn = active_conn(tx, &cid)?;
             check_sync(tx, &cid)?;
             let rqs = tx.rcv_queues(&cid)?;
             let mut switching = None;
@@ -195,24 +195,18 @@ pub(super) async fn abort(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
                 .filter(|q| q.replaced_queue_id == Some(old))
                 .collect();
             for q in &new {
+                super::delete::record_queue_deletion(tx, conn.user_id, q)?;
                 tx.delete_rcv_queue(q.rcv_queue_id)?;
             }
-            Ok(new)
+            Ok(!new.is_empty())
         })
         .await?;
-    for q in new {
-        if let Err(e) = delete_on_relay(inner, &q).await {
-            tracing::warn!(%e, "abort switch: the new queue was not deleted on its relay");
+    if recorded {
+        // the switch is aborted either way; a failed DEL stays recorded and is retried
+        if let Err(e) = super::delete::send_recorded(inner, conn_id).await {
+            tracing::warn!(%e, "abort switch: the new queue is not deleted on its relay yet");
         }
     }
-    Ok(())
-}
-
-/// `DEL` of a receive queue on its relay.
-async fn delete_on_relay(inner: &Inner, rq: &RcvQueue) -> Result<()> {
-    let client = inner.pool.client(&parse_server(&rq.server)?).await?;
-    let key = auth_key(&rq.rcv_auth_key)?;
-    client.delete(&EntityId::new(&rq.rcv_id)?, &key).await?;
     Ok(())
 }
 

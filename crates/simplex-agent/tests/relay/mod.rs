@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use simplex_agent::{AgentConfig, RelayConfig};
-use simplex_transport::{SignAlgorithm, generate_credentials};
+use simplex_transport::{ServerCredentials, SignAlgorithm, generate_credentials};
 use smp_proto::SmpServer;
 use smp_server::{Server, ServerConfig, ServerHandle};
 use smp_store::MemoryStore;
@@ -17,6 +17,17 @@ pub struct Relay {
     pub handle: ServerHandle,
     pub server: SmpServer,
     pub addr: SocketAddr,
+    /// Its queues and messages (kept when it is stopped and started again).
+    pub store: Arc<MemoryStore>,
+    creds: ServerCredentials,
+}
+
+/// A relay that was stopped (its address, key and store, to start it again).
+pub struct Stopped {
+    server: SmpServer,
+    addr: SocketAddr,
+    creds: ServerCredentials,
+    store: Arc<MemoryStore>,
 }
 
 /// Starts a relay with an in-memory store on 127.0.0.1 (any free port).
@@ -34,7 +45,8 @@ pub async fn start_relay_with(config: ServerConfig) -> Relay {
         .unwrap()
         .server_credentials();
     let key_hash = creds.fingerprint().unwrap();
-    let handle = Server::start(config, Arc::new(MemoryStore::new()), creds)
+    let store = Arc::new(MemoryStore::new());
+    let handle = Server::start(config, store.clone(), creds.clone())
         .await
         .unwrap();
     let addr = handle.local_addrs()[0];
@@ -47,10 +59,43 @@ pub async fn start_relay_with(config: ServerConfig) -> Relay {
         handle,
         server,
         addr,
+        creds,
+        store,
+    }
+}
+
+impl Stopped {
+    /// Starts the relay again on the same address with the same key and store.
+    pub async fn start_again(self) -> Relay {
+        let config = ServerConfig {
+            listen: vec![self.addr],
+            ..ServerConfig::default()
+        };
+        let handle = Server::start(config, self.store.clone(), self.creds.clone())
+            .await
+            .unwrap();
+        Relay {
+            handle,
+            server: self.server,
+            addr: self.addr,
+            creds: self.creds,
+            store: self.store,
+        }
     }
 }
 
 impl Relay {
+    /// Shuts the relay down (its connections are closed).
+    pub async fn stop(self) -> Stopped {
+        self.handle.shutdown(Duration::from_secs(2)).await;
+        Stopped {
+            server: self.server,
+            addr: self.addr,
+            creds: self.creds,
+            store: self.store,
+        }
+    }
+
     /// An agent configuration with its database at `db` and this relay.
     pub fn agent_config(&self, db: &Path) -> AgentConfig {
         let relay = RelayConfig {
