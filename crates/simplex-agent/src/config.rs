@@ -184,6 +184,12 @@ pub struct AgentConfig {
     /// 2..7, the reference's `smpAgentVRange`); tests lower the maximum to act as an
     /// older agent, as the reference's tests do.
     pub agent_versions: VersionRange,
+    /// Create one-time invitation queues (and joiners' reply queues) without
+    /// sender-secure: `NEW` carries no queue mode, so peers use the classic handshake
+    /// (the sender's key in the confirmation, `KEY` by the recipient, `HELLO`), as they
+    /// do with relays older than SMP v9 (default off; for tests and interop). Short-link
+    /// invitations still use messaging queues.
+    pub legacy_invitations: bool,
 }
 
 impl AgentConfig {
@@ -201,6 +207,7 @@ impl AgentConfig {
             delivery: DeliveryTimeouts::default(),
             clock: Clock::system(),
             agent_versions: agent_proto::versions::AGENT_RANGE,
+            legacy_invitations: false,
         }
     }
 }
@@ -219,6 +226,7 @@ impl fmt::Debug for AgentConfig {
             .field("delivery", &self.delivery)
             .field("clock", &self.clock)
             .field("agent_versions", &self.agent_versions)
+            .field("legacy_invitations", &self.legacy_invitations)
             .finish()
     }
 }

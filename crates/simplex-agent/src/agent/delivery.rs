@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use simplex_crypto::keys::PrivateAuthKey;
 use smp_client::{ClientCommand, ClientError};
 use smp_proto::command::{Command, MsgFlags};
 use smp_proto::{BrokerMsg, EntityId};
@@ -281,7 +282,6 @@ fn is_quota(e: &AgentError) -> bool {
 /// connection. The results are in order; a missing result means not sent.
 async fn send_items(inner: &Inner, sq: &SndQueue, items: &mut [Item]) -> Vec<Result<()>> {
     let prepared = (|| -> Result<_> {
-        // a contact address is written to without authorization
         let key = match sq.queue_mode {
             Some(QueueMode::Contact) => None,
             _ => Some(auth_key(&sq.snd_auth_key)?),
@@ -293,11 +293,10 @@ async fn send_items(inner: &Inner, sq: &SndQueue, items: &mut [Item]) -> Vec<Res
         Err(e) => return vec![Err(e)],
     };
     let flags = MsgFlags { notification: true };
-    if let [(d, _)] = items {
+    if let [(d, msg_type)] = items {
         let cmd = SenderCmd::Send(flags, &d.body);
-        let r = inner
-            .sender_command(&server, &snd_id, key.as_ref(), cmd)
-            .await;
+        let key = item_key(sq, *msg_type, key.as_ref());
+        let r = inner.sender_command(&server, &snd_id, key, cmd).await;
         return vec![r.map(|_| ())];
     }
     let client = match inner.pool.client(&server).await {
@@ -306,10 +305,10 @@ async fn send_items(inner: &Inner, sq: &SndQueue, items: &mut [Item]) -> Vec<Res
     };
     let cmds = items
         .iter_mut()
-        .map(|(d, _)| ClientCommand {
+        .map(|(d, msg_type)| ClientCommand {
             corr_id: None,
             entity: snd_id.clone(),
-            key: key.as_ref(),
+            key: item_key(sq, *msg_type, key.as_ref()),
             command: Command::Send(flags, std::mem::take(&mut d.body)),
         })
         .collect();
@@ -400,6 +399,12 @@ fn apply_delivered(
                 .ok_or(StoreError::NotFound("send queue"))?;
             Some(super::rotation::qtest_sent(tx, &sq)?)
         }
+        // not secured by us (legacy handshake): `CON` after the `HELLO`s
+        Some(MsgType::ConnInfo) if !sender_secured(tx, sq_id)? => {
+            tx.set_snd_queue_status(sq_id, QueueStatus::Confirmed)?;
+            None
+        }
+        Some(MsgType::Hello) => super::legacy::hello_delivered(tx, sq_id, conn_id)?,
         Some(MsgType::ConnInfo) => {
             tx.set_snd_queue_status(sq_id, QueueStatus::Active)?;
             for rq in tx.rcv_queues(&conn_id)? {
@@ -419,6 +424,30 @@ fn apply_delivered(
         }
         _ => None,
     })
+}
+
+/// Whether `sq_id` is a messaging queue, secured by us with `SKEY`.
+fn sender_secured(tx: &Tx<'_>, sq_id: SndQueueId) -> Result<bool> {
+    let sq = tx
+        .snd_queue(sq_id)?
+        .ok_or(StoreError::NotFound("send queue"))?;
+    Ok(sq.queue_mode == Some(QueueMode::Messaging))
+}
+
+/// The key a message of `msg_type` to `sq` is sent with: none to a contact address, and
+/// none for the confirmation to a queue we do not secure ourselves (its recipient secures
+/// it with the key the confirmation carries); the sender key otherwise.
+fn item_key<'k>(
+    sq: &SndQueue,
+    msg_type: Option<MsgType>,
+    key: Option<&'k PrivateAuthKey>,
+) -> Option<&'k PrivateAuthKey> {
+    let confirmation = matches!(msg_type, Some(MsgType::ConnInfo | MsgType::ConnInfoReply));
+    match sq.queue_mode {
+        Some(QueueMode::Contact) => None,
+        None if confirmation => None,
+        _ => key,
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
-//! The fast duplex handshake (messaging queues secured by their senders;
-//! `protocol-map.md` §5.5): creating an invitation, joining it, allowing the joiner. The
-//! agent version is the highest of the link's range and ours (2..7); as in the reference,
-//! older versions take the same steps over messaging queues (no `HELLO`).
+//! The duplex handshake: creating an invitation, joining it, allowing the joiner. The
+//! agent version is the highest of the link's range and ours (2..7).
+//!
+//! Each side's first message goes to the other's queue in one of two ways, chosen per
+//! queue by its mode (the reference's `senderCanSecure`): a messaging queue is secured by
+//! its sender with `SKEY` before the confirmation (the fast handshake; `protocol-map.md`
+//! §5.5; no `HELLO`); any other queue (made without sender-secure, e.g. on a relay older
+//! than SMP v9, or with [`crate::AgentConfig::legacy_invitations`]) gets an unsigned
+//! confirmation carrying the sender's public key, which its recipient secures with `KEY`
+//! (see [`super::legacy`] for the rest: `KEY` by the joiner, `HELLO` both ways).
 //!
 //! PQ (KEM) follows [`crate::AgentConfig::pq_support`] and the agreed versions (see
 //! `create_invitation` for where the KEM key is proposed).
@@ -14,9 +20,9 @@ use agent_proto::{
     AgentMessage, AgentMsgEnvelope, ClientMessage, ConnReqData, ConnectionRequest, PrivHeader,
     QueueAddress, RelayAddr, ShortLink, SmpQueueInfo,
 };
-use simplex_crypto::keys::PrivateAuthKey;
+use simplex_crypto::keys::{PrivateAuthKey, PublicAuthKey};
 use simplex_crypto::{X448Secret, X25519Secret};
-use simplex_encoding::{Decode, Encode, Version, VersionRange};
+use simplex_encoding::{Encode, Version, VersionRange};
 use simplex_ratchet::{
     CURRENT_E2E_VERSION, E2ERatchetParams, E2ERatchetParamsUri, PQEncryption, PQSupport,
     RatchetState, RatchetVersions, SUPPORTED_E2E_VERSIONS, encrypt, generate_rcv_params,
@@ -45,7 +51,8 @@ pub(super) struct NewQueue {
     pub(super) rcv_auth_key: Zeroizing<Vec<u8>>,
     rcv_dh_secret: Zeroizing<Vec<u8>>,
     e2e_key: X25519Secret,
-    mode: QueueMode,
+    /// The mode the relay reported (`None`: the sender cannot secure the queue).
+    mode: Option<QueueMode>,
 }
 
 impl NewQueue {
@@ -55,7 +62,7 @@ impl NewQueue {
             server: RelayAddr::from(&self.server),
             sender_id: self.ids.snd_id.clone(),
             dh_key: self.e2e_key.public(),
-            queue_mode: Some(self.mode),
+            queue_mode: self.mode,
         }
     }
 }
@@ -95,26 +102,35 @@ pub(super) async fn new_rcv_queue(
     used: &[&SmpServer],
 ) -> Result<NewQueue> {
     let server = queue_relay(inner, used)?;
-    create_rcv_queue(inner, server, QueueKeys::generate()?, req, None).await
+    create_rcv_queue(inner, server, QueueKeys::generate()?, Some(req), None).await
+}
+
+/// What `NEW` asks for a one-time invitation queue or a joiner's reply queue: a
+/// messaging queue, or no mode with [`crate::AgentConfig::legacy_invitations`].
+fn invitation_req(inner: &Inner) -> Option<QueueReqData> {
+    (!inner.config.legacy_invitations).then_some(QueueReqData::Messaging(None))
 }
 
 /// `NEW` on `server` with prepared keys; `corr_id` is given when the sender id was
-/// derived from it for link data (the relay derives it the same way).
+/// derived from it for link data (the relay derives it the same way). Without `req` the
+/// relay makes a queue its sender cannot secure. The queue's mode is what the relay
+/// reports in `IDS` (as the reference: a relay older than SMP v9 reports none, and its
+/// queues take the classic handshake); a contact address stays one.
 pub(super) async fn create_rcv_queue(
     inner: &Inner,
     server: SmpServer,
     keys: QueueKeys,
-    req: QueueReqData,
+    req: Option<QueueReqData>,
     corr_id: Option<CorrId>,
 ) -> Result<NewQueue> {
     let client = inner.pool.client(&server).await?;
-    let mode = req.mode();
+    let contact = matches!(req, Some(QueueReqData::Contact(_)));
     let new = NewQueueReq {
         rcv_auth_key: keys.rcv_key.public(),
         rcv_dh_key: keys.rcv_dh.public(),
         auth: inner.pool.password(&server),
         sub_mode: SubMode::Subscribe,
-        queue_req_data: Some(req),
+        queue_req_data: req,
         ntf_creds: None,
     };
     let cmd = Command::New(Box::new(new));
@@ -126,6 +142,11 @@ pub(super) async fn create_rcv_queue(
         _ => return Err(AgentError::Prohibited("NEW: unexpected relay response")),
     };
     let secret = rcv_dh_secret(&keys.rcv_dh, &ids);
+    let mode = if contact {
+        Some(QueueMode::Contact)
+    } else {
+        ids.queue_mode.filter(|m| *m == QueueMode::Messaging)
+    };
     Ok(NewQueue {
         server,
         ids,
@@ -163,7 +184,7 @@ pub(super) fn insert_rcv_queue(
         e2e_private_key: &q.e2e_private_key,
         e2e_dh_secret: None,
         snd_id: &q.snd_id,
-        queue_mode: Some(q.queue_mode),
+        queue_mode: q.queue_mode,
         status: QueueStatus::New,
         primary: replaced.is_none(),
         replaced_queue_id: replaced,
@@ -172,7 +193,7 @@ pub(super) fn insert_rcv_queue(
 
 /// The owned columns of a new receive queue, moved into a store transaction.
 pub(super) struct StoredQueue {
-    queue_mode: StoreQueueMode,
+    queue_mode: Option<StoreQueueMode>,
     server: String,
     rcv_id: Vec<u8>,
     snd_id: Vec<u8>,
@@ -184,10 +205,10 @@ pub(super) struct StoredQueue {
 impl From<&NewQueue> for StoredQueue {
     fn from(q: &NewQueue) -> Self {
         StoredQueue {
-            queue_mode: match q.mode {
+            queue_mode: q.mode.map(|m| match m {
                 QueueMode::Messaging => StoreQueueMode::Messaging,
                 QueueMode::Contact => StoreQueueMode::Contact,
-            },
+            }),
             server: server_key(&q.server),
             rcv_id: q.ids.rcv_id.as_bytes().to_vec(),
             snd_id: q.ids.snd_id.as_bytes().to_vec(),
@@ -252,8 +273,8 @@ where
         None => None,
     };
     let (req, corr_id) = match &prepared {
-        Some(p) => (p.queue_req.clone(), Some(p.corr_id.clone())),
-        None => (QueueReqData::Messaging(None), None),
+        Some(p) => (Some(p.queue_req.clone()), Some(p.corr_id.clone())),
+        None => (invitation_req(inner), None),
     };
     let queue = create_rcv_queue(inner, server, qkeys, req, corr_id).await?;
     let (short, creds) = match prepared {
@@ -300,8 +321,10 @@ where
     Ok((conn_id, link, short, extra))
 }
 
-/// A send queue secured with `SKEY`, with its secrets ready to store.
-struct SecuredQueue {
+/// A peer's queue to send to, with its secrets ready to store: secured by us with `SKEY`,
+/// or (when its sender cannot secure it) to be secured by its recipient with the key
+/// our confirmation carries.
+struct PeerQueue {
     server: String,
     snd_id: Vec<u8>,
     snd_auth_key: Zeroizing<Vec<u8>>,
@@ -309,17 +332,34 @@ struct SecuredQueue {
     e2e_dh_secret: Zeroizing<Vec<u8>>,
     /// Our per-queue e2e public key, sent in the first message.
     own_e2e: X25519Secret,
+    /// The public sender key the confirmation carries for the recipient's `KEY`, when we
+    /// could not secure the queue ourselves.
+    legacy_key: Option<PublicAuthKey>,
 }
 
-/// `SKEY`s the peer's queue `addr` with a fresh sender key and agrees the per-queue e2e
-/// secret with a fresh key of ours.
-/// A queue already secured by `LKEY` (resolving its short link) is not secured again.
-async fn secure_peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<SecuredQueue> {
+impl PeerQueue {
+    /// The confirmation's private header: the sender key for the recipient's `KEY`,
+    /// when the queue is not secured by us.
+    fn conf_header(&self) -> PrivHeader {
+        match &self.legacy_key {
+            Some(k) => PrivHeader::Confirmation(Box::new(k.clone())),
+            None => PrivHeader::Empty,
+        }
+    }
+}
+
+/// Makes a fresh sender key for the peer's queue `addr` and agrees the per-queue e2e
+/// secret with a fresh key of ours. A messaging queue is `SKEY`ed with the key (one
+/// already secured by `LKEY`, resolving its short link, is not secured again); any other
+/// queue is left to its recipient (legacy handshake).
+async fn peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<PeerQueue> {
     let server = SmpServer::try_from(&addr.server)?;
     let own_e2e = X25519Secret::generate(&mut rand::rng());
     let secret = own_e2e.dh(&addr.dh_key);
+    let secure = agent_proto::queue_uri::sender_can_secure(addr.queue_mode);
     let snd_key = match inner.inv_link_key(&server_key(&server), addr.sender_id.as_bytes()) {
         Some(key) => key,
+        None if !secure => new_auth_key()?,
         None => {
             let snd_key = new_auth_key()?;
             inner
@@ -328,13 +368,14 @@ async fn secure_peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<Secured
             snd_key
         }
     };
-    Ok(SecuredQueue {
+    Ok(PeerQueue {
         server: server_key(&server),
         snd_id: addr.sender_id.as_bytes().to_vec(),
         snd_auth_key: Zeroizing::new(snd_key.to_pkcs8().to_vec()),
         e2e_peer_key: addr.dh_key.to_spki(),
         e2e_dh_secret: Zeroizing::new(secret.as_bytes().to_vec()),
         own_e2e,
+        legacy_key: (!secure).then(|| snd_key.public()),
     })
 }
 
@@ -345,7 +386,7 @@ fn seal_confirmation(
     agent_version: Version,
     smp_client_version: Version,
     e2e: Option<E2ERatchetParams>,
-    queue: &SecuredQueue,
+    queue: &PeerQueue,
     plain: &[u8],
     pq: bool,
 ) -> Result<(Vec<u8>, RatchetState)> {
@@ -357,7 +398,7 @@ fn seal_confirmation(
         enc_conn_info,
     };
     let msg = ClientMessage {
-        header: PrivHeader::Empty,
+        header: queue.conf_header(),
         body: env.to_bytes(),
     };
     let secret = simplex_crypto::DhSecret::from_bytes(
@@ -429,8 +470,9 @@ pub(super) fn agree_versions(
     Ok((agent_v, queue, smp_v))
 }
 
-/// Joins a one-time invitation: `SKEY`s its queue, creates the reply queue and sends the
-/// confirmation.
+/// Joins a one-time invitation: `SKEY`s its queue when its sender can (else the
+/// confirmation carries our sender key for the initiator's `KEY`), creates the reply
+/// queue and sends the confirmation.
 pub(super) async fn join_invitation(
     inner: &Arc<Inner>,
     data: ConnReqData,
@@ -438,11 +480,6 @@ pub(super) async fn join_invitation(
     info: &[u8],
 ) -> Result<ConnId> {
     let (agent_v, peer, smp_v) = agree_versions(&data, inner.config.agent_versions)?;
-    if !agent_proto::queue_uri::sender_can_secure(peer.addr.queue_mode) {
-        return Err(AgentError::BadLink(
-            "the queue is not a messaging queue (legacy handshake not supported yet)",
-        ));
-    }
     let e2e_v = e2e
         .versions
         .negotiate(&SUPPORTED_E2E_VERSIONS)
@@ -463,9 +500,12 @@ pub(super) async fn join_invitation(
         (state, keys.params)
     };
 
-    let sq = secure_peer_queue(inner, &peer.addr).await?;
+    let sq = peer_queue(inner, &peer.addr).await?;
     let peer_server = SmpServer::try_from(&peer.addr.server)?;
-    let reply = new_rcv_queue(inner, QueueReqData::Messaging(None), &[&peer_server]).await?;
+    let reply_relay = queue_relay(inner, &[&peer_server])?;
+    let reply_keys = QueueKeys::generate()?;
+    let reply =
+        create_rcv_queue(inner, reply_relay, reply_keys, invitation_req(inner), None).await?;
     let conn_info = AgentMessage::ConnInfoReply(
         vec![SmpQueueInfo {
             version: smp_v,
@@ -519,11 +559,14 @@ pub(super) async fn join_invitation(
     Ok(conn_id)
 }
 
+/// Stores a peer's queue of the handshake as the primary send queue: a messaging queue
+/// secured by us, or one without a mode, not secured yet.
 fn insert_snd_queue(
     tx: &crate::store::Tx<'_>,
     conn_id: &ConnId,
-    sq: &SecuredQueue,
+    sq: &PeerQueue,
 ) -> Result<crate::store::SndQueueId> {
+    let secured = sq.legacy_key.is_none();
     Ok(tx.insert_snd_queue(&NewSndQueue {
         conn_id,
         server: &sq.server,
@@ -531,14 +574,19 @@ fn insert_snd_queue(
         snd_auth_key: &sq.snd_auth_key,
         e2e_peer_key: &sq.e2e_peer_key,
         e2e_dh_secret: &sq.e2e_dh_secret,
-        queue_mode: Some(StoreQueueMode::Messaging),
-        status: QueueStatus::Secured,
+        queue_mode: secured.then_some(StoreQueueMode::Messaging),
+        status: if secured {
+            QueueStatus::Secured
+        } else {
+            QueueStatus::New
+        },
         primary: true,
         replaced_queue_id: None,
     })?)
 }
 
-/// See [`super::Agent::allow`].
+/// See [`super::Agent::allow`]. When the joiner's confirmation carried its sender key
+/// (our queue is not sender-secured), our queue is secured with `KEY` first.
 pub(super) async fn allow(
     inner: &Arc<Inner>,
     conn_id: &ConnId,
@@ -546,7 +594,7 @@ pub(super) async fn allow(
     info: &[u8],
 ) -> Result<()> {
     let (cid, fid) = (conn_id.clone(), conf_id.clone());
-    let (conn, reply_queues, state) = inner
+    let (conn, reply_queues, state, own_queue) = inner
         .db(move |tx| {
             let conn = tx
                 .conn(&cid)?
@@ -565,12 +613,21 @@ pub(super) async fn allow(
                 .ratchet(&cid)?
                 .and_then(|r| r.state)
                 .ok_or(AgentError::Prohibited("no ratchet for the confirmation"))?;
-            Ok((conn, conf.reply_queues, state))
+            let own_queue = tx.rcv_queues(&cid)?.into_iter().find(|q| q.primary);
+            Ok((conn, conf.reply_queues, state, own_queue))
         })
         .await?;
-    let reply = SmpQueueInfo::from_bytes(&reply_queues)?;
+    let (reply, sender_key) = super::legacy::decode_reply(&reply_queues)?;
     let state = RatchetState::from_bytes(state.as_bytes())?;
-    let sq = secure_peer_queue(inner, &reply.addr).await?;
+    let secured_rq = match (&sender_key, own_queue) {
+        (Some(key), Some(rq)) => {
+            super::legacy::secure_own_queue(inner, &rq, key).await?;
+            Some(rq.rcv_queue_id)
+        }
+        (Some(_), None) => return Err(AgentError::Prohibited("no queue to secure")),
+        (None, _) => None,
+    };
+    let sq = peer_queue(inner, &reply.addr).await?;
     let msg = AgentMessage::ConnInfo(info.to_vec());
     let plain = Zeroizing::new(msg.to_bytes());
     let hash = msg.hash();
@@ -607,6 +664,9 @@ pub(super) async fn allow(
                 next_attempt_at: Timestamp::now(),
             })?;
             tx.accept_confirmation(&fid, &info)?;
+            if let Some(rq) = secured_rq {
+                tx.set_rcv_queue_status(rq, QueueStatus::Secured)?;
+            }
             tx.set_conn_status(&cid, ConnStatus::Allowed)?;
             Ok(sq_id)
         })

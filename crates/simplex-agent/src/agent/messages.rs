@@ -207,6 +207,20 @@ pub(super) fn enqueue_on(
     on: Option<SndQueueId>,
 ) -> Result<(InternalId, SndQueueId)> {
     let conn = active_conn(tx, cid)?;
+    enqueue_conn(tx, &conn, amsg, msg_type, stored_body, on)
+}
+
+/// [`enqueue_on`] for a connection already read, in any state (the handshake's `HELLO`
+/// goes out before the connection is established).
+pub(super) fn enqueue_conn(
+    tx: &Tx<'_>,
+    conn: &crate::store::Conn,
+    amsg: AMessage,
+    msg_type: MsgType,
+    stored_body: &[u8],
+    on: Option<SndQueueId>,
+) -> Result<(InternalId, SndQueueId)> {
+    let cid = &conn.conn_id;
     if msg_type != MsgType::EReady && tx.ratchet_sync_state(cid)?.send_prohibited() {
         return Err(AgentError::Prohibited(
             "the ratchet is being re-synchronised: sending is stopped",

@@ -17,6 +17,7 @@ mod delivery;
 mod handshake;
 mod inbox;
 mod keys;
+mod legacy;
 mod link_update;
 mod links;
 mod messages;
@@ -145,6 +146,7 @@ impl Agent {
         }
         rotation::resume(&inner).await;
         delete::resume(&inner).await;
+        legacy::resume(&inner).await;
         let guard = Guard(inner.clone());
         Ok((
             Agent {

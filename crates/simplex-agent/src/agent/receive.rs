@@ -11,7 +11,7 @@ use agent_proto::envelope::open_client_message;
 use agent_proto::versions::MIN_AGENT_V;
 use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope, ClientMsgEnvelope, ConnectionRequest};
 use simplex_crypto::DhSecret;
-use simplex_encoding::{Decode, Encode};
+use simplex_encoding::Decode;
 use simplex_ratchet::{
     CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, PrivKemParams, RatchetVersions,
     SUPPORTED_E2E_VERSIONS, SkippedKeys, decrypt, init_rcv, pq_x3dh_rcv,
@@ -161,6 +161,9 @@ async fn handle_msg(
     for f in after.followups {
         inner.spawn(super::rotation::run(inner.clone(), f));
     }
+    for c in after.secure {
+        inner.spawn(super::legacy::run_secure(inner.clone(), c));
+    }
     let events = events.into_iter().chain(after.events);
     for ev in events {
         if let AgentEvent::Error { conn_id, err } = ev {
@@ -245,12 +248,24 @@ fn process(
             agent_version,
             e2e: Some(params),
             enc_conn_info,
-        } => rcv.joiner_confirmation(tx, agent_version, &params, &enc_conn_info, &e2e_secret)?,
+        } => {
+            let key = super::legacy::confirmation_key(&cm.header, rq)?;
+            let conf = JoinerConf {
+                agent_version,
+                params: &params,
+                enc_conn_info: &enc_conn_info,
+                sender_key: key,
+            };
+            rcv.joiner_confirmation(tx, conf, &e2e_secret)?
+        }
         AgentMsgEnvelope::Confirmation {
             e2e: None,
             enc_conn_info,
             ..
-        } => rcv.initiator_confirmation(tx, &enc_conn_info, &e2e_secret)?,
+        } => {
+            let key = super::legacy::confirmation_key(&cm.header, rq)?;
+            rcv.initiator_confirmation(tx, &enc_conn_info, &e2e_secret, key)?
+        }
         AgentMsgEnvelope::Message {
             enc_agent_message, ..
         } => rcv.message(tx, &enc_agent_message)?,
@@ -290,6 +305,15 @@ pub(crate) fn check_integrity(
     } else {
         Integrity::BadHash
     }
+}
+
+/// The joiner's confirmation as the initiator receives it.
+struct JoinerConf<'a> {
+    agent_version: u16,
+    params: &'a E2ERatchetParams,
+    enc_conn_info: &'a [u8],
+    /// The key to `KEY` our queue with, when the joiner could not secure it.
+    sender_key: Option<simplex_crypto::keys::PublicAuthKey>,
 }
 
 /// What is stored with a received message besides its bodies.
@@ -355,15 +379,20 @@ impl Received<'_> {
     }
 
     /// Initiator: the joiner's confirmation with its X3DH parameters, reply queue and
-    /// info. The receive ratchet is initialised here (agent v7) and `CONF` reported.
+    /// info (and its sender key, kept for `allow`, when our queue is not sender-secured).
+    /// The receive ratchet is initialised here (agent v7) and `CONF` reported.
     fn joiner_confirmation(
         &self,
         tx: &Tx<'_>,
-        agent_version: u16,
-        params: &E2ERatchetParams,
-        enc_conn_info: &[u8],
+        conf: JoinerConf<'_>,
         e2e_secret: &DhSecret,
     ) -> Result<Vec<AgentEvent>> {
+        let JoinerConf {
+            agent_version,
+            params,
+            enc_conn_info,
+            sender_key,
+        } = conf;
         let conn_id = &self.conn.conn_id;
         if self.conn.status != ConnStatus::Pending {
             return Err(AgentError::Prohibited(
@@ -422,7 +451,7 @@ impl Received<'_> {
         let conf_id = tx.create_confirmation(&NewConfirmation {
             conn_id,
             peer_info: &info,
-            reply_queues: &reply.to_bytes(),
+            reply_queues: &super::legacy::encode_reply(reply, sender_key.as_ref()),
         })?;
         tx.set_conn_status(conn_id, ConnStatus::Confirmed)?;
         Ok(vec![AgentEvent::Conf {
@@ -460,12 +489,15 @@ impl Received<'_> {
         }])
     }
 
-    /// Joiner: the initiator's confirmation with its info; the connection is up.
+    /// Joiner: the initiator's confirmation with its info. The connection is up, unless
+    /// it came with the initiator's sender key: then our queue is secured with it and
+    /// `HELLO` sent first (`legacy::store_secure`).
     fn initiator_confirmation(
         &self,
         tx: &Tx<'_>,
         enc_conn_info: &[u8],
         e2e_secret: &DhSecret,
+        sender_key: Option<simplex_crypto::keys::PublicAuthKey>,
     ) -> Result<Vec<AgentEvent>> {
         let conn_id = &self.conn.conn_id;
         if self.conn.status != ConnStatus::Joined {
@@ -483,6 +515,17 @@ impl Received<'_> {
             return Err(AgentError::Prohibited("confirmation: not AgentConnInfo"));
         };
         tx.set_rcv_queue_e2e_secret(self.rq.rcv_queue_id, e2e_secret.as_bytes())?;
+        let info_event = AgentEvent::Info {
+            conn_id: conn_id.clone(),
+            info: info.clone(),
+        };
+        if let Some(key) = sender_key {
+            tx.set_rcv_queue_status(self.rq.rcv_queue_id, QueueStatus::Confirmed)?;
+            self.store(tx, Meta::confirmation(MsgType::ConnInfo), &plain, &info, pq)?;
+            let cmd = super::legacy::store_secure(tx, self.conn, self.rq, &key)?;
+            self.after.borrow_mut().secure.push(cmd);
+            return Ok(vec![info_event]);
+        }
         tx.set_rcv_queue_status(self.rq.rcv_queue_id, QueueStatus::Active)?;
         for sq in tx.snd_queues(conn_id)? {
             tx.set_snd_queue_status(sq.snd_queue_id, QueueStatus::Active)?;
@@ -490,10 +533,7 @@ impl Received<'_> {
         self.store(tx, Meta::confirmation(MsgType::ConnInfo), &plain, &info, pq)?;
         tx.set_conn_status(conn_id, ConnStatus::Active)?;
         Ok(vec![
-            AgentEvent::Info {
-                conn_id: conn_id.clone(),
-                info,
-            },
+            info_event,
             AgentEvent::Con {
                 conn_id: conn_id.clone(),
             },
@@ -503,7 +543,9 @@ impl Received<'_> {
     /// An ordinary ratchet-encrypted agent message.
     fn message(&self, tx: &Tx<'_>, enc: &[u8]) -> Result<Vec<AgentEvent>> {
         let conn_id = &self.conn.conn_id;
-        if !matches!(self.conn.status, ConnStatus::Active | ConnStatus::Allowed) {
+        // a joiner waiting for the initiator's `HELLO` (legacy handshake) takes only that
+        let joined = self.conn.status == ConnStatus::Joined;
+        if !(joined || matches!(self.conn.status, ConnStatus::Active | ConnStatus::Allowed)) {
             return Err(AgentError::Prohibited(
                 "message: connection is not established",
             ));
@@ -532,6 +574,11 @@ impl Received<'_> {
         let AgentMessage::Message(header, msg) = AgentMessage::from_bytes(&plain)? else {
             return Err(AgentError::Prohibited("message: not an agent message"));
         };
+        if joined && !matches!(msg, AMessage::Hello) {
+            return Err(AgentError::Prohibited(
+                "message: connection is not established",
+            ));
+        }
         let integrity = check_integrity(
             self.conn.last_rcv_snd_msg_id,
             &self.conn.last_rcv_hash,
@@ -574,6 +621,10 @@ impl Received<'_> {
             integrity,
         };
         let id = self.store(tx, meta, &plain, &body, pq)?;
+        if msg_type == MsgType::Hello {
+            let mut after = self.after.borrow_mut();
+            events.extend(super::legacy::on_hello(tx, self.rq, self.conn, &mut after)?);
+        }
         if let Some(addr) = qcont {
             let sq = super::quota::continue_sending(tx, conn_id, &addr)?;
             self.after.borrow_mut().wake.extend(sq);

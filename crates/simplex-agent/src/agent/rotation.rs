@@ -96,6 +96,8 @@ pub(super) struct After {
     pub followups: Vec<Followup>,
     /// Events to report.
     pub events: Vec<AgentEvent>,
+    /// Stored legacy-handshake commands to run (`legacy::run_secure`).
+    pub secure: Vec<crate::store::CommandId>,
 }
 
 /// The address of a receive queue as its sender names it.
