@@ -99,7 +99,7 @@ CREATE TABLE group_items (
   text TEXT NOT NULL,
   quote_text TEXT,
   created_at INTEGER NOT NULL
-, edited INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, moderator_row INTEGER REFERENCES group_members ON DELETE SET NULL, updated_at INTEGER, content TEXT, file_id INTEGER REFERENCES files ON DELETE SET NULL) STRICT;
+, edited INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, moderator_row INTEGER REFERENCES group_members ON DELETE SET NULL, updated_at INTEGER, content TEXT, file_id INTEGER REFERENCES files ON DELETE SET NULL, quote_member_id BLOB, quote_shared_msg_id BLOB, quote_sent_at INTEGER, quote_item_id INTEGER REFERENCES group_items ON DELETE SET NULL) STRICT;
 
 CREATE TABLE group_members (
   member_row INTEGER PRIMARY KEY,

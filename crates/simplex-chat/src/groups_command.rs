@@ -35,6 +35,8 @@ pub enum GroupCommand {
     SendQuote {
         /// The group.
         group: String,
+        /// The quoted message's author (the user's own name: the user).
+        member: Option<String>,
         /// Start of the quoted message's text.
         quoted: String,
         /// The reply.
@@ -298,14 +300,18 @@ pub fn parse_message(s: &str) -> Option<GroupCommand> {
     let rest = s.strip_prefix("> #").or_else(|| s.strip_prefix(">#"))?;
     let (group, rest) = group_name(rest)?;
     let mut rest = rest.trim_start();
+    let mut member = None;
     if rest.starts_with('@') {
-        rest = member_name(rest)?.1.trim_start();
+        let (name, after) = member_name(rest)?;
+        member = Some(name);
+        rest = after.trim_start();
     }
     let inner = rest.strip_prefix('(')?;
     let end = inner.find(')')?;
     let text = inner[end + 1..].trim_start();
     (!text.is_empty()).then(|| GroupCommand::SendQuote {
         group,
+        member,
         quoted: inner[..end].to_owned(),
         text: text.to_owned(),
     })
@@ -452,6 +458,7 @@ mod tests {
             parse_message("> #team @bob (hello) hi bob"),
             Some(GroupCommand::SendQuote {
                 group: "team".into(),
+                member: Some("bob".into()),
                 quoted: "hello".into(),
                 text: "hi bob".into()
             })
@@ -460,6 +467,7 @@ mod tests {
             parse_message("> #team (hello) hi"),
             Some(GroupCommand::SendQuote {
                 group: "team".into(),
+                member: None,
                 quoted: "hello".into(),
                 text: "hi".into()
             })

@@ -34,8 +34,14 @@ fn item_line(group: &str, it: &GroupItem) -> Vec<String> {
         None => {}
         Some(text) => {
             if let Some(q) = &it.quote {
-                v.push(format!("{head}> {q}"));
-                v.push(format!("{}{text}", " ".repeat(head.chars().count() + 2)));
+                // as the reference: `bob> > alice quoted` (`?` for an unknown author),
+                // then the text indented by six
+                v.push(format!(
+                    "{head}> {} {}",
+                    q.author.shown_name(),
+                    preview(&q.text)
+                ));
+                v.push(format!("      {text}"));
             } else {
                 v.push(format!("{head}{text}"));
             }
@@ -47,6 +53,15 @@ fn item_line(group: &str, it: &GroupItem) -> Vec<String> {
         (None, _) => {}
     }
     v
+}
+
+/// A quoted text as the reference previews it: at most 120 characters, then `...`.
+fn preview(text: &str) -> String {
+    const MAX: usize = 120;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_owned(),
+    }
 }
 
 fn member_line(m: &Member) -> String {

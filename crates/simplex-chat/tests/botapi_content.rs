@@ -8,16 +8,11 @@ mod bot;
 mod common;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use bot::{Ws, text_of};
 use chat_proto::content::MsgContent;
-use chat_proto::event::ChatMsgEvent;
-use chat_proto::parse::{ParsedBody, parse_chat_messages};
-use common::{connect, new_client, start_relay};
+use common::{connect, new_client, receive_msg_news, start_relay};
 use serde_json::{Value, json};
-use simplex_agent::{Agent, AgentConfig, AgentEvent};
-use simplex_chat::ChatConfig;
 use simplex_chat::clock::SystemClock;
 use simploxide_api_types::responses as r;
 
@@ -31,9 +26,7 @@ async fn bot_sends_a_link_message_with_its_preview() {
     connect(&mut bot, "bot", &mut bob, "bob").await;
 
     // bob's chat engine stops; his agent is opened on its own below
-    let bob_user = bob.chat.active_user().unwrap().unwrap();
-    let bob_cfg = ChatConfig::new(&bob.prefix, "test passphrase", vec![relay.relay_config()]);
-    let bob_agent_db = bob_cfg.agent_db_path(&bob_user.agent_db);
+    let bob_agent = bob.agent_config(&relay);
     drop(bob);
 
     let mut bot_events = bot.events;
@@ -58,33 +51,7 @@ async fn bot_sends_a_link_message_with_its_preview() {
     }
 
     // bob's agent receives the message: a link with its preview
-    let mut cfg = AgentConfig::new(bob_agent_db, &bob_cfg.passphrase, bob_cfg.relays.clone());
-    cfg.request_timeout = Duration::from_secs(10);
-    cfg.retry_delay = Duration::from_millis(200);
-    let (agent, mut events) = Agent::open(cfg).await.unwrap();
-    let content = tokio::time::timeout(Duration::from_secs(30), async {
-        loop {
-            let Some(ev) = events.recv().await else {
-                panic!("bob's agent stopped")
-            };
-            let AgentEvent::Msg {
-                conn_id, id, body, ..
-            } = ev
-            else {
-                continue;
-            };
-            agent.ack(&conn_id, id, None).await.unwrap();
-            for parsed in parse_chat_messages(&body) {
-                if let ParsedBody::Json(m) = parsed.unwrap().body
-                    && let ChatMsgEvent::MsgNew(container) = m.event
-                {
-                    return container.content;
-                }
-            }
-        }
-    })
-    .await
-    .expect("no x.msg.new reached bob");
+    let content = receive_msg_news(bob_agent, 1).await.remove(0).content;
     assert_eq!(content.tag(), "link");
     let MsgContent::Link { text, preview } = content else {
         panic!("{content:?}")

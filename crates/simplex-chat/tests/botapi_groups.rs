@@ -2,7 +2,9 @@
 //! with simploxide-api-types' strict types) creates a group and invites a terminal
 //! client, sees her join, lists its groups, receives her group message as a
 //! `newChatItems` event with the group's info and the sending member, and replies with
-//! the JSON `/_send #ID` form; item times come from the bot's injected clock.
+//! the JSON `/_send #ID` form (its quote names her as the quoted member; her reply
+//! quoting the bot comes with a `groupSnd` quote); item times come from the bot's
+//! injected clock.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bot;
@@ -117,8 +119,30 @@ async fn bot_hosts_a_group_and_talks_in_it() {
             "groupSnd"
         );
         assert_eq!(text_of(&sent["chatItems"][0]), "hi team");
+        // the quote names alice as the quoted member
+        let quoted = &sent["chatItems"][0]["chatItem"]["quotedItem"];
+        assert_eq!(quoted["chatDir"]["type"], "groupRcv");
+        assert_eq!(
+            quoted["chatDir"]["groupMember"]["localDisplayName"],
+            "alice"
+        );
+        assert_eq!(quoted["itemId"], item_id);
+        assert_eq!(quoted["content"]["text"], "hello bot");
+        let sent_id = sent["chatItems"][0]["chatItem"]["meta"]["itemId"].clone();
         let quote = wait_group_msg(&mut alice, "bot", "hi team").await;
         assert_eq!(quote.as_deref(), Some("hello bot"));
+
+        // alice replies quoting the bot: the bot sees its own message quoted
+        alice.exec("> #team @bot (hi team) thanks bot").await;
+        let got = ws
+            .event("newChatItems", |e| {
+                text_of(&e["chatItems"][0]) == "thanks bot"
+            })
+            .await;
+        let quoted = &got["chatItems"][0]["chatItem"]["quotedItem"];
+        assert_eq!(quoted["chatDir"]["type"], "groupSnd");
+        assert_eq!(quoted["itemId"], sent_id);
+        assert_eq!(quoted["content"]["text"], "hi team");
 
         // an unknown group is a store error
         let e = ws

@@ -74,7 +74,7 @@ async fn group_of_three_every_message_reaches_everyone() {
         "#team cath> hello from cath",
         "#team alice> hello from alice",
         "#team hi all",
-        "#team cath> > hi all",
+        "#team cath> > bob hi all",
         "#team alice> from the owner",
     ] {
         assert!(tail.contains(line), "{line} not in\n{tail}");

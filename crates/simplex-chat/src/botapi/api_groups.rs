@@ -12,6 +12,7 @@ use chat_proto::content::MsgContent;
 use super::api::{ApiError, BotApi, command_error};
 use super::convert::{self, user};
 use super::convert_group::{a_group_item, group_chat_item, group_info, group_member};
+use crate::engine::QuotedGroupItem;
 use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
 use crate::store::{self, GroupItem, ItemStatus};
@@ -71,8 +72,20 @@ impl BotApi {
             Some(row) => self.db(self.store().member(row))?,
             None => None,
         };
+        let quoted_by = match it.quote.as_ref().map(|q| &q.author) {
+            Some(store::QuoteAuthor::Member { member_row, .. }) => {
+                self.db(self.store().member(*member_row))?
+            }
+            _ => None,
+        };
         let deliveries = self.db(self.store().group_deliveries(it.item_id))?;
-        let item = group_chat_item(it, author.as_ref(), delivered(&deliveries), self.now()?);
+        let item = group_chat_item(
+            it,
+            author.as_ref(),
+            quoted_by.as_ref(),
+            delivered(&deliveries),
+            self.now()?,
+        );
         Ok(a_group_item(self.group_info(u, g)?, item))
     }
 
@@ -108,18 +121,13 @@ impl BotApi {
         let mut chat_items = Vec::new();
         for m in messages {
             let content = composed_content(&m)?;
-            let quoted = match m.quoted_item_id {
-                Some(qid) => Some(
-                    self.db(self.store().group_item(qid))?
-                        .filter(|it| it.group_id == g.group_id)
-                        .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?
-                        .text,
-                ),
-                None => None,
-            };
-            let outs = self
-                .chat()
-                .send_group_content(&g.local_name, content, quoted.as_deref());
+            if let Some(qid) = m.quoted_item_id {
+                self.db(self.store().group_item(qid))?
+                    .filter(|it| it.group_id == g.group_id)
+                    .ok_or_else(|| command_error(format!("no item {qid} in this chat")))?;
+            }
+            let quoted = m.quoted_item_id.map(QuotedGroupItem::Item);
+            let outs = self.chat().send_group_reply(&g.local_name, content, quoted);
             for o in self.db(outs.await)? {
                 if let ChatOutput::Group(GroupOutput::NewItem { item, .. }) = o {
                     chat_items.push(self.group_item(&u, &g, &item)?);

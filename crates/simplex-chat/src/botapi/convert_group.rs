@@ -8,12 +8,15 @@ use chat_api::group::{
     FullGroupPreferences, GroupInfo, GroupMember, GroupMemberCategory, GroupMemberSettings,
     GroupMemberStatus, GroupSummary, InvitedBy,
 };
-use chat_api::item::{AChatItem, CIDirection, ChatInfo, ChatItem, ChatType};
+use chat_api::item::{AChatItem, CIDirection, CIQuote, ChatInfo, ChatItem, ChatType};
 use chat_api::user::LocalProfile;
+use chat_proto::content::MsgContent;
 use chat_proto::profile::Profile;
 
 use super::convert::{ItemParts, build_item, chat_vrange, reactions, status, utc};
-use crate::store::{self, GroupItem, GroupStatus, ItemStatus, MemberCategory, MemberStatus};
+use crate::store::{
+    self, GroupItem, GroupQuote, GroupStatus, ItemStatus, MemberCategory, MemberStatus, QuoteAuthor,
+};
 
 fn member_status(s: MemberStatus) -> GroupMemberStatus {
     match s {
@@ -130,12 +133,37 @@ pub fn group_info(g: &store::Group, u: &store::User, members: usize, t: UtcTime)
     }
 }
 
+/// The API's `CIQuote` of a group message's quote; `quoted_by` is the quoted
+/// member when known (the direction is absent for an unknown member, as the
+/// reference's `CIQGroupRcv Nothing`).
+fn group_quote(q: &GroupQuote, quoted_by: Option<&store::Member>, t: UtcTime) -> CIQuote {
+    let chat_dir = match (&q.author, quoted_by) {
+        (QuoteAuthor::User(_), _) => Some(CIDirection::GroupSnd),
+        (QuoteAuthor::Member { .. }, Some(m)) => Some(CIDirection::GroupRcv {
+            group_member: Box::new(group_member(m, t)),
+        }),
+        _ => None,
+    };
+    CIQuote {
+        chat_dir,
+        item_id: q.item_id,
+        shared_msg_id: q
+            .shared_msg_id
+            .as_deref()
+            .map(simplex_encoding::base64url::encode),
+        sent_at: q.sent_at.and_then(utc).unwrap_or(t),
+        content: MsgContent::text(&q.text),
+    }
+}
+
 /// A stored group message as the API's `ChatItem`; `author` is the sending member
-/// (`None`: the user), `delivered` the user's message's state (the least advanced
-/// over the members).
+/// (`None`: the user), `quoted_by` the author of the quoted message when it is a
+/// member, `delivered` the user's message's state (the least advanced over the
+/// members).
 pub fn group_chat_item(
     it: &GroupItem,
     author: Option<&store::Member>,
+    quoted_by: Option<&store::Member>,
     delivered: ItemStatus,
     t: UtcTime,
 ) -> ChatItem {
@@ -150,7 +178,7 @@ pub fn group_chat_item(
         .iter()
         .map(|(by, e)| (by.is_none(), e.clone()))
         .collect();
-    build_item(ItemParts {
+    let mut item = build_item(ItemParts {
         id: it.item_id,
         sent: it.sent(),
         dir,
@@ -165,12 +193,14 @@ pub fn group_chat_item(
             ItemStatus::Rcv
         }),
         timed: None,
-        quote: it.quote.as_deref().map(|q| (None, q)),
+        quote: None,
         reactions: reactions(&counted),
         created: utc(it.created_at).unwrap_or(t),
         updated: utc(it.updated_at).unwrap_or(t),
         file: it.file.as_ref(),
-    })
+    });
+    item.quoted_item = it.quote.as_ref().map(|q| group_quote(q, quoted_by, t));
+    item
 }
 
 /// A group message with its chat.

@@ -17,7 +17,7 @@ use simplex_agent::AgentEvent;
 use simplex_agent::store::{ConfirmationId, ConnId, InternalId};
 
 use super::groups::{at_least, member_info};
-use super::messages::{content_text, utc};
+use super::messages::utc;
 use super::{Inner, encode};
 use crate::error::{ChatError, Result};
 use crate::groups_output::GroupOutput;
@@ -357,13 +357,16 @@ impl Inner {
                 {
                     return Ok(Vec::new());
                 }
-                let quote = container.quote.as_ref().map(|q| content_text(&q.content));
+                let quote = match &container.quote {
+                    Some(q) => Some(self.rcv_group_quote(g, q)?),
+                    None => None,
+                };
                 let item = self.store.add_group_item(
                     g.group_id,
                     Some(m.member_row),
                     shared.as_deref(),
                     &container.content,
-                    quote.as_deref(),
+                    quote.as_ref(),
                     now,
                 )?;
                 Ok(out(GroupOutput::NewItem { group, item }))

@@ -4,7 +4,7 @@
 //! states of the user's messages per member (delivery receipts, which members send only
 //! in small groups, as the reference).
 
-use chat_proto::container::{Mentions, MsgReaction};
+use chat_proto::container::{Mentions, MsgReaction, MsgRef, QuotedMsg};
 use chat_proto::content::MsgContent;
 use chat_proto::event::ChatMsgEvent;
 use chat_proto::ids::{MemberId, SharedMsgId};
@@ -12,10 +12,11 @@ use chat_proto::role::GroupMemberRole;
 
 use super::Inner;
 use super::groups::at_least;
+use super::messages::{content_text, utc};
 use crate::error::{ChatError, Result};
 use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
-use crate::store::{Group, GroupItem, ItemStatus, Member, User};
+use crate::store::{Group, GroupItem, ItemStatus, Member, NewGroupQuote, User};
 
 /// Receipts are sent in groups of at most this many members (the user included), as
 /// the reference's `smallGroupsRcptsMemLimit`.
@@ -34,6 +35,22 @@ fn shared_id(item: &GroupItem) -> Result<SharedMsgId> {
         .clone()
         .map(SharedMsgId)
         .ok_or_else(|| ChatError::Prohibited("this message has no shared id".into()))
+}
+
+/// Which group message a reply quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotedGroupItem<'a> {
+    /// The newest message whose text starts with `prefix`, written by `member` when
+    /// given (the user's own name selects the user's messages), as the terminal's
+    /// `> #group @member (prefix) reply`.
+    Text {
+        /// The author's name.
+        member: Option<&'a str>,
+        /// The start of the text.
+        prefix: &'a str,
+    },
+    /// A stored item by id (the bot API's `quotedItemId`).
+    Item(i64),
 }
 
 fn cannot_delete() -> ChatError {
@@ -377,5 +394,103 @@ impl Inner {
             member: m.name().to_owned(),
             status,
         }))
+    }
+}
+
+impl Inner {
+    /// The message a reply quotes; deleted messages cannot be quoted (the reference's
+    /// `CEInvalidQuote`).
+    pub(super) fn quoted_group_item(
+        &self,
+        user: &User,
+        g: &Group,
+        which: QuotedGroupItem<'_>,
+    ) -> Result<GroupItem> {
+        let item = match which {
+            QuotedGroupItem::Item(id) => self
+                .store
+                .group_item(id)?
+                .filter(|it| it.group_id == g.group_id),
+            QuotedGroupItem::Text { member, prefix } => {
+                let author = match member {
+                    None => None,
+                    Some(n) if n == Self::own_name(user) => Some(None),
+                    Some(n) => Some(Some(
+                        self.store
+                            .member_by_name(g.group_id, n)?
+                            .ok_or_else(|| {
+                                ChatError::Prohibited(format!("#{}: no member {n}", g.local_name))
+                            })?
+                            .member_row,
+                    )),
+                };
+                self.store.find_group_item_where(g.group_id, prefix, |it| {
+                    author.is_none_or(|a| it.member_row == a)
+                })?
+            }
+        };
+        let item = item.ok_or(ChatError::NoItem)?;
+        if item.deleted.is_some() {
+            return Err(ChatError::Prohibited("invalid quote".into()));
+        }
+        Ok(item)
+    }
+
+    /// The quote of `q` in a reply (`x.msg.new` `quote`) and as stored with the reply:
+    /// the author's member id (the user's membership id for own messages), `sent` when
+    /// the user wrote it, and the time the quoted message was sent.
+    pub(super) fn group_quote(
+        g: &Group,
+        q: &GroupItem,
+        reply: &MsgContent,
+    ) -> Result<(QuotedMsg, NewGroupQuote)> {
+        let author = Self::author_id(g, q);
+        // as the reference's `quoteContent`: a reply that is itself a large content
+        // quotes only the text
+        let content = match reply {
+            MsgContent::Link { .. }
+            | MsgContent::Image { .. }
+            | MsgContent::Video { .. }
+            | MsgContent::Chat { .. }
+            | MsgContent::Unknown { .. } => MsgContent::text(&q.text),
+            _ => q.content.clone(),
+        };
+        let msg = QuotedMsg {
+            msg_ref: MsgRef {
+                msg_id: q.shared_msg_id.clone().map(SharedMsgId),
+                sent_at: utc(q.created_at)?,
+                sent: q.sent(),
+                member_id: Some(author.clone()),
+            },
+            content,
+        };
+        let stored = NewGroupQuote {
+            text: q.text.clone(),
+            member_id: Some(author.0),
+            shared_msg_id: q.shared_msg_id.clone(),
+            sent_at: Some(q.created_at),
+            item_id: Some(q.item_id),
+        };
+        Ok((msg, stored))
+    }
+
+    /// The quote of a received reply as stored: its author is the member id it names
+    /// (the reference ignores the sender's `sent` flag in groups), linked to the quoted
+    /// item when it is stored here.
+    pub(super) fn rcv_group_quote(&self, g: &Group, q: &QuotedMsg) -> Result<NewGroupQuote> {
+        let r = &q.msg_ref;
+        let item_id = match (&r.member_id, &r.msg_id) {
+            (Some(author), Some(msg_id)) => self
+                .item_of(g, &author.0, msg_id)?
+                .map(|(it, _)| it.item_id),
+            _ => None,
+        };
+        Ok(NewGroupQuote {
+            text: content_text(&q.content),
+            member_id: r.member_id.as_ref().map(|m| m.0.clone()),
+            shared_msg_id: r.msg_id.as_ref().map(|m| m.0.clone()),
+            sent_at: Some(r.sent_at.unix_secs()),
+            item_id,
+        })
     }
 }

@@ -6,16 +6,16 @@
 //! invite, remove and change roles up to their own, only owners change or delete the
 //! group.
 
-use chat_proto::container::{MsgContainer, MsgRef, QuotedMsg};
+use chat_proto::container::MsgContainer;
 use chat_proto::content::MsgContent;
 use chat_proto::event::ChatMsgEvent;
 use chat_proto::group::{GroupInvitation, MemberIdRole, MemberInfo};
-use chat_proto::ids::{MemberId, SharedMsgId};
+use chat_proto::ids::MemberId;
 use chat_proto::profile::GroupProfile;
 use chat_proto::role::GroupMemberRole;
 use simplex_agent::store::ConnId;
 
-use super::messages::utc;
+use super::group_items::QuotedGroupItem;
 use super::{Inner, encode, user_profile};
 use crate::error::{ChatError, Result};
 use crate::groups_command::GroupCommand;
@@ -66,10 +66,15 @@ impl Inner {
             }
             G::SendQuote {
                 group,
+                member,
                 quoted,
                 text,
             } => {
-                self.send_group_text(&group, MsgContent::text(&text), Some(&quoted))
+                let which = QuotedGroupItem::Text {
+                    member: member.as_deref(),
+                    prefix: &quoted,
+                };
+                self.send_group_text(&group, MsgContent::text(&text), Some(which))
                     .await
             }
             G::Remove { group, member } => self.remove_member(&group, &member).await,
@@ -290,12 +295,12 @@ impl Inner {
     }
 
     /// Sends a message with `content` to the members of a group, replying to the
-    /// message starting with `quoted`; the item stores the content's text.
+    /// `quoted` message; the item stores the content's text.
     pub(super) async fn send_group_text(
         &self,
         group: &str,
         content: MsgContent,
-        quoted: Option<&str>,
+        quoted: Option<QuotedGroupItem<'_>>,
     ) -> Result<Vec<ChatOutput>> {
         let (user, g) = self.active_group(group)?;
         if !at_least(&g.role, &GroupMemberRole::Author) {
@@ -307,31 +312,14 @@ impl Inner {
         let now = self.now();
         let mut container = MsgContainer::simple(content.clone());
         let quote = match quoted {
-            Some(q) => Some(
-                self.store
-                    .find_group_item(g.group_id, q)?
-                    .ok_or(ChatError::NoItem)?,
-            ),
+            Some(which) => {
+                let q = self.quoted_group_item(&user, &g, which)?;
+                let (msg, stored) = Self::group_quote(&g, &q, &content)?;
+                container.quote = Some(msg);
+                Some(stored)
+            }
             None => None,
         };
-        if let Some(q) = &quote {
-            let author = match &q.member {
-                None => Some(g.membership_id.clone()),
-                Some(name) => self
-                    .store
-                    .member_by_name(g.group_id, name)?
-                    .map(|m| m.member_id),
-            };
-            container.quote = Some(QuotedMsg {
-                msg_ref: MsgRef {
-                    msg_id: q.shared_msg_id.clone().map(SharedMsgId),
-                    sent_at: utc(now)?,
-                    sent: q.member.is_none(),
-                    member_id: author.map(MemberId),
-                },
-                content: MsgContent::text(&q.text),
-            });
-        }
         let shared = random_bytes::<12>()?.to_vec();
         let sent = self
             .send_to_members(
@@ -346,7 +334,7 @@ impl Inner {
             None,
             Some(&shared),
             &content,
-            quote.as_ref().map(|q| q.text.as_str()),
+            quote.as_ref(),
             now,
         )?;
         for (member_row, agent_id) in sent {

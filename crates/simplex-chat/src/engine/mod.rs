@@ -37,6 +37,8 @@ use crate::error::{ChatError, Result};
 use crate::output::ChatOutput;
 use crate::store::{ChatStore, User};
 
+pub use group_items::QuotedGroupItem;
+
 /// Settings of a [`Chat`].
 pub struct ChatConfig {
     /// Database prefix: the files are `<prefix>_chat.db` and `<prefix>_agent*.db`.
@@ -218,6 +220,21 @@ impl Chat {
         group: &str,
         content: MsgContent,
         quoted: Option<&str>,
+    ) -> Result<Vec<ChatOutput>> {
+        let which = quoted.map(|prefix| QuotedGroupItem::Text {
+            member: None,
+            prefix,
+        });
+        self.send_group_reply(group, content, which).await
+    }
+
+    /// Sends a message with any content to a group of the active user, replying to
+    /// the `quoted` message (its author goes with the quote).
+    pub async fn send_group_reply(
+        &self,
+        group: &str,
+        content: MsgContent,
+        quoted: Option<QuotedGroupItem<'_>>,
     ) -> Result<Vec<ChatOutput>> {
         let _one = self.inner.lock.lock().await;
         self.inner.send_group_text(group, content, quoted).await

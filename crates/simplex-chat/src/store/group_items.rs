@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
 use super::files::FileRecord;
+use super::group_quotes::{GroupQuote, NewGroupQuote, QUOTE_COLS, QUOTE_JOINS, quote_from_row};
 use super::items::{ItemStatus, content_json, content_text, stored_content};
 use crate::error::Result;
 
@@ -39,8 +40,8 @@ pub struct GroupItem {
     pub text: String,
     /// The whole content (text, link, image, voice, ...).
     pub content: MsgContent,
-    /// The quoted text.
-    pub quote: Option<String>,
+    /// The quoted message.
+    pub quote: Option<GroupQuote>,
     /// Edited after sending.
     pub edited: bool,
     /// Marked deleted.
@@ -65,22 +66,27 @@ impl GroupItem {
 }
 
 /// The name in a member's stored profile.
-fn profile_name(json: Option<String>) -> String {
+pub(super) fn profile_name(json: Option<String>) -> String {
     json.and_then(|s| serde_json::from_str::<Profile>(&s).ok())
         .map(|p| p.display_name)
         .unwrap_or_default()
 }
 
-const ITEM_SELECT: &str = "SELECT i.item_id, i.group_id, i.member_row, m.profile, m.member_id,
-    i.shared_msg_id, i.text, i.quote_text, i.edited, i.deleted, d.profile, i.created_at,
-    COALESCE(i.updated_at, i.created_at), i.content, i.file_id
+/// The item's columns, then its quote's ([`QUOTE_COLS`] from column 14).
+fn item_select() -> String {
+    format!(
+        "SELECT i.item_id, i.group_id, i.member_row, m.profile, m.member_id,
+    i.shared_msg_id, i.text, i.edited, i.deleted, d.profile, i.created_at,
+    COALESCE(i.updated_at, i.created_at), i.content, i.file_id, {QUOTE_COLS}
     FROM group_items i LEFT JOIN group_members m ON m.member_row = i.member_row
-    LEFT JOIN group_members d ON d.member_row = i.moderator_row";
+    LEFT JOIN group_members d ON d.member_row = i.moderator_row {QUOTE_JOINS}"
+    )
+}
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
     let member_row: Option<i64> = r.get(2)?;
-    let deleted: i64 = r.get(9)?;
-    let moderator: Option<String> = r.get(10)?;
+    let deleted: i64 = r.get(8)?;
+    let moderator: Option<String> = r.get(9)?;
     let text: String = r.get(6)?;
     Ok(GroupItem {
         item_id: r.get(0)?,
@@ -89,10 +95,10 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
         member: member_row.map(|_| r.get(3)).transpose()?.map(profile_name),
         member_id: r.get(4)?,
         shared_msg_id: r.get(5)?,
-        content: stored_content(r.get(13)?, &text),
+        content: stored_content(r.get(12)?, &text),
         text,
-        quote: r.get(7)?,
-        edited: r.get(8)?,
+        quote: quote_from_row(r, 14)?,
+        edited: r.get(7)?,
         deleted: match deleted {
             0 => None,
             1 => Some(GroupDeletion::BySender),
@@ -101,9 +107,9 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
             )),
         },
         reactions: Vec::new(),
-        created_at: r.get(11)?,
-        updated_at: r.get(12)?,
-        file_id: r.get(14)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        file_id: r.get(13)?,
         file: None,
     })
 }
@@ -116,22 +122,29 @@ impl ChatStore {
         member_row: Option<i64>,
         shared_msg_id: Option<&[u8]>,
         content: &MsgContent,
-        quote: Option<&str>,
+        quote: Option<&NewGroupQuote>,
         now: i64,
     ) -> Result<GroupItem> {
         let json = content_json(content)?;
+        let none = NewGroupQuote::default();
+        let q = quote.unwrap_or(&none);
         let id = {
             let db = self.db();
             db.execute(
                 "INSERT INTO group_items (group_id, member_row, shared_msg_id, text, quote_text,
-                   created_at, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   quote_member_id, quote_shared_msg_id, quote_sent_at, quote_item_id, created_at,
+                   content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     group_id,
                     member_row,
                     shared_msg_id,
                     content_text(content),
-                    quote,
+                    quote.map(|q| q.text.as_str()),
+                    q.member_id,
+                    q.shared_msg_id,
+                    q.sent_at,
+                    q.item_id,
                     now,
                     json
                 ],
@@ -213,7 +226,8 @@ impl ChatStore {
         let items: Vec<GroupItem> = {
             let db = self.db();
             let mut stmt = db.prepare(&format!(
-                "{ITEM_SELECT} WHERE {cond} ORDER BY i.item_id DESC LIMIT {}",
+                "{} WHERE {cond} ORDER BY i.item_id DESC LIMIT {}",
+                item_select(),
                 i64::try_from(limit).unwrap_or(i64::MAX)
             ))?;
             stmt.query_map(p, item_row)?

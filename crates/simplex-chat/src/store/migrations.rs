@@ -42,6 +42,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_item_files",
         sql: include_str!("../../migrations/0006_item_files.sql"),
     },
+    Migration {
+        name: "0007_group_quotes",
+        sql: include_str!("../../migrations/0007_group_quotes.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

@@ -7,6 +7,7 @@
 mod contacts;
 mod files;
 mod group_items;
+mod group_quotes;
 mod groups;
 mod items;
 pub mod migrations;
@@ -23,6 +24,7 @@ use crate::error::{ChatError, Result};
 pub use contacts::{Contact, ContactRequest};
 pub use files::{FileRecipient, FileRecord, FileStatus, NewFile};
 pub use group_items::{GroupDeletion, GroupItem};
+pub use group_quotes::{GroupQuote, NewGroupQuote, QuoteAuthor};
 pub use groups::{Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current};
 pub use items::{ChatItem, ItemStatus, NewItem, content_text};
 pub use users::User;

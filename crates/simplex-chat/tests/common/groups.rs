@@ -31,7 +31,7 @@ pub async fn wait_group_msg(c: &mut Client, from: &str, text: &str) -> Option<St
         GroupOutput::NewItem { item, .. }
             if item.member.as_deref() == Some(from) && item.text == text =>
         {
-            Some(item.quote.clone())
+            Some(item.quote.as_ref().map(|q| q.text.clone()))
         }
         _ => None,
     })

@@ -281,3 +281,55 @@ pub async fn start_file_relay() -> FileRelay {
         _dir: dir,
     }
 }
+
+impl Client {
+    /// The configuration of the active user's agent, to open it on its own after the
+    /// client is dropped (to read the wire).
+    pub fn agent_config(&self, relay: &Relay) -> AgentConfig {
+        let user = self.chat.active_user().unwrap().unwrap();
+        let chat_cfg = ChatConfig::new(&self.prefix, "test passphrase", vec![relay.relay_config()]);
+        let mut cfg = AgentConfig::new(
+            chat_cfg.agent_db_path(&user.agent_db),
+            &chat_cfg.passphrase,
+            chat_cfg.relays.clone(),
+        );
+        tweak(&mut cfg);
+        cfg
+    }
+}
+
+/// Opens an agent on its own and returns the `x.msg.new` containers of the first `n`
+/// such messages it receives (every message is acknowledged).
+pub async fn receive_msg_news(
+    cfg: AgentConfig,
+    n: usize,
+) -> Vec<chat_proto::container::MsgContainer> {
+    use chat_proto::event::ChatMsgEvent;
+    use chat_proto::parse::{ParsedBody, parse_chat_messages};
+    let (agent, mut events) = simplex_agent::Agent::open(cfg).await.unwrap();
+    let mut got = Vec::new();
+    tokio::time::timeout(WAIT, async {
+        while got.len() < n {
+            let Some(ev) = events.recv().await else {
+                panic!("the agent stopped")
+            };
+            let simplex_agent::AgentEvent::Msg {
+                conn_id, id, body, ..
+            } = ev
+            else {
+                continue;
+            };
+            agent.ack(&conn_id, id, None).await.unwrap();
+            for parsed in parse_chat_messages(&body) {
+                if let ParsedBody::Json(m) = parsed.unwrap().body
+                    && let ChatMsgEvent::MsgNew(container) = m.event
+                {
+                    got.push(*container);
+                }
+            }
+        }
+    })
+    .await
+    .expect("too few x.msg.new reached the agent");
+    got
+}
