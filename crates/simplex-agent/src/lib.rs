@@ -9,10 +9,11 @@
 //! - [`agent`]: [`Agent`] (open, invitations, join, allow, send) and its workers;
 //! - [`config`], [`event`], [`error`]: what it is opened with, what it reports, how it fails.
 //!
-//! Implemented: the fast duplex handshake over messaging queues (agent versions 2..7,
-//! the range set by [`AgentConfig::agent_versions`]; the legacy handshake with `KEY` and
-//! `HELLO` for queues their senders cannot secure is not) by invitation and by contact
-//! address, full and short links, app messages, delivery receipts, PQ
+//! Implemented: the duplex handshake (agent versions 2..7, the range set by
+//! [`AgentConfig::agent_versions`]): the fast one over messaging queues their senders
+//! secure (`SKEY`), and the legacy one with `KEY` by the recipient and `HELLO` for queues
+//! without sender-secure (relays before SMP v9, or [`AgentConfig::legacy_invitations`]),
+//! by invitation and by contact address, full and short links, app messages, delivery receipts, PQ
 //! (sntrup761 KEM) encryption when [`AgentConfig::pq_support`] is on, the user's relay
 //! list, SOCKS5 and private routing through proxy relays ([`config::NetworkConfig`]),
 //! quota handling and give-up rules, queue rotation (with `Switch` phases and abort) and

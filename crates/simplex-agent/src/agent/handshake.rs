@@ -453,7 +453,8 @@ pub(super) fn version_pq_support(agent_v: Version, e2e_v: Option<Version>) -> bo
 
 /// The agent version (the highest of the link's range and `ours`), the link's first
 /// queue and the SMP client version agreed for a link. Versions before 7 connect the same
-/// way over messaging queues (the joiner secures them; no `HELLO`), as in the reference.
+/// way, as in the reference: the queue's mode, not the version, decides between `SKEY`
+/// and the legacy steps.
 pub(super) fn agree_versions(
     data: &ConnReqData,
     ours: VersionRange,
