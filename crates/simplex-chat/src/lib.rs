@@ -27,8 +27,12 @@
 //! received over XFTP with `xftp-client` (`/f`, `/fr`, `/fc`, `/fs`, `/xftp`), accepted
 //! automatically up to a configured size.
 //!
-//! Not implemented yet: files in the bot API, relay approval for received files, group
-//! links, direct chats with group members. Deleting a contact, the
+//! Chat items keep their whole content (text, links, images, voice, ...) and the file
+//! they offer; the bot API shows both and sends and receives files (`/_send` with a
+//! `filePath`, `/freceive`, file events).
+//!
+//! Not implemented yet: relay approval for received files, group links, direct chats
+//! with group members, `rcvFileDescrReady` events. Deleting a contact, the
 //! address or a group member, leaving a group and deleting a group also delete the agent
 //! connections: their queues are removed from the relays in the background, after what
 //! was last sent on them is delivered.

@@ -1,7 +1,9 @@
 //! Files through the bot API over a real SMP relay and a real XFTP relay on loopback:
 //! a bot's `/f @contact PATH` answers with a sent chat item carrying the file, the peer
 //! bot gets a received item with the file invitation (`newChatItems`, checked with
-//! simploxide's strict types), and `/tail` on both sides shows the reference's lines.
+//! simploxide's strict types), `/tail` on both sides shows the reference's lines, and the
+//! peer bot receives it with `/freceive` (`rcvFileAccepted`, then `rcvFileComplete`, the
+//! sender gets `sndFileCompleteXFTP`); a second file goes with `/_send` and a `filePath`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bot;
@@ -12,6 +14,26 @@ use common::{start_file_relay, start_relay};
 use serde_json::{Value, json};
 use simplex_chat::Chat;
 use simploxide_api_types::responses as r;
+
+/// `/freceive ID PATH` at `ws`: accepted, then received complete with `data` at `target`.
+async fn receive(ws: &mut Ws, file_id: i64, target: &std::path::Path, data: &[u8]) {
+    let accepted = ws
+        .cmd::<r::ReceiveFileResponse>(&format!("/freceive {file_id} {}", target.display()))
+        .await;
+    assert_eq!(accepted["type"], "rcvFileAccepted");
+    let file = &accepted["chatItem"]["chatItem"]["file"];
+    assert_eq!(file["fileId"], file_id);
+    assert_eq!(file["fileStatus"]["type"], "rcvAccepted");
+    let done = ws
+        .event("rcvFileComplete", |e| {
+            e["chatItem"]["chatItem"]["file"]["fileId"] == file_id
+        })
+        .await;
+    let file = &done["chatItem"]["chatItem"]["file"];
+    assert_eq!(file["fileStatus"]["type"], "rcvComplete");
+    assert_eq!(file["fileSource"]["filePath"], target.display().to_string());
+    assert_eq!(std::fs::read(target).unwrap(), data);
+}
 
 /// `/tail` of a chat as terminal lines.
 async fn tail(chat: &Chat, args: &str) -> Vec<String> {
@@ -32,6 +54,8 @@ async fn a_file_is_an_item_for_both_bots() {
     let src = dir.path().join("report.bin");
     std::fs::write(&src, &data).unwrap();
     let src = src.display().to_string();
+    let rcv_dir = dir.path().join("received");
+    std::fs::create_dir(&rcv_dir).unwrap();
 
     let ((alice_chat, alice_url), (bob_chat, bob_url)) = (alice.handles(), bob.handles());
     let scenario = async {
@@ -90,6 +114,44 @@ async fn a_file_is_an_item_for_both_bots() {
                 format!("use /fr {rcv_file_id} [<dir>/ | <path>] to receive it")
             ]
         );
+
+        // bob's bot receives it with /freceive; both bots see the transfer complete
+        let target = rcv_dir.join("report.bin");
+        receive(&mut b, rcv_file_id, &target, &data).await;
+        let done = a.event("sndFileCompleteXFTP", |_| true).await;
+        assert_eq!(done["chatItem"]["chatItem"]["file"]["fileId"], file_id);
+        assert_eq!(done["fileTransferMeta"]["fileName"], "report.bin");
+        assert_eq!(
+            done["chatItem"]["chatItem"]["file"]["fileStatus"]["type"],
+            "sndComplete"
+        );
+
+        // a file sent with /_send and a filePath, with a caption
+        let uid = a.user_id().await;
+        let contacts = a
+            .cmd::<r::ApiListContactsResponse>(&format!("/_contacts {uid}"))
+            .await;
+        let bob_id = contacts["contacts"][0]["contactId"].as_i64().unwrap();
+        let data2: Vec<u8> = (0..30_000u32).map(|i| (i % 13) as u8).collect();
+        let src2 = dir.path().join("notes.txt");
+        std::fs::write(&src2, &data2).unwrap();
+        let mc = json!({"type": "file", "text": "the notes"});
+        let composed = json!([{"filePath": src2.display().to_string(), "msgContent": mc}]);
+        let sent = a
+            .cmd::<r::ApiSendMessagesResponse>(&format!("/_send @{bob_id} json {composed}"))
+            .await;
+        let item = &sent["chatItems"][0]["chatItem"];
+        assert_eq!(item["content"]["msgContent"], mc);
+        assert_eq!(item["file"]["fileName"], "notes.txt");
+        let ev = b
+            .event("newChatItems", |e| {
+                e["chatItems"][0]["chatItem"]["content"]["msgContent"] == mc
+            })
+            .await;
+        let file = &ev["chatItems"][0]["chatItem"]["file"];
+        assert_eq!(file["fileSize"], 30_000);
+        let id2 = file["fileId"].as_i64().unwrap();
+        receive(&mut b, id2, &rcv_dir.join("notes.txt"), &data2).await;
     };
     bot::run_both(&mut alice, &mut bob, scenario).await;
 }

@@ -102,7 +102,11 @@ impl BotApi {
         Ok(convert::contact(c, self.now()?))
     }
 
-    fn item(&self, c: &store::Contact, it: &store::ChatItem) -> Result<AChatItem, ApiError> {
+    pub(super) fn item(
+        &self,
+        c: &store::Contact,
+        it: &store::ChatItem,
+    ) -> Result<AChatItem, ApiError> {
         Ok(AChatItem {
             chat_info: ChatInfo::Direct {
                 contact: self.contact(c)?,
@@ -312,6 +316,15 @@ impl BotApi {
         let c = self.contact_by_id(&u, contact_id)?;
         let mut chat_items = Vec::new();
         for m in messages {
+            if m.file_source.is_some() {
+                let to = crate::files_command::FileTarget::Contact(c.local_name.clone());
+                for o in self.send_composed_file(to, &m).await? {
+                    if let ChatOutput::NewItem { item, .. } = o {
+                        chat_items.push(self.item(&c, &item)?);
+                    }
+                }
+                continue;
+            }
             let content = super::api_groups::composed_content(&m)?;
             let quoted = match m.quoted_item_id {
                 Some(qid) => Some(
@@ -478,6 +491,7 @@ impl BotApi {
         };
         let ev = match out {
             ChatOutput::Group(g) => return self.group_event(u, g),
+            ChatOutput::File(f) => return self.file_event(u, f),
             ChatOutput::ContactConnected { contact } => ChatEvent::ContactConnected {
                 user,
                 contact: self.contact(contact)?,
@@ -618,6 +632,6 @@ fn event_as_response(ev: ChatEvent) -> Option<ChatResponse> {
         ChatEvent::AcceptingContactRequest { user, contact } => {
             ChatResponse::AcceptingContactRequest { user, contact }
         }
-        _ => return None,
+        other => return super::api_files::accepted_response(other),
     })
 }

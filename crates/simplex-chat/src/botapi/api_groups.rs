@@ -30,8 +30,9 @@ fn delivered(list: &[(String, ItemStatus)]) -> ItemStatus {
         .unwrap_or(ItemStatus::SndSent)
 }
 
-/// The content a bot's message is sent with: text, links with their preview, images
-/// and voice notes go as they are; files and other contents are refused.
+/// The content a bot's message without a file is sent with: text, links with their
+/// preview, images and voice notes go as they are; other contents are refused (messages
+/// with a file go through `send_composed_file`).
 pub(super) fn composed_content(
     m: &chat_api::command::ComposedMessage,
 ) -> Result<MsgContent, ApiError> {
@@ -62,7 +63,7 @@ impl BotApi {
     }
 
     /// A group message with its chat.
-    fn group_item(
+    pub(super) fn group_item(
         &self,
         u: &store::User,
         g: &store::Group,
@@ -120,6 +121,15 @@ impl BotApi {
         let g = self.group_by_id(&u, group_id)?;
         let mut chat_items = Vec::new();
         for m in messages {
+            if m.file_source.is_some() {
+                let to = crate::files_command::FileTarget::Group(g.local_name.clone());
+                for o in self.send_composed_file(to, &m).await? {
+                    if let ChatOutput::Group(GroupOutput::NewItem { item, .. }) = o {
+                        chat_items.push(self.group_item(&u, &g, &item)?);
+                    }
+                }
+                continue;
+            }
             let content = composed_content(&m)?;
             if let Some(qid) = m.quoted_item_id {
                 self.db(self.store().group_item(qid))?

@@ -4,12 +4,14 @@
 //! - [`convert`]: stored users, contacts, requests and items as `chat-api` types;
 //!   [`convert_group`]: groups, members and group items;
 //! - [`api`]: [`BotApi`] runs a command line and answers with a `chat-api`
-//!   [`chat_api::ChatResponse`], and turns engine outputs into [`chat_api::ChatEvent`]s;
+//!   [`chat_api::ChatResponse`], and turns engine outputs into [`chat_api::ChatEvent`]s
+//!   (groups in `api_groups`, files in `api_files`);
 //! - [`server`]: [`BotServer`], the WebSocket side: one JSON object per text frame,
 //!   `{"corrId","cmd"}` in, `{"corrId","resp"}` out, events as `{"resp"}` to every
 //!   connected client.
 
 pub mod api;
+mod api_files;
 mod api_groups;
 pub mod convert;
 pub mod convert_group;

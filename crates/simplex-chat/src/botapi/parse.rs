@@ -122,7 +122,8 @@ fn send(rest: &str) -> Result<ApiCall, NotApi> {
             return Err(NotApi::Bad(format!("unexpected {w:?}")));
         }
     }
-    let messages = parse_composed_messages(json).map_err(|e| NotApi::Bad(e.to_string()))?;
+    let messages = parse_composed_messages(&with_file_sources(json))
+        .map_err(|e| NotApi::Bad(e.to_string()))?;
     Ok(match group {
         Some(group_id) => ApiCall::SendGroup { group_id, messages },
         None => ApiCall::Send {
@@ -130,6 +131,29 @@ fn send(rest: &str) -> Result<ApiCall, NotApi> {
             messages,
         },
     })
+}
+
+/// The composed messages with a legacy `filePath` read as a plain `fileSource`, as the
+/// reference's `FromJSON ComposedMessage` does (the JSON text unchanged when it has none
+/// or does not parse: the caller reports the error).
+fn with_file_sources(json: &str) -> String {
+    use serde_json::Value;
+    let Ok(mut v) = serde_json::from_str::<Value>(json.trim()) else {
+        return json.to_owned();
+    };
+    let fix = |m: &mut Value| {
+        if let Some(o) = m.as_object_mut()
+            && !o.contains_key("fileSource")
+            && let Some(p) = o.remove("filePath")
+        {
+            o.insert("fileSource".into(), serde_json::json!({ "filePath": p }));
+        }
+    };
+    match &mut v {
+        Value::Array(list) => list.iter_mut().for_each(fix),
+        other => fix(other),
+    }
+    v.to_string()
 }
 
 fn auto_accept(rest: &str) -> Result<ApiCall, NotApi> {
@@ -296,6 +320,31 @@ mod tests {
             panic!("{call:?}")
         };
         assert_eq!((group_id, messages.len()), (7, 1));
+    }
+
+    // The reference's `FromJSON ComposedMessage` (Controller.hs) reads a legacy
+    // `filePath` as a plain `fileSource`; a `fileSource` given wins.
+    #[test]
+    fn file_path_is_a_plain_file_source() {
+        let mc = r#""msgContent":{"type":"file","text":""}"#;
+        for (json, path) in [
+            (format!(r#"[{{"filePath":"/a.txt",{mc}}}]"#), "/a.txt"),
+            (format!(r#"{{"filePath":"/a.txt",{mc}}}"#), "/a.txt"),
+            (
+                format!(r#"[{{"filePath":"/a","fileSource":{{"filePath":"/b"}},{mc}}}]"#),
+                "/b",
+            ),
+        ] {
+            let call = parse_api(&format!("/_send @1 json {json}"));
+            let Ok(ApiCall::Send { messages, .. }) = call else {
+                panic!("{call:?}")
+            };
+            let src = messages[0]
+                .file_source
+                .as_ref()
+                .map(|s| s.file_path.as_str());
+            assert_eq!(src, Some(path));
+        }
     }
 
     #[test]

@@ -177,7 +177,12 @@ fn default_files_folder() -> PathBuf {
 impl Inner {
     pub(super) async fn file_command(&self, cmd: FileCommand) -> Result<Vec<ChatOutput>> {
         match cmd {
-            FileCommand::Send { to, path } => self.send_file(to, &path).await,
+            FileCommand::Send { to, path } => {
+                let content = MsgContent::File {
+                    text: String::new(),
+                };
+                self.send_file(to, &path, content).await
+            }
             FileCommand::Receive { file_id, path } => self.receive_file(file_id, path),
             FileCommand::Cancel(file_id) => self.cancel_file(file_id).await,
             FileCommand::Status(file_id) => {
@@ -269,7 +274,14 @@ impl Inner {
         });
     }
 
-    async fn send_file(&self, to: FileTarget, path: &str) -> Result<Vec<ChatOutput>> {
+    /// Offers the file at `path` in a message with `content` (a file, or an image or
+    /// voice preview with a caption) and uploads it.
+    pub(super) async fn send_file(
+        &self,
+        to: FileTarget,
+        path: &str,
+        content: MsgContent,
+    ) -> Result<Vec<ChatOutput>> {
         let user = self.active_user()?;
         let meta = std::fs::metadata(path)
             .ok()
@@ -345,9 +357,6 @@ impl Inner {
         for (conn, rname) in &recipients {
             self.store.add_file_recipient(file.file_id, conn, rname)?;
         }
-        let content = MsgContent::File {
-            text: String::new(),
-        };
         let mut container = MsgContainer::simple(content.clone());
         container.file = Some(FileInvitation {
             file_name: name,

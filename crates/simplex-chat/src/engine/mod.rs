@@ -240,6 +240,18 @@ impl Chat {
         self.inner.send_group_text(group, content, quoted).await
     }
 
+    /// Sends the file at `path` to a contact or group of the active user in a message
+    /// with `content`, as `/f` does with an empty file content.
+    pub async fn send_file(
+        &self,
+        to: crate::files_command::FileTarget,
+        path: &str,
+        content: MsgContent,
+    ) -> Result<Vec<ChatOutput>> {
+        let _one = self.inner.lock.lock().await;
+        self.inner.send_file(to, path, content).await
+    }
+
     /// The active user, if there is one.
     pub fn active_user(&self) -> Result<Option<User>> {
         Ok(self.inner.store.users()?.into_iter().find(|u| u.active))

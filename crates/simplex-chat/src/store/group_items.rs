@@ -259,6 +259,13 @@ impl ChatStore {
         Ok(item)
     }
 
+    /// The group message that offers a file.
+    pub fn group_item_by_file(&self, file_id: i64) -> Result<Option<GroupItem>> {
+        Ok(self
+            .group_items_where("i.file_id = ?1", [file_id], 1)?
+            .pop())
+    }
+
     /// Links a group message to the file it offers.
     pub fn set_group_item_file(&self, item_id: i64, file_id: i64) -> Result<()> {
         self.db().execute(

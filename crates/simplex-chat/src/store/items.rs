@@ -212,6 +212,19 @@ impl ChatStore {
         Ok(item)
     }
 
+    /// The item that offers a file.
+    pub fn item_by_file(&self, file_id: i64) -> Result<Option<ChatItem>> {
+        let it = self
+            .db()
+            .query_row(
+                &format!("SELECT {ICOLS} FROM chat_items WHERE file_id = ?1"),
+                [file_id],
+                item_row,
+            )
+            .optional()?;
+        it.map(|i| self.with_reactions(i)).transpose()
+    }
+
     /// Links an item to the file it offers.
     pub fn set_item_file(&self, item_id: i64, file_id: i64) -> Result<()> {
         self.db().execute(
