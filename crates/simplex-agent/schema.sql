@@ -182,8 +182,12 @@ CREATE INDEX idx_commands_conn_id ON commands (conn_id);
 CREATE INDEX idx_commands_user_id ON commands (user_id);
 CREATE INDEX idx_confirmations_conn_id ON confirmations (conn_id);
 CREATE INDEX idx_connections_user_id ON connections (user_id);
+CREATE INDEX idx_encrypted_rcv_message_hashes_created_at
+  ON encrypted_rcv_message_hashes (created_at);
 CREATE INDEX idx_invitations_contact_conn_id ON invitations (contact_conn_id);
 CREATE INDEX idx_invitations_user_id ON invitations (user_id);
+CREATE INDEX idx_processed_ratchet_key_hashes_created_at
+  ON processed_ratchet_key_hashes (created_at);
 CREATE INDEX idx_rcv_messages_broker_msg_id ON rcv_messages (rcv_queue_id, broker_msg_id);
 CREATE INDEX idx_rcv_queues_conn_id ON rcv_queues (conn_id);
 CREATE INDEX idx_rcv_queues_replaced_queue_id ON rcv_queues (replaced_queue_id);

@@ -154,6 +154,32 @@ impl Default for DeliveryTimeouts {
     }
 }
 
+/// The periodic cleanup of old bookkeeping (reference `AgentConfig`:
+/// `initialCleanupDelay`, `cleanupInterval`, `storedMsgDataTTL`, `cleanupBatchSize`).
+#[derive(Debug, Clone)]
+pub struct CleanupConfig {
+    /// Delay before the first run after start (default 30 s).
+    pub initial_delay: Duration,
+    /// Time between runs (default 5 minutes).
+    pub interval: Duration,
+    /// Age after which the hashes of processed ratchet keys and of received messages are
+    /// deleted (default 21 days).
+    pub stored_data_ttl: Duration,
+    /// Most rows of each kind deleted per run (default 10 000).
+    pub batch_size: usize,
+}
+
+impl Default for CleanupConfig {
+    fn default() -> Self {
+        CleanupConfig {
+            initial_delay: Duration::from_secs(30),
+            interval: Duration::from_secs(300),
+            stored_data_ttl: Duration::from_secs(21 * 24 * 3600),
+            batch_size: 10_000,
+        }
+    }
+}
+
 /// Settings of an agent.
 pub struct AgentConfig {
     /// The SQLCipher database file (created when missing).
@@ -178,7 +204,9 @@ pub struct AgentConfig {
     pub pq_support: bool,
     /// When delivery gives up or slows down.
     pub delivery: DeliveryTimeouts,
-    /// The clock for delivery give-up decisions.
+    /// The periodic cleanup of old bookkeeping.
+    pub cleanup: CleanupConfig,
+    /// The clock for delivery give-up and expiry decisions.
     pub clock: Clock,
     /// The agent protocol versions offered in links and accepted from peers (default
     /// 2..7, the reference's `smpAgentVRange`); tests lower the maximum to act as an
@@ -205,6 +233,7 @@ impl AgentConfig {
             max_retry_delay: Duration::from_secs(120),
             pq_support: false,
             delivery: DeliveryTimeouts::default(),
+            cleanup: CleanupConfig::default(),
             clock: Clock::system(),
             agent_versions: agent_proto::versions::AGENT_RANGE,
             legacy_invitations: false,
@@ -224,6 +253,7 @@ impl fmt::Debug for AgentConfig {
             .field("max_retry_delay", &self.max_retry_delay)
             .field("pq_support", &self.pq_support)
             .field("delivery", &self.delivery)
+            .field("cleanup", &self.cleanup)
             .field("clock", &self.clock)
             .field("agent_versions", &self.agent_versions)
             .field("legacy_invitations", &self.legacy_invitations)

@@ -739,3 +739,30 @@ fn short_link_creds() {
         Ok(())
     });
 }
+
+#[test]
+fn expired_hashes_are_deleted_oldest_first_in_batches() {
+    let (_dir, store) = open_fresh();
+    let (_user, conn) = user_and_conn(&store);
+    tx(&store, |tx| {
+        for h in [b"k1", b"k2"] {
+            assert!(tx.add_processed_ratchet_key_hash(&conn, h)?);
+        }
+        for h in [b"m1", b"m2", b"m3"] {
+            assert!(tx.add_rcv_msg_hash(&conn, h)?);
+        }
+        assert_eq!(tx.hash_counts()?, (2, 3));
+        // nothing recorded before a time long past
+        assert_eq!(tx.delete_expired_hashes(Timestamp(0), 100)?, 0);
+        assert_eq!(tx.hash_counts()?, (2, 3));
+        // all recorded before a time ahead, at most 2 of each kind per call
+        let later = Timestamp(Timestamp::now().0 + 60_000);
+        assert_eq!(tx.delete_expired_hashes(later, 2)?, 4);
+        assert_eq!(tx.hash_counts()?, (0, 1));
+        assert_eq!(tx.delete_expired_hashes(later, 2)?, 1);
+        assert_eq!(tx.hash_counts()?, (0, 0));
+        // an expired hash is forgotten: the same message would count as new again
+        assert!(tx.add_rcv_msg_hash(&conn, b"m1")?);
+        Ok(())
+    });
+}

@@ -176,3 +176,47 @@ async fn resync_after_restoring_an_old_database() {
         );
     }
 }
+
+/// The hashes of received messages are kept for the stored-data TTL by the agent's clock,
+/// then the cleanup deletes them; the connection goes on working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn received_message_hashes_expire() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use simplex_agent::config::Clock;
+    use simplex_agent::store::Timestamp;
+
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ahead = Arc::new(AtomicI64::new(0));
+    let mut b_cfg = relay.agent_config(&dir.path().join("b.db"));
+    let offset = ahead.clone();
+    b_cfg.clock = Clock::new(move || Timestamp(Timestamp::now().0 + offset.load(Ordering::SeqCst)));
+    let ttl = b_cfg.cleanup.stored_data_ttl;
+    let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (b, mut b_events) = Agent::open(b_cfg).await.unwrap();
+    let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    for i in 0..3 {
+        a.send(&a_conn, format!("m {i}").as_bytes()).await.unwrap();
+        assert_eq!(
+            next_body(&mut b_events, &b_conn).await,
+            format!("m {i}").as_bytes()
+        );
+    }
+    let counts = |b: &Agent| b.store().transaction(|tx| tx.hash_counts()).unwrap();
+    let (_, kept) = counts(&b);
+    assert!(kept >= 3, "one hash per received message: {kept}");
+
+    assert_eq!(b.cleanup().await.unwrap(), 0, "nothing is old yet");
+    assert_eq!(counts(&b).1, kept);
+    let past_ttl = i64::try_from(ttl.as_millis()).unwrap() + 60_000;
+    ahead.store(past_ttl, Ordering::SeqCst);
+    assert_eq!(b.cleanup().await.unwrap(), usize::try_from(kept).unwrap());
+    assert_eq!(counts(&b), (0, 0));
+
+    a.send(&a_conn, b"still here").await.unwrap();
+    assert_eq!(next_body(&mut b_events, &b_conn).await, b"still here");
+}

@@ -11,6 +11,7 @@
 //! Dropping the [`Agent`] stops every task and closes the relay connections; what was
 //! committed to the store is picked up by the next [`Agent::open`].
 
+mod cleanup;
 mod contact;
 mod delete;
 mod delivery;
@@ -147,6 +148,7 @@ impl Agent {
         rotation::resume(&inner).await;
         delete::resume(&inner).await;
         legacy::resume(&inner).await;
+        cleanup::start(&inner);
         let guard = Guard(inner.clone());
         Ok((
             Agent {

@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_short_link_creds",
         sql: include_str!("../../migrations/0003_short_link_creds.sql"),
     },
+    Migration {
+        name: "0004_hash_expiry",
+        sql: include_str!("../../migrations/0004_hash_expiry.sql"),
+    },
 ];
 
 const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS migrations (

@@ -92,6 +92,43 @@ impl Tx<'_> {
         Ok(n > 0)
     }
 
+    /// Deletes up to `limit` of the oldest hashes of each kind (processed ratchet keys,
+    /// received encrypted messages) recorded before `before` (the reference's
+    /// `deleteRatchetKeyHashesExpired` and `deleteRcvMsgHashesExpired`). Returns how
+    /// many rows went.
+    pub fn delete_expired_hashes(&self, before: Timestamp, limit: usize) -> Result<usize> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut n = 0;
+        for table in [
+            "processed_ratchet_key_hashes",
+            "encrypted_rcv_message_hashes",
+        ] {
+            let sql = format!(
+                "DELETE FROM {table} WHERE (conn_id, hash) IN (
+                   SELECT conn_id, hash FROM {table} WHERE created_at < ?1
+                   ORDER BY created_at LIMIT ?2)"
+            );
+            n += self
+                .db()
+                .prepare_cached(&sql)?
+                .execute(params![before, limit])?;
+        }
+        Ok(n)
+    }
+
+    /// How many hashes are kept: (processed ratchet keys, received encrypted messages).
+    pub fn hash_counts(&self) -> Result<(u64, u64)> {
+        let count = |table: &str| -> Result<u64> {
+            let sql = format!("SELECT count(*) FROM {table}");
+            let n: i64 = self.db().prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+            Ok(u64::try_from(n).unwrap_or_default())
+        };
+        Ok((
+            count("processed_ratchet_key_hashes")?,
+            count("encrypted_rcv_message_hashes")?,
+        ))
+    }
+
     /// Whether a received ratchet-encrypted message body with this hash was processed.
     pub fn rcv_msg_hash_exists(&self, conn_id: &ConnId, hash: &[u8]) -> Result<bool> {
         Ok(self
