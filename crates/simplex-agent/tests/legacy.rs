@@ -123,6 +123,31 @@ async fn confirmation_delivered(agent: &Agent, conn: &ConnId) {
     .expect("the confirmation was not delivered");
 }
 
+/// The next event (other than `Sent`) is `ERR AUTH` on `conn`.
+async fn expect_auth(events: &mut Receiver<AgentEvent>, conn: &ConnId) {
+    let (conn_id, err) = tokio::time::timeout(flow::WAIT, async {
+        loop {
+            match events.recv().await.unwrap() {
+                AgentEvent::Sent { .. } => continue,
+                AgentEvent::Error { conn_id, err } => return (conn_id, err),
+                ev => panic!("expected ERR AUTH, got {ev:?}"),
+            }
+        }
+    })
+    .await
+    .expect("no error reported");
+    assert_eq!(conn_id.as_ref(), Some(conn));
+    assert!(
+        matches!(
+            err,
+            simplex_agent::AgentError::Relay(smp_client::ClientError::Protocol(
+                smp_proto::ErrorType::Auth
+            ))
+        ),
+        "{err}"
+    );
+}
+
 /// `CON` on `conn`.
 async fn expect_con(events: &mut Receiver<AgentEvent>, conn: &ConnId) {
     match next_event(events).await {
@@ -258,28 +283,7 @@ async fn hello_to_a_deleted_queue_is_reported_not_retried() {
     let (b, mut b_events) = open(&c.relay, c.dir.path(), "b", true).await;
     expect_info(&mut b_events, b_conn).await;
     // B's `HELLO` to the deleted queue: `ERR AUTH` on B's connection
-    let err = tokio::time::timeout(flow::WAIT, async {
-        loop {
-            match b_events.recv().await.unwrap() {
-                AgentEvent::Sent { .. } => continue,
-                AgentEvent::Error { conn_id, err } => return (conn_id, err),
-                ev => panic!("expected the HELLO error, got {ev:?}"),
-            }
-        }
-    })
-    .await
-    .expect("no error reported");
-    assert_eq!(err.0.as_ref(), Some(b_conn));
-    assert!(
-        matches!(
-            err.1,
-            simplex_agent::AgentError::Relay(smp_client::ClientError::Protocol(
-                smp_proto::ErrorType::Auth
-            ))
-        ),
-        "{}",
-        err.1
-    );
+    expect_auth(&mut b_events, b_conn).await;
     // not retried: the delivery is marked failed and the connection never completes
     let (status, conn_status) = b
         .store()
@@ -296,4 +300,24 @@ async fn hello_to_a_deleted_queue_is_reported_not_retried() {
     assert_eq!(conn_status, Some(simplex_agent::store::ConnStatus::Joined));
     let pending = b.store().transaction(|tx| tx.pending_queues()).unwrap();
     assert!(pending.is_empty(), "HELLO is still due for delivery");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn used_legacy_link_is_refused_with_auth() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events) = open(&relay, dir.path(), "a", true).await;
+    let (b, mut b_events) = open(&relay, dir.path(), "b", true).await;
+    let (c, mut c_events) = open(&relay, dir.path(), "c", true).await;
+    let (a_conn, link) = a.create_invitation().await.unwrap();
+    let b_conn = b.join(&link, b"bob's info").await.unwrap();
+    let mut initiator = Peer::from((&a, &mut a_events, &a_conn));
+    let mut joiner = Peer::from((&b, &mut b_events, &b_conn));
+    finish_handshake(&mut initiator, b"alice's info", &mut joiner, b"bob's info").await;
+    // A's queue is secured with B's key now: C's unsigned confirmation is refused by the
+    // relay (joining needs no relay command first, so `join` itself succeeds)
+    let c_conn = c.join(&link, b"carol's info").await.unwrap();
+    expect_auth(&mut c_events, &c_conn).await;
+    // A and B are not disturbed
+    exchange_one(&mut initiator, &mut joiner).await;
 }
