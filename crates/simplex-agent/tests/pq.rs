@@ -9,7 +9,7 @@ mod relay;
 use std::path::Path;
 
 use flow::{Peer, connect, expect_messages, expect_request, finish_handshake, send_all};
-use simplex_agent::store::{ConnId, StoreError};
+use simplex_agent::store::{ConnId, RatchetSyncState, StoreError};
 use simplex_agent::{Agent, AgentEvent};
 use simplex_ratchet::{PQEncryption, PQSupport, RatchetState};
 use tokio::sync::mpsc::Receiver;
@@ -117,19 +117,32 @@ async fn pq_on_by_short_links_and_contact_address() {
     ping_pong_pq_on(initiator, joiner).await;
 }
 
+/// Two PQ agents in `dir`, connected, after `rounds` of [`ping_pong`].
+async fn pq_pair(
+    relay: &relay::Relay,
+    dir: &Path,
+    rounds: usize,
+) -> (
+    Agent,
+    Receiver<AgentEvent>,
+    ConnId,
+    Agent,
+    Receiver<AgentEvent>,
+    ConnId,
+) {
+    let (a, mut a_events) = open(relay, &dir.join("a.db"), true).await;
+    let (b, mut b_events) = open(relay, &dir.join("b.db"), true).await;
+    let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    let (x, y) = ((&a, &mut a_events, &a_conn), (&b, &mut b_events, &b_conn));
+    ping_pong(x, y, rounds).await;
+    (a, a_events, a_conn, b, b_events, b_conn)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pq_on_both_sides() {
     let relay = relay::start_relay().await;
     let dir = tempfile::tempdir().unwrap();
-    let (a, mut a_events) = open(&relay, &dir.path().join("a.db"), true).await;
-    let (b, mut b_events) = open(&relay, &dir.path().join("b.db"), true).await;
-    let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
-    ping_pong(
-        (&a, &mut a_events, &a_conn),
-        (&b, &mut b_events, &b_conn),
-        3,
-    )
-    .await;
+    let (a, mut a_events, a_conn, b, mut b_events, b_conn) = pq_pair(&relay, dir.path(), 3).await;
     assert_pq_on(&a, &a_conn);
     assert_pq_on(&b, &b_conn);
     // the messages say they came PQ encrypted
@@ -181,4 +194,56 @@ async fn pq_on_with_pq_off_connects_without_pq() {
         let (off, off_conn) = if a_pq { (&b, &b_conn) } else { (&a, &a_conn) };
         assert!(off.set_pq_encryption(off_conn, true).await.is_err());
     }
+}
+
+/// Takes events until both sides reported the ratchet synchronised (`Ok`).
+async fn until_synced(
+    x: (&mut Receiver<AgentEvent>, &ConnId),
+    y: (&mut Receiver<AgentEvent>, &ConnId),
+) {
+    for (events, conn) in [x, y] {
+        loop {
+            match flow::next_event(events).await {
+                AgentEvent::RatchetSync {
+                    conn_id,
+                    state,
+                    err,
+                } => {
+                    assert_eq!(&conn_id, conn);
+                    assert_eq!(err, None);
+                    if state == RatchetSyncState::Ok {
+                        break;
+                    }
+                }
+                ev => panic!("expected RatchetSync, got {ev:?}"),
+            }
+        }
+    }
+}
+
+/// A re-synchronised ratchet of a PQ connection is PQ again: the new keys propose KEM
+/// keys (the connection's PQ support), and after a few steps both chains use KEM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resynchronised_ratchet_keeps_pq() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events, a_conn, b, mut b_events, b_conn) = pq_pair(&relay, dir.path(), 1).await;
+    assert_pq_on(&a, &a_conn);
+    let old_ad = pq_state(&a, &a_conn).0.assoc_data().to_vec();
+
+    a.synchronize_ratchet(&a_conn, true).await.unwrap();
+    until_synced((&mut a_events, &a_conn), (&mut b_events, &b_conn)).await;
+    assert_ne!(
+        pq_state(&a, &a_conn).0.assoc_data(),
+        old_ad,
+        "a new ratchet"
+    );
+    assert_eq!(pq_state(&a, &a_conn).0.pq_support(), PQSupport(true));
+    assert_eq!(pq_state(&b, &b_conn).0.pq_support(), PQSupport(true));
+    ping_pong_pq_on(
+        Peer::from((&a, &mut a_events, &a_conn)),
+        Peer::from((&b, &mut b_events, &b_conn)),
+    )
+    .await;
+    assert!(msg_pq_flag((&a, &a_conn), (&mut b_events, &b_conn)).await);
 }

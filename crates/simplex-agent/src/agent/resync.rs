@@ -18,7 +18,9 @@
 //! - the first message that decrypts with the new ratchet makes it `ok` again; the
 //!   receiving side answers `EREADY` with its own `EREADY`, so both sides get one.
 //!
-//! PQ (KEM) is off for re-synchronised ratchets.
+//! The new keys propose a KEM key when the connection has PQ support, as the reference
+//! does with the connection's `pqSupport` (both sides propose; the X3DH then uses no KEM,
+//! and the new ratchets add one at their first steps).
 
 use std::sync::Arc;
 
@@ -26,9 +28,10 @@ use agent_proto::versions::{CURRENT_AGENT_V, RATCHET_SYNC_AGENT_V};
 use agent_proto::{AMessage, AgentMessage, AgentMsgEnvelope};
 use simplex_crypto::X448Secret;
 use simplex_encoding::Encode;
+use simplex_encoding::{Decode, Version};
 use simplex_ratchet::{
-    CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, RatchetVersions, SUPPORTED_E2E_VERSIONS,
-    generate_rcv_params, init_rcv, init_snd, pq_x3dh_rcv, pq_x3dh_snd,
+    CURRENT_E2E_VERSION, E2ERatchetParams, PQSupport, PrivKemParams, RatchetVersions,
+    SUPPORTED_E2E_VERSIONS, generate_rcv_params, init_rcv, init_snd, pq_x3dh_rcv, pq_x3dh_snd,
 };
 
 use super::Inner;
@@ -39,7 +42,7 @@ use crate::error::{AgentError, Result};
 use crate::event::{AgentCryptoError, AgentEvent};
 use crate::store::{
     Conn, ConnId, MsgType, NewSndMessage, QueueStatus, RatchetSyncState, SecretBytes, SndQueueId,
-    Tx,
+    Tx, X3dhKeys,
 };
 
 /// The `RSYNC` event.
@@ -75,10 +78,12 @@ pub(super) async fn synchronize(inner: &Arc<Inner>, conn_id: &ConnId, force: boo
                     "synchronize_ratchet: the ratchet is not out of sync",
                 ));
             }
-            let (pk1, pk2, sq) = new_keys(tx, &conn)?;
+            let (keys, sq) = new_keys(tx, &conn, CURRENT_E2E_VERSION)?;
+            let (pk1, pk2) = (keys.key_1.as_bytes(), keys.key_2.as_bytes());
+            let kem = keys.pq_kem.as_ref().map(SecretBytes::as_bytes);
             match tx.ratchet(&cid)? {
-                Some(_) => tx.set_ratchet_x3dh_keys(&cid, pk1.as_bytes(), pk2.as_bytes(), None)?,
-                None => tx.create_pending_ratchet(&cid, pk1.as_bytes(), pk2.as_bytes(), None)?,
+                Some(_) => tx.set_ratchet_x3dh_keys(&cid, pk1, pk2, kem)?,
+                None => tx.create_pending_ratchet(&cid, pk1, pk2, kem)?,
             }
             tx.set_ratchet_sync_state(&cid, RatchetSyncState::Started)?;
             Ok(sq)
@@ -88,14 +93,19 @@ pub(super) async fn synchronize(inner: &Arc<Inner>, conn_id: &ConnId, force: boo
     Ok(())
 }
 
-/// Fresh X3DH keys whose public halves are queued to the peer. Returns the private
-/// halves and the send queue to wake.
-fn new_keys(tx: &Tx<'_>, conn: &Conn) -> Result<(SecretBytes, SecretBytes, SndQueueId)> {
-    let keys = generate_rcv_params(&mut rand::rng(), CURRENT_E2E_VERSION, PQSupport::OFF)?;
-    let pk1 = SecretBytes::from_slice(keys.pk1.to_bytes().as_ref());
-    let pk2 = SecretBytes::from_slice(keys.pk2.to_bytes().as_ref());
+/// Fresh X3DH keys of e2e `version` (with a proposed KEM key when the connection has PQ
+/// support) whose public halves are queued to the peer. Returns the private halves and
+/// the send queue to wake.
+fn new_keys(tx: &Tx<'_>, conn: &Conn, version: Version) -> Result<(X3dhKeys, SndQueueId)> {
+    let pq = PQSupport(conn.pq_support);
+    let keys = generate_rcv_params(&mut rand::rng(), version, pq)?;
+    let own = X3dhKeys {
+        key_1: SecretBytes::from_slice(keys.pk1.to_bytes().as_ref()),
+        key_2: SecretBytes::from_slice(keys.pk2.to_bytes().as_ref()),
+        pq_kem: keys.kem.as_ref().map(|k| SecretBytes::new(k.to_bytes())),
+    };
     let sq = send_key(tx, conn, keys.params)?;
-    Ok((pk1, pk2, sq))
+    Ok((own, sq))
 }
 
 /// Queues the `'R'` envelope with `params` on the primary send queue.
@@ -158,19 +168,17 @@ pub(super) fn on_ratchet_key(
     if !SUPPORTED_E2E_VERSIONS.contains(peer.version) {
         return Err(AgentError::Version("ratchet key e2e version"));
     }
-    let (k1, k2) = match tx.ratchet_sync_state(cid)? {
+    let keys = match tx.ratchet_sync_state(cid)? {
         RatchetSyncState::Ok | RatchetSyncState::Allowed | RatchetSyncState::Required => {
-            let (k1, k2, sq) = new_keys(tx, conn)?;
+            // the reply's keys are of the peer's e2e version, as the reference's
+            let (keys, sq) = new_keys(tx, conn, peer.version)?;
             after.wake.push(sq);
-            (k1, k2)
+            keys
         }
-        RatchetSyncState::Started => {
-            let keys = tx
-                .ratchet(cid)?
-                .and_then(|r| r.x3dh)
-                .ok_or(AgentError::Prohibited("ratchet keys were not stored"))?;
-            (keys.key_1, keys.key_2)
-        }
+        RatchetSyncState::Started => tx
+            .ratchet(cid)?
+            .and_then(|r| r.x3dh)
+            .ok_or(AgentError::Prohibited("ratchet keys were not stored"))?,
         RatchetSyncState::Agreed => {
             // a new key after agreeing: the ratchets cannot be matched any more
             tx.set_ratchet_sync_state(cid, RatchetSyncState::Required)?;
@@ -178,7 +186,11 @@ pub(super) fn on_ratchet_key(
             return Ok(vec![sync_event(cid, RatchetSyncState::Required, Some(err))]);
         }
     };
-    let (pk1, pk2) = (x448(&k1)?, x448(&k2)?);
+    let (pk1, pk2) = (x448(&keys.key_1)?, x448(&keys.key_2)?);
+    let kem = match &keys.pq_kem {
+        Some(k) => Some(PrivKemParams::from_bytes(k.as_bytes())?),
+        None => None,
+    };
     let versions = RatchetVersions {
         current: peer.version,
         max_supported: CURRENT_E2E_VERSION,
@@ -186,12 +198,12 @@ pub(super) fn on_ratchet_key(
     let receiving = rk_hash(&pk1.public(), &pk2.public()) <= peer_hash;
     if receiving {
         // it can send once the peer's `EREADY` arrived
-        let init = pq_x3dh_rcv(&pk1, &pk2, None, peer)?;
-        let state = init_rcv(versions, &pk2, init, PQSupport::OFF);
+        let init = pq_x3dh_rcv(&pk1, &pk2, kem.as_ref(), peer)?;
+        let state = init_rcv(versions, &pk2, init, PQSupport(conn.pq_support));
         tx.recreate_ratchet(cid, &state.to_bytes())?;
     } else {
         let own_dh = X448Secret::generate(&mut rand::rng())?;
-        let init = pq_x3dh_snd(&pk1, &pk2, None, peer)?;
+        let init = pq_x3dh_snd(&pk1, &pk2, kem.as_ref(), peer)?;
         let state = init_snd(versions, &peer.k2, &own_dh, init)?;
         tx.recreate_ratchet(cid, &state.to_bytes())?;
     }

@@ -120,7 +120,10 @@ impl Tx<'_> {
     pub fn hash_counts(&self) -> Result<(u64, u64)> {
         let count = |table: &str| -> Result<u64> {
             let sql = format!("SELECT count(*) FROM {table}");
-            let n: i64 = self.db().prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+            let n: i64 = self
+                .db()
+                .prepare_cached(&sql)?
+                .query_row([], |r| r.get(0))?;
             Ok(u64::try_from(n).unwrap_or_default())
         };
         Ok((
