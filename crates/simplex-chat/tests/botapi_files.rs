@@ -3,7 +3,8 @@
 //! bot gets a received item with the file invitation (`newChatItems`, checked with
 //! simploxide's strict types), `/tail` on both sides shows the reference's lines, and the
 //! peer bot receives it with `/freceive` (`rcvFileAccepted`, then `rcvFileComplete`, the
-//! sender gets `sndFileCompleteXFTP`); a second file goes with `/_send` and a `filePath`.
+//! sender gets `sndFileCompleteXFTP`); a second file goes with `/_send` and a `filePath`;
+//! a bot sends a file to a group with `/_send #ID` and the member bot receives it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bot;
@@ -152,6 +153,53 @@ async fn a_file_is_an_item_for_both_bots() {
         assert_eq!(file["fileSize"], 30_000);
         let id2 = file["fileId"].as_i64().unwrap();
         receive(&mut b, id2, &rcv_dir.join("notes.txt"), &data2).await;
+    };
+    bot::run_both(&mut alice, &mut bob, scenario).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_sends_a_file_to_a_group() {
+    let relay = start_relay().await;
+    let files = start_file_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut alice, mut bob) = bot::two_clients(&relay, dir.path(), Some(&files.uri)).await;
+    alice.exec("/g team").await;
+    common::groups::invite_and_join(&mut alice, &mut bob, "bob").await;
+    let data: Vec<u8> = (0..50_000u32).map(|i| (i % 7) as u8).collect();
+    let src = dir.path().join("plan.bin");
+    std::fs::write(&src, &data).unwrap();
+    let target = dir.path().join("plan_received.bin");
+
+    let mut alice = bot::serve_engine(alice.chat, alice.events).await;
+    let mut bob = bot::serve_engine(bob.chat, bob.events).await;
+    let ((_, alice_url), (_, bob_url)) = (alice.handles(), bob.handles());
+    let scenario = async {
+        let (mut a, mut b) = (Ws::connect(&alice_url).await, Ws::connect(&bob_url).await);
+        let uid = a.user_id().await;
+        let groups = a
+            .cmd::<r::ApiListGroupsResponse>(&format!("/_groups {uid}"))
+            .await;
+        let group_id = groups["groups"][0]["groupId"].as_i64().unwrap();
+        let composed = json!([{"filePath": src.display().to_string(),
+            "msgContent": {"type": "file", "text": ""}}]);
+        let sent = a
+            .cmd::<r::ApiSendMessagesResponse>(&format!("/_send #{group_id} json {composed}"))
+            .await;
+        let item = &sent["chatItems"][0]["chatItem"];
+        assert_eq!(item["chatDir"]["type"], "groupSnd");
+        assert_eq!(item["file"]["fileName"], "plan.bin");
+
+        let ev = b
+            .event("newChatItems", |e| {
+                e["chatItems"][0]["chatItem"]["file"].is_object()
+            })
+            .await;
+        let item = &ev["chatItems"][0]["chatItem"];
+        assert_eq!(item["chatDir"]["type"], "groupRcv");
+        assert_eq!(item["chatDir"]["groupMember"]["localDisplayName"], "alice");
+        assert_eq!(item["file"]["fileStatus"]["type"], "rcvInvitation");
+        let file_id = item["file"]["fileId"].as_i64().unwrap();
+        receive(&mut b, file_id, &target, &data).await;
     };
     bot::run_both(&mut alice, &mut bob, scenario).await;
 }

@@ -221,13 +221,12 @@ impl Served {
     }
 }
 
-/// Two connected users, `alice` and `bob` (with the file relay `xftp` when given), each
-/// served as a bot.
-pub async fn two_bots(
+/// Two connected users, `alice` and `bob` (with the file relay `xftp` when given).
+pub async fn two_clients(
     relay: &crate::common::Relay,
     dir: &std::path::Path,
     xftp: Option<&str>,
-) -> (Served, Served) {
+) -> (crate::common::Client, crate::common::Client) {
     use crate::common::{connect, new_client};
     let clock = std::sync::Arc::new(simplex_chat::clock::SystemClock);
     let mut alice = new_client(relay, dir, "alice", clock.clone()).await;
@@ -238,6 +237,16 @@ pub async fn two_bots(
             c.exec(&format!("/xftp {uri}")).await;
         }
     }
+    (alice, bob)
+}
+
+/// [`two_clients`], each served as a bot.
+pub async fn two_bots(
+    relay: &crate::common::Relay,
+    dir: &std::path::Path,
+    xftp: Option<&str>,
+) -> (Served, Served) {
+    let (alice, bob) = two_clients(relay, dir, xftp).await;
     (
         serve_engine(alice.chat, alice.events).await,
         serve_engine(bob.chat, bob.events).await,
