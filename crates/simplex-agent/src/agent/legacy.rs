@@ -17,7 +17,7 @@
 //! confirmation or `HELLO` can reach us, so `AUTH` is final and reported as an error.
 //! Network failures are retried as for any message.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use agent_proto::{AMessage, SmpQueueInfo};
 use simplex_crypto::keys::PublicAuthKey;
@@ -158,6 +158,11 @@ pub(super) async fn resume(inner: &Arc<Inner>) {
 /// Runs a stored `KEY` + `HELLO` command, retrying network failures with backoff; a
 /// permanent failure is reported on the connection and the command dropped.
 pub(super) async fn run_secure(inner: Arc<Inner>, id: CommandId) {
+    // the receive loop may start it while `resume` does too (a confirmation received
+    // during the subscriptions at open): the second one does nothing
+    let Some(_running) = Running::start(&inner, id) else {
+        return;
+    };
     let mut delay = inner.config.retry_delay;
     loop {
         match secure_and_hello(&inner, id).await {
@@ -176,6 +181,34 @@ pub(super) async fn run_secure(inner: Arc<Inner>, id: CommandId) {
                 return;
             }
         }
+    }
+}
+
+/// Marks a command as being run by [`run_secure`] until dropped (also when the task is
+/// aborted).
+struct Running<'a> {
+    inner: &'a Inner,
+    id: CommandId,
+}
+
+impl<'a> Running<'a> {
+    /// `None` when the command is being run already.
+    fn start(inner: &'a Inner, id: CommandId) -> Option<Self> {
+        let mut set = inner
+            .legacy_running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        set.insert(id).then_some(Running { inner, id })
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.inner
+            .legacy_running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.id);
     }
 }
 
@@ -209,6 +242,10 @@ async fn secure_and_hello(
     let conn_id = cid.clone();
     let sq = inner
         .db(move |tx| {
+            // done meanwhile (by another run): no second `HELLO`
+            if tx.command(id)?.is_none() {
+                return Ok(None);
+            }
             let conn = tx
                 .conn(&conn_id)?
                 .ok_or_else(|| AgentError::ConnNotFound(conn_id.clone()))?;
@@ -227,11 +264,13 @@ async fn secure_and_hello(
                 None,
             )?;
             tx.delete_command(id)?;
-            Ok(sq)
+            Ok(Some(sq))
         })
         .await
         .map_err(fail)?;
-    inner.wake_worker(sq);
+    if let Some(sq) = sq {
+        inner.wake_worker(sq);
+    }
     Ok(())
 }
 

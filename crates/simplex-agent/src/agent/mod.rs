@@ -29,7 +29,7 @@ mod resync;
 mod rotation;
 mod routing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use simplex_crypto::keys::PrivateAuthKey;
@@ -41,7 +41,7 @@ use crate::config::{AgentConfig, RelayConfig};
 use crate::error::{AgentError, Result};
 use crate::event::AgentEvent;
 use crate::pool::{Pool, PoolConfig, parse_server, server_key};
-use crate::store::{ConnId, InternalId, SndQueueId, Store, Timestamp, Tx, UserId};
+use crate::store::{CommandId, ConnId, InternalId, SndQueueId, Store, Timestamp, Tx, UserId};
 
 pub use links::{ConnLinks, ShortLinkData};
 
@@ -89,6 +89,8 @@ struct Inner {
     inv_link_keys: Mutex<HashMap<QueueKey, Zeroizing<Vec<u8>>>>,
     /// Connection deletion: its lock and background tasks.
     deletions: delete::Deletions,
+    /// The legacy `KEY` + `HELLO` commands being run, so none runs twice.
+    legacy_running: Mutex<HashSet<CommandId>>,
 }
 
 impl Agent {
@@ -138,6 +140,7 @@ impl Agent {
             tasks: Mutex::new(Vec::new()),
             inv_link_keys: Mutex::new(HashMap::new()),
             deletions: delete::Deletions::default(),
+            legacy_running: Mutex::new(HashSet::new()),
         });
         inner.spawn(receive::receive_loop(inner.clone(), relay_rx));
         inner.subscribe_all().await;
