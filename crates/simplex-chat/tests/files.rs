@@ -11,12 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{
-    Client, FileRelay, connect, new_client, open_client_with, start_file_relay, start_relay,
+    Client, FileRelay, connect, new_client, open_client, open_client_with, start_file_relay,
+    start_relay,
 };
 use simplex_chat::ChatOutput;
 use simplex_chat::clock::SystemClock;
 use simplex_chat::files_output::FileOutput;
 use simplex_chat::groups_output::GroupOutput;
+use simplex_chat::store::GroupItem;
 
 /// Deterministic contents.
 fn content(len: usize, seed: u8) -> Vec<u8> {
@@ -395,4 +397,57 @@ async fn relay_down_is_reported_and_receiver_cancels() {
         status(&bob, 1).await,
         "receiving file 1 (doc.txt) not accepted yet, use /fr 1 to receive file"
     );
+}
+
+/// Waits for a received group item and returns its author's member row.
+async fn wait_group_author(c: &mut Client, what: &str, want: impl Fn(&GroupItem) -> bool) -> i64 {
+    c.wait_for(what, |o| match o {
+        ChatOutput::Group(GroupOutput::NewItem { item, .. }) if want(item) => item.member_row,
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_file_is_credited_to_its_sender_among_namesakes() {
+    let (relay, files, dir, clock) = relays().await;
+    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
+    let mut bob = new_client(&relay, dir.path(), "bob", clock.clone()).await;
+    // a second member who also calls himself bob (alice's contact bob_1)
+    let mut bob2 = open_client(&relay, &dir.path().join("bob2"), clock).await;
+    bob2.exec("/create user bob").await;
+    connect(&mut alice, "alice", &mut bob, "bob").await;
+    connect(&mut alice, "alice", &mut bob2, "bob_1").await;
+    alice.exec("/g team").await;
+    join_team(&mut alice, &mut bob, "bob").await;
+    alice.exec("/a #team @bob_1").await;
+    bob2.wait_for("invitation", |o| {
+        matches!(o, ChatOutput::Group(GroupOutput::Invited { .. })).then_some(())
+    })
+    .await;
+    bob2.exec("/j #team").await;
+    alice
+        .wait_for("second bob joined", |o| {
+            matches!(o, ChatOutput::Group(GroupOutput::MemberJoined { .. })).then_some(())
+        })
+        .await;
+    use_relay(&bob2, &files).await;
+    bob.exec("#team from the first").await;
+    let first = wait_group_author(&mut alice, "first bob's text", |i| {
+        i.text == "from the first"
+    })
+    .await;
+    bob2.exec("#team from the second").await;
+    let second = wait_group_author(&mut alice, "second bob's text", |i| {
+        i.text == "from the second"
+    })
+    .await;
+    assert_ne!(first, second);
+    let src = write(dir.path(), "second.bin", &content(1_000, 5));
+    bob2.exec(&format!("/f #team {src}")).await;
+    let credited = wait_group_author(&mut alice, "the file offer", |i| {
+        i.file.as_ref().is_some_and(|f| !f.sent)
+    })
+    .await;
+    assert_eq!(credited, second, "the file is the second bob's");
 }

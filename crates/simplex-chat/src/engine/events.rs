@@ -287,6 +287,7 @@ impl Inner {
                     contact_id: Some(c.contact_id),
                     group_id: None,
                     name: &name,
+                    member_row: None,
                 };
                 let inv = container.file.as_ref().ok_or(ChatError::NoItem)?;
                 self.rcv_file_offer(

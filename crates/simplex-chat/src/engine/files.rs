@@ -152,8 +152,10 @@ pub(super) struct RcvFrom<'a> {
     pub contact_id: Option<i64>,
     /// The group chat.
     pub group_id: Option<i64>,
-    /// The sender's local name.
+    /// The sender's name (shown in outputs and stored with the file).
     pub name: &'a str,
+    /// The sending group member's row (group files); the item is credited to it.
+    pub member_row: Option<i64>,
 }
 
 /// Moves a file, copying when a rename is not possible (another file system).
@@ -610,10 +612,12 @@ impl Inner {
         ) else {
             return Ok(Vec::new());
         };
-        let member = self.store.member_by_name(group_id, from.name)?;
+        let Some(member_row) = from.member_row else {
+            return Ok(Vec::new());
+        };
         let item = self.store.add_group_item(
             group_id,
-            member.map(|m| m.member_row),
+            Some(member_row),
             Some(shared),
             content,
             None,

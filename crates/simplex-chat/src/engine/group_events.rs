@@ -342,6 +342,7 @@ impl Inner {
                         contact_id: None,
                         group_id: Some(g.group_id),
                         name: m.name(),
+                        member_row: Some(m.member_row),
                     };
                     return self.rcv_file_offer(
                         user.user_id,
