@@ -95,7 +95,8 @@ pub(super) fn confirmation_key(
     }
 }
 
-/// `KEY`: secures our receive queue `rq` with the peer's sender key.
+/// `KEY`: secures our receive queue `rq` with the peer's sender key (the legacy handshake
+/// and a queue switch's new queue).
 pub(super) async fn secure_own_queue(
     inner: &Inner,
     rq: &RcvQueue,

@@ -514,11 +514,7 @@ async fn secure(inner: &Arc<Inner>, rq_id: RcvQueueId, sender_key: &PublicAuthKe
         // the switch was aborted
         return Ok(());
     };
-    let client = inner.pool.client(&parse_server(&rq.server)?).await?;
-    let key = auth_key(&rq.rcv_auth_key)?;
-    client
-        .secure_queue(&EntityId::new(&rq.rcv_id)?, &key, sender_key)
-        .await?;
+    super::legacy::secure_own_queue(inner, &rq, sender_key).await?;
     let conn_id = rq.conn_id.clone();
     let sq = inner
         .db(move |tx| {
