@@ -43,7 +43,7 @@ use super::keys::{auth_key, new_auth_key, x25519};
 use super::messages::{active_conn, enqueue_on};
 use crate::error::{AgentError, Result};
 use crate::event::{AgentEvent, QueueDirection, SwitchPhase};
-use crate::pool::{parse_server, server_key};
+use crate::pool::{is_temporary, parse_server, server_key};
 use crate::store::{
     ConnId, MsgType, NewSndQueue, QueueMode, QueueStatus, RcvQueue, RcvQueueId, RcvSwitchStatus,
     SndDelivery, SndQueue, SndQueueId, SndSwitchStatus, Tx,
@@ -204,9 +204,15 @@ pub(super) async fn abort(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
         })
         .await?;
     if recorded {
-        // the switch is aborted either way; a failed DEL stays recorded and is retried
-        if let Err(e) = super::delete::send_recorded(inner, conn_id).await {
-            tracing::warn!(%e, "abort switch: the new queue is not deleted on its relay yet");
+        // the switch is aborted either way; a DEL that failed for now stays recorded and
+        // is retried, one the relay refused for good is reported (reference: the
+        // `ICDeleteRcvQueue` command's failure is an `ERR` on the connection)
+        match super::delete::send_recorded(inner, conn_id).await {
+            Ok(()) => {}
+            Err(e) if is_temporary(&e) => {
+                tracing::info!(%e, "abort switch: the new queue is not deleted on its relay yet");
+            }
+            Err(e) => inner.emit_error(Some(conn_id.clone()), e).await,
         }
     }
     Ok(())
