@@ -354,3 +354,32 @@ async fn short_link_data_can_be_changed() {
     )
     .await;
 }
+
+/// Two concurrent updates of an address without a short link make one link between them
+/// (the reference's per-connection lock): a later update still passes the relay's check
+/// of the link id and fixed data, and readers see its data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_short_link_updates_agree() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _a_events, b, _b_events) = open_two(&relay, dir.path()).await;
+
+    // several addresses, four updates each, for the race to show
+    for _ in 0..3 {
+        let (plain, full) = a.create_contact_address().await.unwrap();
+        let (r1, r2, r3, r4) = tokio::join!(
+            a.set_conn_short_link(&plain, b"one"),
+            a.set_conn_short_link(&plain, b"two"),
+            a.set_conn_short_link(&plain, b"three"),
+            a.set_conn_short_link(&plain, b"four"),
+        );
+        let first = r1.unwrap();
+        for other in [r2, r3, r4] {
+            assert_eq!(other.unwrap(), first, "all updates use the same link");
+        }
+        let last = a.set_conn_short_link(&plain, b"last").await.unwrap();
+        assert_eq!(last, first);
+        let data = b.short_link_data(&last).await.unwrap();
+        assert_eq!((data.full, data.user_data), (full, b"last".to_vec()));
+    }
+}

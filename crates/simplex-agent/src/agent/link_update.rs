@@ -5,7 +5,8 @@
 //! link gets a new one; a one-time invitation can change its data only while no one
 //! has used it.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use agent_proto::link_crypto::{
     contact_link_kdf, encode_sign_user_data, encrypt_user_data, invitation_link_kdf,
@@ -30,12 +31,43 @@ struct LinkOwner {
     creds: Option<ShortLinkCreds>,
 }
 
-/// See [`super::Agent::set_conn_short_link`].
+/// One async lock per connection whose short link is being updated, so two updates of
+/// one address cannot each make and store their own new link.
+#[derive(Debug, Default)]
+pub(super) struct LinkLocks(Mutex<HashMap<ConnId, Arc<tokio::sync::Mutex<()>>>>);
+
+impl LinkLocks {
+    fn get(&self, conn_id: &ConnId) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(conn_id.clone()).or_default().clone()
+    }
+
+    /// Forgets the lock of `conn_id` unless someone else holds or waits for it.
+    fn release(&self, conn_id: &ConnId, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // ours and the map's
+        if Arc::strong_count(&lock) == 2 {
+            map.remove(conn_id);
+        }
+    }
+}
+
+/// See [`super::Agent::set_conn_short_link`]; one update of a connection at a time.
 pub(super) async fn set_conn_short_link(
     inner: &Arc<Inner>,
     conn_id: &ConnId,
     user_data: &[u8],
 ) -> Result<ShortLink> {
+    let lock = inner.link_locks.get(conn_id);
+    let r = {
+        let _held = lock.lock().await;
+        update(inner, conn_id, user_data).await
+    };
+    inner.link_locks.release(conn_id, lock);
+    r
+}
+
+async fn update(inner: &Arc<Inner>, conn_id: &ConnId, user_data: &[u8]) -> Result<ShortLink> {
     let owner = load(inner, conn_id).await?;
     let server = parse_server(&owner.queue.server)?;
     let rcv_id = EntityId::new(&owner.queue.rcv_id)?;

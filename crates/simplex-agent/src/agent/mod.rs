@@ -91,6 +91,8 @@ struct Inner {
     deletions: delete::Deletions,
     /// The legacy `KEY` + `HELLO` commands being run, so none runs twice.
     legacy_running: Mutex<HashSet<CommandId>>,
+    /// Per-connection locks of short link updates (the reference's `withConnLock`).
+    link_locks: link_update::LinkLocks,
 }
 
 impl Agent {
@@ -141,6 +143,7 @@ impl Agent {
             inv_link_keys: Mutex::new(HashMap::new()),
             deletions: delete::Deletions::default(),
             legacy_running: Mutex::new(HashSet::new()),
+            link_locks: link_update::LinkLocks::default(),
         });
         inner.spawn(receive::receive_loop(inner.clone(), relay_rx));
         inner.subscribe_all().await;
