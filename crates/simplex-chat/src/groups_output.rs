@@ -5,6 +5,53 @@ use chat_proto::role::GroupMemberRole;
 
 use crate::store::{Group, GroupItem, ItemStatus, Member};
 
+/// The overall state of the user's group message from its delivery to each member,
+/// as the reference's `membersGroupItemStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupSndState {
+    /// Not sent to any member yet.
+    New,
+    /// Sent to some members (`complete`: to all), none confirmed.
+    Sent {
+        /// To all members.
+        complete: bool,
+    },
+    /// Confirmed by some members (`complete`: by all).
+    Rcvd {
+        /// By all members.
+        complete: bool,
+    },
+}
+
+impl GroupSndState {
+    /// The state from the deliveries to each member; a message to no member counts
+    /// as sent.
+    pub fn of(states: impl IntoIterator<Item = ItemStatus>) -> GroupSndState {
+        let (mut total, mut rcvd, mut sent) = (0, 0, 0);
+        for s in states {
+            total += 1;
+            match s {
+                ItemStatus::SndRcvd | ItemStatus::Rcv => rcvd += 1,
+                ItemStatus::SndSent => sent += 1,
+                ItemStatus::SndNew => {}
+            }
+        }
+        if total == 0 {
+            GroupSndState::Sent { complete: true }
+        } else if rcvd > 0 {
+            GroupSndState::Rcvd {
+                complete: rcvd == total,
+            }
+        } else if sent > 0 {
+            GroupSndState::Sent {
+                complete: sent == total,
+            }
+        } else {
+            GroupSndState::New
+        }
+    }
+}
+
 /// Something that happened in a group. `None` as a name means the user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GroupOutput {
@@ -105,6 +152,8 @@ pub enum GroupOutput {
         member: String,
         /// The new state.
         status: ItemStatus,
+        /// The message's overall state, when it changed.
+        overall: Option<GroupSndState>,
     },
     /// A member was removed.
     Removed {

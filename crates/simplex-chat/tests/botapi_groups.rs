@@ -47,17 +47,7 @@ async fn bot_hosts_a_group_and_talks_in_it() {
         let mut ws = Ws::connect(&url).await;
         let user = ws.cmd::<r::ShowActiveUserResponse>("/user").await;
         let uid = user["user"]["userId"].as_i64().unwrap();
-        let created = ws
-            .cmd::<r::ApiCreateMyAddressResponse>(&format!("/_address {uid}"))
-            .await;
-        let links = &created["connLinkContact"];
-        let link = links["connShortLink"]
-            .as_str()
-            .or(links["connFullLink"].as_str())
-            .unwrap()
-            .to_owned();
-        ws.cmd::<r::ApiSetAddressSettingsResponse>(&format!("/_auto_accept {uid} on"))
-            .await;
+        let link = ws.auto_accept_address(uid).await;
         alice.exec(&format!("/c {link}")).await;
         ws.event("contactConnected", |_| true).await;
         alice.wait_connected("bot").await;

@@ -4,30 +4,41 @@
 
 use chat_api::errors::StoreError;
 use chat_api::group::GroupInfo;
-use chat_api::item::{ACIReaction, AChatItem, CIDirection, CIReaction, ChatItemDeletion};
+use chat_api::item::{
+    ACIReaction, AChatItem, CIDeleted, CIDirection, CIReaction, CIStatus, ChatItemDeletion,
+    MsgReceiptStatus, SndCIStatusProgress,
+};
 use chat_api::{ChatEvent, ChatResponse};
 use chat_proto::container::MsgReaction;
 use chat_proto::content::MsgContent;
 
 use super::api::{ApiError, BotApi, command_error};
 use super::convert::{self, user};
-use super::convert_group::{a_group_item, group_chat_item, group_info, group_member};
+use super::convert_group::{a_group_item, group_chat_item, group_info, group_member, membership};
 use crate::engine::QuotedGroupItem;
-use crate::groups_output::GroupOutput;
+use crate::groups_output::{GroupOutput, GroupSndState};
 use crate::output::ChatOutput;
-use crate::store::{self, GroupItem, ItemStatus};
+use crate::store::{self, GroupItem};
 
-/// The least advanced delivery state of the user's message over the members.
-fn delivered(list: &[(String, ItemStatus)]) -> ItemStatus {
-    let rank = |s: &ItemStatus| match s {
-        ItemStatus::SndNew => 0,
-        ItemStatus::SndSent => 1,
-        ItemStatus::SndRcvd | ItemStatus::Rcv => 2,
+/// The API's state of the user's group message.
+fn delivered(s: GroupSndState) -> CIStatus {
+    let progress = |complete| {
+        if complete {
+            SndCIStatusProgress::Complete
+        } else {
+            SndCIStatusProgress::Partial
+        }
     };
-    list.iter()
-        .map(|(_, s)| *s)
-        .min_by_key(rank)
-        .unwrap_or(ItemStatus::SndSent)
+    match s {
+        GroupSndState::New => CIStatus::SndNew,
+        GroupSndState::Sent { complete } => CIStatus::SndSent {
+            snd_progress: progress(complete),
+        },
+        GroupSndState::Rcvd { complete } => CIStatus::SndRcvd {
+            msg_rcpt_status: MsgReceiptStatus::Ok,
+            snd_progress: progress(complete),
+        },
+    }
 }
 
 /// The content a bot's message without a file is sent with: text, links with their
@@ -80,13 +91,30 @@ impl BotApi {
             _ => None,
         };
         let deliveries = self.db(self.store().group_deliveries(it.item_id))?;
-        let item = group_chat_item(
+        let t = self.now()?;
+        let mut item = group_chat_item(
             it,
             author.as_ref(),
             quoted_by.as_ref(),
-            delivered(&deliveries),
-            self.now()?,
+            delivered(GroupSndState::of(deliveries.iter().map(|(_, s)| *s))),
+            t,
         );
+        if let Some(store::GroupDeletion::Moderated(_)) = &it.deleted {
+            // as the reference: `{"type":"moderated","byGroupMember":...}`, the user's
+            // own membership when the user moderated it
+            let by = match self.db(self.store().group_item_moderator(it.item_id))? {
+                Some(row) => self
+                    .db(self.store().member(row))?
+                    .map(|m| group_member(&m, t)),
+                None => Some(membership(g, u, t)),
+            };
+            if let Some(by) = by {
+                item.meta.item_deleted = Some(CIDeleted::Moderated {
+                    deleted_ts: Some(item.meta.updated_at),
+                    by_group_member: Box::new(by),
+                });
+            }
+        }
         Ok(a_group_item(self.group_info(u, g)?, item))
     }
 
@@ -159,6 +187,7 @@ impl BotApi {
         use GroupOutput as O;
         let name = match out {
             O::NewItem { group, .. }
+            | O::ItemStatus { group, .. }
             | O::ItemUpdated { group, .. }
             | O::ItemDeleted { group, .. }
             | O::Reaction { group, .. }
@@ -181,6 +210,23 @@ impl BotApi {
                 user,
                 chat_items: vec![self.group_item(u, &g, item)?],
             },
+            O::ItemStatus {
+                item_id,
+                overall: Some(overall),
+                ..
+            } => {
+                // as the reference: when the message's overall state changed, with the
+                // state it changed to
+                let Some(item) = self.db(self.store().group_item(*item_id))? else {
+                    return Ok(None);
+                };
+                let mut a = self.group_item(u, &g, &item)?;
+                a.chat_item.meta.item_status = delivered(*overall);
+                ChatEvent::ChatItemsStatusesUpdated {
+                    user,
+                    chat_items: vec![a],
+                }
+            }
             O::ItemUpdated { item, .. } => ChatEvent::ChatItemUpdated {
                 user,
                 chat_item: self.group_item(u, &g, item)?,

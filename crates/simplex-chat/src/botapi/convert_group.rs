@@ -8,7 +8,7 @@ use chat_api::group::{
     FullGroupPreferences, GroupInfo, GroupMember, GroupMemberCategory, GroupMemberSettings,
     GroupMemberStatus, GroupSummary, InvitedBy,
 };
-use chat_api::item::{AChatItem, CIDirection, CIQuote, ChatInfo, ChatItem, ChatType};
+use chat_api::item::{AChatItem, CIDirection, CIQuote, CIStatus, ChatInfo, ChatItem, ChatType};
 use chat_api::user::LocalProfile;
 use chat_proto::content::MsgContent;
 use chat_proto::profile::Profile;
@@ -158,13 +158,13 @@ fn group_quote(q: &GroupQuote, quoted_by: Option<&store::Member>, t: UtcTime) ->
 
 /// A stored group message as the API's `ChatItem`; `author` is the sending member
 /// (`None`: the user), `quoted_by` the author of the quoted message when it is a
-/// member, `delivered` the user's message's state (the least advanced over the
-/// members).
+/// member, `delivered` the user's message's state (from its delivery to each
+/// member).
 pub fn group_chat_item(
     it: &GroupItem,
     author: Option<&store::Member>,
     quoted_by: Option<&store::Member>,
-    delivered: ItemStatus,
+    delivered: CIStatus,
     t: UtcTime,
 ) -> ChatItem {
     let dir = match author {
@@ -187,11 +187,11 @@ pub fn group_chat_item(
         edited: it.edited,
         deleted: it.deleted.is_some(),
         chat_type: ChatType::Group,
-        status: status(if it.sent() {
+        status: if it.sent() {
             delivered
         } else {
-            ItemStatus::Rcv
-        }),
+            status(ItemStatus::Rcv)
+        },
         timed: None,
         quote: None,
         reactions: reactions(&counted),

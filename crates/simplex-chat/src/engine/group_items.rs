@@ -14,7 +14,7 @@ use super::Inner;
 use super::groups::at_least;
 use super::messages::{content_text, utc};
 use crate::error::{ChatError, Result};
-use crate::groups_output::GroupOutput;
+use crate::groups_output::{GroupOutput, GroupSndState};
 use crate::output::ChatOutput;
 use crate::store::{Group, GroupItem, ItemStatus, Member, NewGroupQuote, User};
 
@@ -382,17 +382,25 @@ impl Inner {
         agent_msg_id: i64,
         status: ItemStatus,
     ) -> Result<Vec<ChatOutput>> {
-        let Some(item_id) =
+        let Some((item_id, before)) =
             self.store
                 .set_group_delivery_status(m.member_row, agent_msg_id, status)?
         else {
             return Ok(Vec::new());
         };
+        let deliveries = self.store.group_deliveries(item_id)?;
+        let now = GroupSndState::of(deliveries.iter().map(|(_, s)| *s));
+        let then = GroupSndState::of(
+            deliveries
+                .iter()
+                .map(|(name, s)| if name == m.name() { before } else { *s }),
+        );
         Ok(out(GroupOutput::ItemStatus {
             group: g.local_name.clone(),
             item_id,
             member: m.name().to_owned(),
             status,
+            overall: (now != then).then_some(now),
         }))
     }
 }

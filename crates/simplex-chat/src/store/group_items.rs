@@ -304,6 +304,17 @@ impl ChatStore {
         Ok(())
     }
 
+    /// The member who marked a group message deleted as a moderator (`None`: the
+    /// user, or not moderated).
+    pub fn group_item_moderator(&self, item_id: i64) -> Result<Option<i64>> {
+        let row = self.db().query_row(
+            "SELECT moderator_row FROM group_items WHERE item_id = ?1",
+            [item_id],
+            |r| r.get(0),
+        )?;
+        Ok(row)
+    }
+
     /// Deletes a group message locally.
     pub fn delete_group_item(&self, item_id: i64) -> Result<()> {
         self.db()
@@ -355,23 +366,25 @@ impl ChatStore {
     }
 
     /// Moves the delivery of agent message `agent_msg_id` to a member forward to
-    /// `status` (never back from received); returns the item when it changed.
+    /// `status` (never back from received); returns the item and the state before
+    /// when it changed.
     pub fn set_group_delivery_status(
         &self,
         member_row: i64,
         agent_msg_id: i64,
         status: ItemStatus,
-    ) -> Result<Option<i64>> {
+    ) -> Result<Option<(i64, ItemStatus)>> {
         let db = self.db();
-        let item: Option<i64> = db
+        let item: Option<(i64, String)> = db
             .query_row(
-                "SELECT item_id FROM group_item_deliveries WHERE member_row = ?1 AND agent_msg_id = ?2
-                   AND status != ?3",
+                "SELECT item_id, status FROM group_item_deliveries WHERE member_row = ?1
+                   AND agent_msg_id = ?2 AND status != ?3",
                 params![member_row, agent_msg_id, ItemStatus::SndRcvd.as_str()],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some(id) = item {
+        let item = item.map(|(id, before)| (id, ItemStatus::parse(&before)));
+        if let Some((id, _)) = item {
             db.execute(
                 "UPDATE group_item_deliveries SET status = ?3 WHERE item_id = ?1 AND member_row = ?2",
                 params![id, member_row, status.as_str()],

@@ -252,3 +252,24 @@ pub async fn two_bots(
         serve_engine(bob.chat, bob.events).await,
     )
 }
+
+impl Ws {
+    /// Creates the user's address with auto-accept on; returns its link (short when
+    /// there is one).
+    pub async fn auto_accept_address(&mut self, uid: i64) -> String {
+        let created = self
+            .cmd::<sx::responses::ApiCreateMyAddressResponse>(&format!("/_address {uid}"))
+            .await;
+        let links = &created["connLinkContact"];
+        let link = links["connShortLink"]
+            .as_str()
+            .or(links["connFullLink"].as_str())
+            .unwrap()
+            .to_owned();
+        self.cmd::<sx::responses::ApiSetAddressSettingsResponse>(&format!(
+            "/_auto_accept {uid} on"
+        ))
+        .await;
+        link
+    }
+}
