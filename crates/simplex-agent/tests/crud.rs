@@ -746,10 +746,10 @@ fn expired_hashes_are_deleted_oldest_first_in_batches() {
     let (_user, conn) = user_and_conn(&store);
     tx(&store, |tx| {
         for h in [b"k1", b"k2"] {
-            assert!(tx.add_processed_ratchet_key_hash(&conn, h)?);
+            assert!(tx.add_processed_ratchet_key_hash(&conn, h, Timestamp::now())?);
         }
         for h in [b"m1", b"m2", b"m3"] {
-            assert!(tx.add_rcv_msg_hash(&conn, h)?);
+            assert!(tx.add_rcv_msg_hash(&conn, h, Timestamp::now())?);
         }
         assert_eq!(tx.hash_counts()?, (2, 3));
         // nothing recorded before a time long past
@@ -762,7 +762,7 @@ fn expired_hashes_are_deleted_oldest_first_in_batches() {
         assert_eq!(tx.delete_expired_hashes(later, 2)?, 1);
         assert_eq!(tx.hash_counts()?, (0, 0));
         // an expired hash is forgotten: the same message would count as new again
-        assert!(tx.add_rcv_msg_hash(&conn, b"m1")?);
+        assert!(tx.add_rcv_msg_hash(&conn, b"m1", Timestamp::now())?);
         Ok(())
     });
 }

@@ -189,11 +189,14 @@ async fn received_message_hashes_expire() {
 
     let relay = relay::start_relay().await;
     let dir = tempfile::tempdir().unwrap();
-    let ahead = Arc::new(AtomicI64::new(0));
+    // B's clock runs far behind the system clock: ages are judged by the agent's clock,
+    // so the hashes must be recorded with it too
     let mut b_cfg = relay.agent_config(&dir.path().join("b.db"));
+    let ttl = b_cfg.cleanup.stored_data_ttl;
+    let ttl_ms = i64::try_from(ttl.as_millis()).unwrap();
+    let ahead = Arc::new(AtomicI64::new(-2 * ttl_ms));
     let offset = ahead.clone();
     b_cfg.clock = Clock::new(move || Timestamp(Timestamp::now().0 + offset.load(Ordering::SeqCst)));
-    let ttl = b_cfg.cleanup.stored_data_ttl;
     let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
         .await
         .unwrap();
@@ -212,8 +215,8 @@ async fn received_message_hashes_expire() {
 
     assert_eq!(b.cleanup().await.unwrap(), 0, "nothing is old yet");
     assert_eq!(counts(&b).1, kept);
-    let past_ttl = i64::try_from(ttl.as_millis()).unwrap() + 60_000;
-    ahead.store(past_ttl, Ordering::SeqCst);
+    // one TTL (and a minute) later by B's clock, still a TTL behind the system clock
+    ahead.store(-ttl_ms + 60_000, Ordering::SeqCst);
     assert_eq!(b.cleanup().await.unwrap(), usize::try_from(kept).unwrap());
     assert_eq!(counts(&b), (0, 0));
 

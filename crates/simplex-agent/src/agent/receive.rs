@@ -118,12 +118,13 @@ async fn handle_msg(
     let (srv, rid) = (server.to_owned(), rcv_id.as_bytes().to_vec());
     let mid = msg_id.clone();
     // the queue is looked up in the same transaction that stores the message
+    let now = inner.config.clock.now();
     let outcome = inner
         .db(move |tx| {
             let Some(rq) = tx.rcv_queue_by_rcv_id(&srv, &rid)? else {
                 return Ok(None);
             };
-            let done = process(tx, &rq, &mid, &body)?;
+            let done = process(tx, &rq, &mid, &body, now)?;
             Ok(Some((rq.rcv_auth_key, done)))
         })
         .await;
@@ -194,6 +195,7 @@ fn process(
     rq: &RcvQueue,
     msg_id: &MsgId,
     body: &[u8],
+    now: Timestamp,
 ) -> Result<(Vec<AgentEvent>, After)> {
     let mid = msg_id.as_bytes();
     if rq.last_broker_msg_id.as_deref() == Some(mid)
@@ -230,6 +232,7 @@ fn process(
         conn: &conn,
         broker_msg_id: mid,
         broker_ts,
+        now,
         after: RefCell::default(),
     };
     let env = AgentMsgEnvelope::from_bytes(&cm.body)?;
@@ -276,7 +279,7 @@ fn process(
                 ));
             }
             let mut after = rcv.after.borrow_mut();
-            super::resync::on_ratchet_key(tx, &conn, &e2e, &mut after)?
+            super::resync::on_ratchet_key(tx, &conn, &e2e, now, &mut after)?
         }
     };
     tx.set_last_broker_msg(rq.rcv_queue_id, mid, broker_ts)?;
@@ -342,6 +345,8 @@ struct Received<'a> {
     conn: &'a Conn,
     broker_msg_id: &'a [u8],
     broker_ts: Timestamp,
+    /// The agent clock's time of processing (recorded with the message's hash).
+    now: Timestamp,
     /// Workers to wake, relay work and events, once the transaction is committed.
     after: RefCell<After>,
 }
@@ -560,7 +565,7 @@ impl Received<'_> {
             Ok(plain) => plain,
             Err(e) => return self.decrypt_failed(tx, &enc_hash, sync, e),
         };
-        tx.add_rcv_msg_hash(conn_id, &enc_hash)?;
+        tx.add_rcv_msg_hash(conn_id, &enc_hash, self.now)?;
         let mut events = Vec::new();
         if !matches!(sync, RatchetSyncState::Ok | RatchetSyncState::Started) {
             // the first message of the new ratchet (reference `resetRatchetSync`)

@@ -42,7 +42,7 @@ use crate::error::{AgentError, Result};
 use crate::event::{AgentCryptoError, AgentEvent};
 use crate::store::{
     Conn, ConnId, MsgType, NewSndMessage, QueueStatus, RatchetSyncState, SecretBytes, SndQueueId,
-    Tx, X3dhKeys,
+    Timestamp, Tx, X3dhKeys,
 };
 
 /// The `RSYNC` event.
@@ -158,11 +158,12 @@ pub(super) fn on_ratchet_key(
     tx: &Tx<'_>,
     conn: &Conn,
     peer: &E2ERatchetParams,
+    now: Timestamp,
     after: &mut After,
 ) -> Result<Vec<AgentEvent>> {
     let cid = &conn.conn_id;
     let peer_hash = rk_hash(&peer.k1, &peer.k2);
-    if !tx.add_processed_ratchet_key_hash(cid, &peer_hash)? {
+    if !tx.add_processed_ratchet_key_hash(cid, &peer_hash, now)? {
         return Ok(Vec::new());
     }
     if !SUPPORTED_E2E_VERSIONS.contains(peer.version) {

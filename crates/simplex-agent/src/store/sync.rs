@@ -66,29 +66,34 @@ impl Tx<'_> {
     }
 
     /// Records the hash of a peer's ratchet keys; false when it was recorded before
-    /// (the key message is a repeat).
-    pub fn add_processed_ratchet_key_hash(&self, conn_id: &ConnId, hash: &[u8]) -> Result<bool> {
+    /// (the key message is a repeat). `now` is the agent clock's time (the cleanup's age).
+    pub fn add_processed_ratchet_key_hash(
+        &self,
+        conn_id: &ConnId,
+        hash: &[u8],
+        now: Timestamp,
+    ) -> Result<bool> {
         let n = self
             .db()
             .prepare_cached(
                 "INSERT OR IGNORE INTO processed_ratchet_key_hashes (conn_id, hash, created_at)
                  VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![conn_id, hash, Timestamp::now()])?;
+            .execute(params![conn_id, hash, now])?;
         Ok(n > 0)
     }
 
     /// Records the hash of a received ratchet-encrypted message body; false when it was
     /// recorded before (the same message came again, e.g. through the other queue of a
-    /// switch).
-    pub fn add_rcv_msg_hash(&self, conn_id: &ConnId, hash: &[u8]) -> Result<bool> {
+    /// switch). `now` is the agent clock's time (the cleanup's age).
+    pub fn add_rcv_msg_hash(&self, conn_id: &ConnId, hash: &[u8], now: Timestamp) -> Result<bool> {
         let n = self
             .db()
             .prepare_cached(
                 "INSERT OR IGNORE INTO encrypted_rcv_message_hashes (conn_id, hash, created_at)
                  VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![conn_id, hash, Timestamp::now()])?;
+            .execute(params![conn_id, hash, now])?;
         Ok(n > 0)
     }
 
