@@ -4,7 +4,8 @@
 //! simploxide's strict types), `/tail` on both sides shows the reference's lines, and the
 //! peer bot receives it with `/freceive` (`rcvFileAccepted`, then `rcvFileComplete`, the
 //! sender gets `sndFileCompleteXFTP`); a second file goes with `/_send` and a `filePath`;
-//! a bot sends a file to a group with `/_send #ID` and the member bot receives it.
+//! a bot sends a file to a group with `/_send #ID` and a path relative to its files
+//! folder, and the member bot receives it; a file with `cryptoArgs` is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bot;
@@ -180,7 +181,20 @@ async fn a_bot_sends_a_file_to_a_group() {
             .cmd::<r::ApiListGroupsResponse>(&format!("/_groups {uid}"))
             .await;
         let group_id = groups["groups"][0]["groupId"].as_i64().unwrap();
-        let composed = json!([{"filePath": src.display().to_string(),
+        // a file with cryptoArgs (locally encrypted) is refused with a command error
+        let encrypted = json!([{"fileSource": {"filePath": src.display().to_string(),
+            "cryptoArgs": {"fileKey": "AAAA", "fileNonce": "AAAA"}},
+            "msgContent": {"type": "file", "text": ""}}]);
+        let err = a
+            .cmd_err(&format!("/_send #{group_id} json {encrypted}"))
+            .await;
+        assert_eq!(err["errorType"]["type"], "commandError", "{err:#}");
+        // a relative filePath is in the files folder (the reference's toFSFilePath)
+        let ok = a
+            .cmd_raw(&format!("/_files_folder {}", dir.path().display()))
+            .await;
+        assert_eq!(ok["type"], "cmdOk", "{ok:#}");
+        let composed = json!([{"filePath": "plan.bin",
             "msgContent": {"type": "file", "text": ""}}]);
         let sent = a
             .cmd::<r::ApiSendMessagesResponse>(&format!("/_send #{group_id} json {composed}"))

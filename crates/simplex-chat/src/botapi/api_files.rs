@@ -44,17 +44,22 @@ impl BotApi {
         self.group_item(u, &g, &it)
     }
 
-    /// Sends the composed message `m` with its file (`filePath`) to `to`.
+    /// Sends the composed message `m` with its file (`filePath`, relative to the files
+    /// folder when one is set) to `to`; a file with `cryptoArgs` is refused.
     pub(super) async fn send_composed_file(
         &self,
         to: FileTarget,
         m: &ComposedMessage,
     ) -> Result<Vec<ChatOutput>, ApiError> {
-        let path = m
-            .file_source
-            .as_ref()
-            .map(|s| s.file_path.clone())
-            .unwrap_or_default();
+        let source = m.file_source.as_ref();
+        if source.is_some_and(|s| s.crypto_args.is_some()) {
+            // locally encrypted files (cryptoArgs) are not supported: refused rather
+            // than sent as their ciphertext
+            return Err(super::api::command_error(
+                "sending locally encrypted files (cryptoArgs) is not supported".to_owned(),
+            ));
+        }
+        let path = source.map(|s| s.file_path.clone()).unwrap_or_default();
         let outs = self
             .chat()
             .send_file(to, &path, m.msg_content.clone())

@@ -285,7 +285,8 @@ impl Inner {
         content: MsgContent,
     ) -> Result<Vec<ChatOutput>> {
         let user = self.active_user()?;
-        let meta = std::fs::metadata(path)
+        let fs_path = self.fs_path(path);
+        let meta = std::fs::metadata(&fs_path)
             .ok()
             .filter(|m| m.is_file())
             .ok_or_else(|| prohibited(format!("file not found: {path}")))?;
@@ -432,8 +433,17 @@ impl Inner {
                 }
             }
         };
-        self.start_upload(file.file_id, PathBuf::from(path), relays, recipients.len());
+        self.start_upload(file.file_id, fs_path, relays, recipients.len());
         Ok(vec![out])
+    }
+
+    /// Where a file to send is: a relative path is in the files folder when one is set
+    /// (as the reference's `toFSFilePath`); the stored path stays as given.
+    fn fs_path(&self, path: &str) -> PathBuf {
+        match lock(&self.files.files_folder).as_ref() {
+            Some(folder) => folder.join(path),
+            None => PathBuf::from(path),
+        }
     }
 
     /// The uploaded file's descriptions go to the recipients (or the upload failed).
@@ -1006,7 +1016,7 @@ impl Inner {
             let n = self.store.file_recipients(f.file_id)?.len();
             match (self.xftp_relays(f.user_id), &f.file_path) {
                 (Ok(relays), Some(p)) if n > 0 => {
-                    self.start_upload(f.file_id, PathBuf::from(p), relays, n)
+                    self.start_upload(f.file_id, self.fs_path(p), relays, n)
                 }
                 _ => self
                     .store
