@@ -225,8 +225,8 @@ pub fn parse_api(line: &str) -> Result<ApiCall, NotApi> {
             direct_ref(chat).map(ApiCall::DeleteContact)
         }
         "user" => single(rest).map(ApiCall::SetActiveUser),
-        // the terminal syntax has its own `/_db …` forms
-        "db" => Err(NotApi::Other),
+        // the terminal syntax has its own `/_db …` forms, and `/_files_folder PATH`
+        "db" | "files_folder" => Err(NotApi::Other),
         other => Err(NotApi::Bad(format!("/_{other} is not supported"))),
     }
 }
