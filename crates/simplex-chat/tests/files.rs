@@ -451,3 +451,111 @@ async fn group_file_is_credited_to_its_sender_among_namesakes() {
     .await;
     assert_eq!(credited, second, "the file is the second bob's");
 }
+
+/// Waits for a received item offering a file in a direct chat.
+async fn wait_direct_offer(c: &mut Client) -> simplex_chat::store::ChatItem {
+    c.wait_for("file offer", |o| match o {
+        ChatOutput::NewItem { item, .. } if item.file.as_ref().is_some_and(|f| !f.sent) => {
+            Some(item.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_reply_to_a_contact_keeps_its_quote_and_timer() {
+    let mut p = pair(true).await;
+    let (alice, bob) = (&mut p.alice, &mut p.bob);
+    alice.exec("/set disappear @bob yes 30s").await;
+    bob.wait_for("alice's preference", |o| {
+        matches!(o, ChatOutput::Disappearing { by_user: false, .. }).then_some(())
+    })
+    .await;
+    bob.exec("/set disappear @alice yes").await;
+    alice
+        .wait_for("bob's preference", |o| {
+            matches!(
+                o,
+                ChatOutput::Disappearing {
+                    contact_allows: true,
+                    user_allows: true,
+                    ..
+                }
+            )
+            .then_some(())
+        })
+        .await;
+    bob.exec("@alice send me the report").await;
+    let asked = alice.wait_msg("bob", "send me the report").await;
+    let src = write(p.dir.path(), "report.bin", &content(2_000, 9));
+    let content = chat_proto::content::MsgContent::File {
+        text: "here it is".into(),
+    };
+    let to = simplex_chat::files_command::FileTarget::Contact("bob".into());
+    let out = alice
+        .chat
+        .send_file(to, &src, content, Some(asked.item_id))
+        .await
+        .unwrap();
+    let ChatOutput::NewItem { item: sent, .. } = &out[0] else {
+        panic!("{out:?}")
+    };
+    assert_eq!(sent.quote, Some(("send me the report".into(), false)));
+    assert_eq!(sent.timed_ttl, Some(30));
+    let got = wait_direct_offer(bob).await;
+    assert_eq!(got.text, "here it is");
+    // bob's own message is quoted
+    assert_eq!(got.quote, Some(("send me the report".into(), true)));
+    assert_eq!(got.timed_ttl, Some(30));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_reply_in_a_group_keeps_its_quote() {
+    let (relay, files, dir, clock) = relays().await;
+    let mut alice = new_client(&relay, dir.path(), "alice", clock.clone()).await;
+    let mut bob = new_client(&relay, dir.path(), "bob", clock).await;
+    connect(&mut alice, "alice", &mut bob, "bob").await;
+    alice.exec("/g team").await;
+    common::groups::invite_and_join(&mut alice, &mut bob, "bob").await;
+    use_relay(&alice, &files).await;
+    bob.exec("#team the plan, please").await;
+    let asked = alice
+        .wait_for("bob's question", |o| match o {
+            ChatOutput::Group(GroupOutput::NewItem { item, .. })
+                if item.text == "the plan, please" =>
+            {
+                Some(item.item_id)
+            }
+            _ => None,
+        })
+        .await;
+    let src = write(dir.path(), "plan.bin", &content(2_000, 4));
+    let to = simplex_chat::files_command::FileTarget::Group("team".into());
+    let content = chat_proto::content::MsgContent::File {
+        text: String::new(),
+    };
+    let out = alice
+        .chat
+        .send_file(to, &src, content, Some(asked))
+        .await
+        .unwrap();
+    let ChatOutput::Group(GroupOutput::NewItem { item: sent, .. }) = &out[0] else {
+        panic!("{out:?}")
+    };
+    assert_eq!(
+        sent.quote.as_ref().map(|q| q.text.as_str()),
+        Some("the plan, please")
+    );
+    let quote = bob
+        .wait_for("the file reply", |o| match o {
+            ChatOutput::Group(GroupOutput::NewItem { item, .. })
+                if item.file.as_ref().is_some_and(|f| !f.sent) =>
+            {
+                Some(item.quote.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(quote.map(|q| q.text), Some("the plan, please".to_owned()));
+}

@@ -62,7 +62,7 @@ impl BotApi {
         let path = source.map(|s| s.file_path.clone()).unwrap_or_default();
         let outs = self
             .chat()
-            .send_file(to, &path, m.msg_content.clone())
+            .send_file(to, &path, m.msg_content.clone(), m.quoted_item_id)
             .await;
         self.db(outs)
     }

@@ -289,14 +289,7 @@ impl Inner {
                     name: &name,
                     member_row: None,
                 };
-                let inv = container.file.as_ref().ok_or(ChatError::NoItem)?;
-                self.rcv_file_offer(
-                    c.user_id,
-                    from,
-                    msg.msg_id.as_ref(),
-                    &container.content,
-                    inv,
-                )
+                self.rcv_file_offer(c.user_id, from, msg.msg_id.as_ref(), &container)
             }
             ChatMsgEvent::MsgFileDescr {
                 msg_id, file_descr, ..

@@ -31,8 +31,8 @@ use tokio::task::AbortHandle;
 use xftp_client::{ReceiveOptions, Relay, SendOptions, XftpPool};
 use xftp_desc::{FileParty, ValidFileDescription};
 
-use super::Inner;
 use super::groups::at_least;
+use super::{Inner, QuotedGroupItem};
 use crate::error::{ChatError, Result};
 use crate::files_command::{FileCommand, FileTarget};
 use crate::files_output::FileOutput;
@@ -183,7 +183,7 @@ impl Inner {
                 let content = MsgContent::File {
                     text: String::new(),
                 };
-                self.send_file(to, &path, content).await
+                self.send_file(to, &path, content, None).await
             }
             FileCommand::Receive { file_id, path } => self.receive_file(file_id, path),
             FileCommand::Cancel(file_id) => self.cancel_file(file_id).await,
@@ -283,6 +283,7 @@ impl Inner {
         to: FileTarget,
         path: &str,
         content: MsgContent,
+        quoted: Option<i64>,
     ) -> Result<Vec<ChatOutput>> {
         let user = self.active_user()?;
         let fs_path = self.fs_path(path);
@@ -299,14 +300,15 @@ impl Inner {
             .ok_or_else(|| prohibited(format!("file not found: {path}")))?
             .to_owned();
         let relays = self.xftp_relays(user.user_id)?;
-        let (contact_id, group, peer, recipients) = match &to {
+        let (contact, group, peer, recipients) = match &to {
             FileTarget::Contact(n) => {
                 let (_, c) = self.contact_named(n)?;
                 if !c.ready {
                     return Err(ChatError::NotReady(c.local_name));
                 }
                 let r = vec![(c.conn_id.clone(), c.local_name.clone())];
-                (Some(c.contact_id), None, c.local_name, r)
+                let peer = c.local_name.clone();
+                (Some(c), None, peer, r)
             }
             FileTarget::Group(n) => {
                 let (_, g) = self.group_named(n)?;
@@ -345,7 +347,7 @@ impl Inner {
             &NewFile {
                 user_id: user.user_id,
                 sent: true,
-                contact_id,
+                contact_id: contact.as_ref().map(|c| c.contact_id),
                 group_id: group.as_ref().map(|g| g.group_id),
                 peer: &peer,
                 shared_msg_id: &shared,
@@ -360,7 +362,29 @@ impl Inner {
         for (conn, rname) in &recipients {
             self.store.add_file_recipient(file.file_id, conn, rname)?;
         }
+        let now = self.now();
         let mut container = MsgContainer::simple(content.clone());
+        // a reply keeps its quote; a direct chat's timer applies, as for any message
+        let (contact_quote, group_quote) = match (&contact, &group, quoted) {
+            (Some(c), _, Some(qid)) => {
+                let q = self
+                    .store
+                    .item(qid)?
+                    .filter(|it| it.contact_id == c.contact_id)
+                    .ok_or(ChatError::NoItem)?;
+                container.quote = Some(super::messages::contact_quote(&q, now)?);
+                (Some(q), None)
+            }
+            (_, Some(g), Some(qid)) => {
+                let q = self.quoted_group_item(&user, g, QuotedGroupItem::Item(qid))?;
+                let (msg, stored) = Self::group_quote(g, &q, &content)?;
+                container.quote = Some(msg);
+                (None, Some(stored))
+            }
+            _ => (None, None),
+        };
+        let ttl = contact.as_ref().and_then(super::messages::chat_ttl);
+        container.ttl = ttl;
         container.file = Some(FileInvitation {
             file_name: name,
             file_size: size,
@@ -374,7 +398,6 @@ impl Inner {
             }),
         });
         let event = ChatMsgEvent::MsgNew(Box::new(container));
-        let now = self.now();
         // the offer is a chat item with the file, as the reference's sent file items
         let out = match &group {
             Some(g) => {
@@ -386,7 +409,7 @@ impl Inner {
                     None,
                     Some(&shared),
                     &content,
-                    None,
+                    group_quote.as_ref(),
                     now,
                 )?;
                 for (member_row, agent_id) in sent {
@@ -413,15 +436,15 @@ impl Inner {
                 }
                 let item_id = self.store.add_item(
                     &NewItem {
-                        contact_id: contact_id.ok_or(ChatError::NoItem)?,
+                        contact_id: contact.as_ref().ok_or(ChatError::NoItem)?.contact_id,
                         sent: true,
                         shared_msg_id: Some(&shared),
                         agent_msg_id,
                         content: &content,
-                        quote: None,
+                        quote: contact_quote.as_ref().map(|q| (q.text.as_str(), q.sent)),
                         status: ItemStatus::SndNew,
-                        timed_ttl: None,
-                        delete_at: None,
+                        timed_ttl: ttl,
+                        delete_at: ttl.map(|t| now + t),
                     },
                     now,
                 )?;
@@ -533,10 +556,9 @@ impl Inner {
         user_id: i64,
         from: RcvFrom<'_>,
         shared: Option<&SharedMsgId>,
-        content: &MsgContent,
-        inv: &FileInvitation,
+        container: &MsgContainer,
     ) -> Result<Vec<ChatOutput>> {
-        let Some(shared) = shared else {
+        let (Some(shared), Some(inv)) = (shared, container.file.as_ref()) else {
             return Ok(Vec::new());
         };
         if self
@@ -575,7 +597,7 @@ impl Inner {
                 .unwrap_or(f),
             _ => f,
         };
-        let mut outs = self.offer_item(&from, &shared.0, content, f.file_id, now)?;
+        let mut outs = self.offer_item(&from, &shared.0, container, f.file_id, now)?;
         let limit = self.config.auto_accept_file_size;
         if f.xftp && limit > 0 && u64::try_from(f.file_size).is_ok_and(|s| s <= limit) {
             outs.extend(self.accept_file(&f, None)?);
@@ -584,16 +606,22 @@ impl Inner {
     }
 
     /// The received message that offers a file: an item with its content (a file, an
-    /// image or voice preview, a caption) linked to the file.
+    /// image or voice preview, a caption), its quote and (direct chats) its timer,
+    /// linked to the file.
     fn offer_item(
         &self,
         from: &RcvFrom<'_>,
         shared: &[u8],
-        content: &MsgContent,
+        container: &MsgContainer,
         file_id: i64,
         now: i64,
     ) -> Result<Vec<ChatOutput>> {
+        let content = &container.content;
         if let Some(contact_id) = from.contact_id {
+            let quote = container
+                .quote
+                .as_ref()
+                .map(|q| (super::messages::content_text(&q.content), !q.msg_ref.sent));
             let item_id = self.store.add_item(
                 &NewItem {
                     contact_id,
@@ -601,10 +629,10 @@ impl Inner {
                     shared_msg_id: Some(shared),
                     agent_msg_id: None,
                     content,
-                    quote: None,
+                    quote: quote.as_ref().map(|(t, s)| (t.as_str(), *s)),
                     status: ItemStatus::Rcv,
-                    timed_ttl: None,
-                    delete_at: None,
+                    timed_ttl: container.ttl,
+                    delete_at: container.ttl.map(|t| now + t),
                 },
                 now,
             )?;
@@ -625,12 +653,16 @@ impl Inner {
         let Some(member_row) = from.member_row else {
             return Ok(Vec::new());
         };
+        let quote = match &container.quote {
+            Some(q) => Some(self.rcv_group_quote(&g, q)?),
+            None => None,
+        };
         let item = self.store.add_group_item(
             group_id,
             Some(member_row),
             Some(shared),
             content,
-            None,
+            quote.as_ref(),
             now,
         )?;
         self.store.set_group_item_file(item.item_id, file_id)?;

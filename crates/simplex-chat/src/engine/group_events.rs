@@ -337,7 +337,7 @@ impl Inner {
                     tracing::warn!(member = m.name(), "message from an observer ignored");
                     return Ok(Vec::new());
                 }
-                if let Some(inv) = &container.file {
+                if container.file.is_some() {
                     let from = super::files::RcvFrom {
                         contact_id: None,
                         group_id: Some(g.group_id),
@@ -348,8 +348,7 @@ impl Inner {
                         user.user_id,
                         from,
                         msg.msg_id.as_ref(),
-                        &container.content,
-                        inv,
+                        &container,
                     );
                 }
                 let shared = msg.msg_id.map(|s| s.0);

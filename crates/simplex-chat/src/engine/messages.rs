@@ -44,6 +44,19 @@ pub(super) fn chat_ttl(c: &Contact) -> Option<i64> {
 
 pub(super) use crate::store::content_text;
 
+/// The quote of a reply to `q` in a direct chat, as it goes in the message.
+pub(super) fn contact_quote(q: &ChatItem, now: i64) -> Result<QuotedMsg> {
+    Ok(QuotedMsg {
+        msg_ref: MsgRef {
+            msg_id: q.shared_msg_id.clone().map(SharedMsgId),
+            sent_at: utc(now)?,
+            sent: q.sent,
+            member_id: None,
+        },
+        content: MsgContent::text(&q.text),
+    })
+}
+
 pub(super) fn utc(secs: i64) -> Result<UtcTime> {
     UtcTime::from_unix(secs, 0).ok_or_else(|| ChatError::Prohibited("bad clock time".into()))
 }
@@ -78,18 +91,10 @@ impl Inner {
         let ttl = chat_ttl(&c);
         let mut container = MsgContainer::simple(content.clone());
         container.ttl = ttl;
-        container.quote = match &quote_item {
-            Some(q) => Some(QuotedMsg {
-                msg_ref: MsgRef {
-                    msg_id: q.shared_msg_id.clone().map(SharedMsgId),
-                    sent_at: utc(now)?,
-                    sent: q.sent,
-                    member_id: None,
-                },
-                content: MsgContent::text(&q.text),
-            }),
-            None => None,
-        };
+        container.quote = quote_item
+            .as_ref()
+            .map(|q| contact_quote(q, now))
+            .transpose()?;
         let shared = random_bytes::<12>()?.to_vec();
         let agent_id = self
             .send_event(

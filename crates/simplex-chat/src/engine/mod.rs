@@ -241,15 +241,17 @@ impl Chat {
     }
 
     /// Sends the file at `path` to a contact or group of the active user in a message
-    /// with `content`, as `/f` does with an empty file content.
+    /// with `content`, as `/f` does with an empty file content, replying to the item
+    /// `quoted` (an item id of that chat) when given.
     pub async fn send_file(
         &self,
         to: crate::files_command::FileTarget,
         path: &str,
         content: MsgContent,
+        quoted: Option<i64>,
     ) -> Result<Vec<ChatOutput>> {
         let _one = self.inner.lock.lock().await;
-        self.inner.send_file(to, path, content).await
+        self.inner.send_file(to, path, content, quoted).await
     }
 
     /// The active user, if there is one.
