@@ -383,3 +383,65 @@ async fn concurrent_first_short_link_updates_agree() {
         assert_eq!((data.full, data.user_data), (full, b"last".to_vec()));
     }
 }
+
+/// `LDEL` (reference `deleteConnShortLink`): the owner deletes a short link; readers get
+/// the relay's `ERR AUTH` ([`AgentError::LinkNotFound`]) while the address or invitation
+/// keeps working by its full link. Deleting again is harmless, and the kept credentials
+/// let `set_conn_short_link` bring the same link back (as the reference does).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleted_short_link_stops_resolving_but_the_connection_works() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events, b, mut b_events) = open_two(&relay, dir.path()).await;
+
+    // a contact address
+    let (address, links) = a.create_contact_address_link(b"profile").await.unwrap();
+    assert_eq!(
+        b.short_link_data(&links.short).await.unwrap().user_data,
+        b"profile"
+    );
+    a.delete_conn_short_link(&address).await.unwrap();
+    let err = b.short_link_data(&links.short).await.unwrap_err();
+    assert!(matches!(err, AgentError::LinkNotFound), "{err}");
+    let err = b.join(&links.short, b"bob").await.unwrap_err();
+    assert!(matches!(err, AgentError::LinkNotFound), "{err}");
+    a.delete_conn_short_link(&address).await.unwrap();
+
+    // the address itself still takes requests by its full link
+    let b_conn = b.join(&links.full, b"bob's info").await.unwrap();
+    let inv_id = expect_request(&mut a_events, &address, b"bob's info").await;
+    let a_conn = a.accept_contact(&inv_id, b"alice's info").await.unwrap();
+    finish_and_exchange(
+        (&b, &mut b_events, &b_conn),
+        b"bob's info",
+        (&a, &mut a_events, &a_conn),
+        b"alice's info",
+    )
+    .await;
+
+    // the same link comes back with new data
+    let again = a.set_conn_short_link(&address, b"profile 2").await.unwrap();
+    assert_eq!(again, links.short);
+    let data = b.short_link_data(&links.short).await.unwrap();
+    assert_eq!(
+        (data.full, data.user_data),
+        (links.full, b"profile 2".to_vec())
+    );
+
+    // a one-time invitation no one used yet
+    let (a_inv, inv) = a.create_invitation_link(b"card").await.unwrap();
+    a.delete_conn_short_link(&a_inv).await.unwrap();
+    let err = b.short_link_data(&inv.short).await.unwrap_err();
+    assert!(matches!(err, AgentError::LinkNotFound), "{err}");
+    let b_conn = b.join(&inv.full, b"bob's info").await.unwrap();
+    finish_and_exchange(
+        (&a, &mut a_events, &a_inv),
+        b"alice's info",
+        (&b, &mut b_events, &b_conn),
+        b"bob's info",
+    )
+    .await;
+    // an established connection has no short link to delete
+    let err = a.delete_conn_short_link(&a_inv).await.unwrap_err();
+    assert!(matches!(err, AgentError::WrongState { .. }), "{err}");
+}

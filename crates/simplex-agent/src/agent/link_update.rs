@@ -4,6 +4,11 @@
 //! so the link (its id and key) stays the same. A contact address made without a short
 //! link gets a new one; a one-time invitation can change its data only while no one
 //! has used it.
+//!
+//! Deleting a short link (reference `deleteConnShortLink'` and `deleteQueueLink`) sends
+//! `LDEL` to the queue's own relay, so the link stops resolving while the queue (and its
+//! full link) keeps working. As in the reference, the link's credentials stay stored:
+//! a later [`set_conn_short_link`] sets the same link again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,6 +24,7 @@ use smp_proto::command::{QueueLinkData, QueueMode};
 use smp_proto::{EntityId, SmpServer};
 
 use super::Inner;
+use super::keys::auth_key;
 use super::links::{contact_link, contact_user_data, lset, new_contact_link};
 use crate::error::{AgentError, Result};
 use crate::pool::parse_server;
@@ -65,6 +71,29 @@ pub(super) async fn set_conn_short_link(
     };
     inner.link_locks.release(conn_id, lock);
     r
+}
+
+/// See [`super::Agent::delete_conn_short_link`]; under the same lock as updates.
+pub(super) async fn delete_conn_short_link(inner: &Arc<Inner>, conn_id: &ConnId) -> Result<()> {
+    let lock = inner.link_locks.get(conn_id);
+    let r = {
+        let _held = lock.lock().await;
+        delete(inner, conn_id).await
+    };
+    inner.link_locks.release(conn_id, lock);
+    r
+}
+
+/// `LDEL` on the connection's receive queue, directly to its relay (a recipient
+/// command, like `LSET`).
+async fn delete(inner: &Inner, conn_id: &ConnId) -> Result<()> {
+    let owner = load(inner, conn_id).await?;
+    let server = parse_server(&owner.queue.server)?;
+    let rcv_id = EntityId::new(&owner.queue.rcv_id)?;
+    let rcv_key = auth_key(&owner.queue.rcv_auth_key)?;
+    let client = inner.pool.client(&server).await?;
+    client.delete_link(&rcv_id, &rcv_key).await?;
+    Ok(())
 }
 
 async fn update(inner: &Arc<Inner>, conn_id: &ConnId, user_data: &[u8]) -> Result<ShortLink> {

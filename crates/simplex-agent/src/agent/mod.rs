@@ -275,6 +275,16 @@ impl Agent {
         Ok(short.to_text())
     }
 
+    /// Deletes the short link of a contact address, or of a one-time invitation no one
+    /// has answered yet (reference `deleteConnShortLink`): `LDEL` removes the link data
+    /// from the relay, so the short link no longer resolves
+    /// ([`AgentError::LinkNotFound`]), while the queue and its full link keep working.
+    /// The link's credentials stay stored, as in the reference: a later
+    /// [`Agent::set_conn_short_link`] brings the same short link back.
+    pub async fn delete_conn_short_link(&self, conn_id: &ConnId) -> Result<()> {
+        link_update::delete_conn_short_link(&self.inner, conn_id).await
+    }
+
     /// Reads and checks the data behind a short link: `LGET` for a contact address;
     /// `LKEY` for an invitation, which also secures its queue with a new sender key
     /// kept for [`Agent::join`] of the returned full link.
