@@ -250,7 +250,6 @@ async fn initiator_restarts_after_allowing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: hangs since today's fixes (B reopened right after INFO never connects); see the session note"]
 async fn joiner_restarts_after_the_confirmation() {
     let mut c = legacy_confirmed().await;
     // B stops before A's confirmation arrives; on reopening it receives it, secures

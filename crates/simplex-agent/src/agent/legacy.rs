@@ -17,7 +17,8 @@
 //! confirmation or `HELLO` can reach us, so `AUTH` is final and reported as an error.
 //! Network failures are retried as for any message.
 
-use std::sync::{Arc, PoisonError};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use agent_proto::{AMessage, SmpQueueInfo};
 use simplex_crypto::keys::PublicAuthKey;
@@ -161,7 +162,7 @@ pub(super) async fn resume(inner: &Arc<Inner>) {
 pub(super) async fn run_secure(inner: Arc<Inner>, id: CommandId) {
     // the receive loop may start it while `resume` does too (a confirmation received
     // during the subscriptions at open): the second one does nothing
-    let Some(_running) = Running::start(&inner, id) else {
+    let Some(_running) = Running::start(&inner.legacy_running, id) else {
         return;
     };
     let mut delay = inner.config.retry_delay;
@@ -185,28 +186,32 @@ pub(super) async fn run_secure(inner: Arc<Inner>, id: CommandId) {
     }
 }
 
+/// The commands being run by [`run_secure`] (`Inner::legacy_running`).
+type RunningSet = Mutex<HashSet<CommandId>>;
+
 /// Marks a command as being run by [`run_secure`] until dropped (also when the task is
 /// aborted).
 struct Running<'a> {
-    inner: &'a Inner,
+    set: &'a RunningSet,
     id: CommandId,
 }
 
 impl<'a> Running<'a> {
     /// `None` when the command is being run already.
-    fn start(inner: &'a Inner, id: CommandId) -> Option<Self> {
-        let mut set = inner
-            .legacy_running
+    fn start(set: &'a RunningSet, id: CommandId) -> Option<Self> {
+        // the lock is released before a guard exists: a refused guard made under the
+        // lock (as `then_some` would, eagerly) locks again in its drop and deadlocks
+        let fresh = set
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        set.insert(id).then_some(Running { inner, id })
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id);
+        fresh.then(|| Running { set, id })
     }
 }
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        self.inner
-            .legacy_running
+        self.set
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&self.id);
@@ -330,7 +335,7 @@ pub(super) fn hello_delivered(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use agent_proto::{QueueAddress, RelayAddr};
     use simplex_crypto::X25519Secret;
@@ -372,6 +377,41 @@ mod tests {
         let mut b = encode_reply(&q, Some(&key));
         b.push(0);
         assert!(decode_reply(&b).is_err());
+    }
+
+    /// Runs `f` on another thread; fails (instead of hanging) when it does not finish
+    /// within 5 s.
+    fn without_deadlock<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(5))
+            .expect("deadlocked")
+    }
+
+    #[test]
+    fn a_command_runs_once_at_a_time() {
+        // the receive loop and `resume` at open both start the same stored command: the
+        // second start is refused (it used to deadlock the worker thread, and with it
+        // the agent's runtime, on the set's lock)
+        let (second, marked, other, after_first, again) = without_deadlock(|| {
+            let set = RunningSet::default();
+            let first = Running::start(&set, CommandId(7));
+            let second = Running::start(&set, CommandId(7)).is_some();
+            // the refused start left the first one's mark
+            let marked = set.lock().unwrap().contains(&CommandId(7));
+            let other = Running::start(&set, CommandId(8));
+            drop(first);
+            let after_first: Vec<_> = set.lock().unwrap().iter().copied().collect();
+            let again = Running::start(&set, CommandId(7)).is_some();
+            (second, marked, other.is_some(), after_first, again)
+        });
+        assert!(!second, "started twice");
+        assert!(marked, "the refused start cleared the running mark");
+        assert!(other, "another command is independent");
+        assert_eq!(after_first, [CommandId(8)]);
+        assert!(again, "not startable after the first run ended");
     }
 
     #[test]
