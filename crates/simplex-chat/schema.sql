@@ -168,3 +168,5 @@ CREATE INDEX idx_group_item_deliveries_msg ON group_item_deliveries (member_row,
 CREATE INDEX idx_group_items_group ON group_items (group_id, item_id);
 
 CREATE INDEX idx_group_items_shared ON group_items (group_id, member_row, shared_msg_id);
+
+CREATE UNIQUE INDEX idx_group_members_user ON group_members (group_id) WHERE category = 'user';

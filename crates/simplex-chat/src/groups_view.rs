@@ -73,7 +73,7 @@ fn member_line(m: &Member) -> String {
     let cat = match m.category {
         MemberCategory::Host => "host, ",
         MemberCategory::Invitee => "invited by you, ",
-        MemberCategory::Pre | MemberCategory::Post => "",
+        MemberCategory::Pre | MemberCategory::Post | MemberCategory::User => "",
     };
     let status = match m.status {
         MemberStatus::Invited => "invited",

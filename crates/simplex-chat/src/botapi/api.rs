@@ -279,6 +279,7 @@ impl BotApi {
                 let outs = self.run(ChatCommand::SetActiveUser(u.display_name)).await?;
                 self.response(outs)
             }
+            ApiCall::Group(call) => self.group_call(call).await,
         }
     }
 

@@ -15,6 +15,7 @@ use chat_proto::content::MsgContent;
 use super::api::{ApiError, BotApi, command_error};
 use super::convert::{self, user};
 use super::convert_group::{a_group_item, group_chat_item, group_info, group_member, membership};
+use super::parse_group::GroupCall;
 use crate::engine::QuotedGroupItem;
 use crate::groups_output::{GroupOutput, GroupSndState};
 use crate::output::ChatOutput;
@@ -136,6 +137,34 @@ impl BotApi {
         Ok(ChatResponse::GroupsList {
             user: user(&u),
             groups,
+        })
+    }
+
+    /// A group API command.
+    pub(super) async fn group_call(&self, call: GroupCall) -> Result<ChatResponse, ApiError> {
+        match call {
+            GroupCall::Members(group_id) => self.list_members(group_id),
+        }
+    }
+
+    /// `/_members #GROUP_ID`: the current members, the user not among them (the
+    /// user's own row is the group's `membership`).
+    fn list_members(&self, group_id: i64) -> Result<ChatResponse, ApiError> {
+        let u = self.active()?;
+        let g = self.group_by_id(&u, group_id)?;
+        let t = self.now()?;
+        let members = self
+            .db(self.store().members(g.group_id))?
+            .iter()
+            .filter(|m| store::is_current(m))
+            .map(|m| group_member(m, t))
+            .collect();
+        Ok(ChatResponse::GroupMembers {
+            user: user(&u),
+            group: chat_api::group::Group {
+                group_info: self.group_info(&u, &g)?,
+                members,
+            },
         })
     }
 

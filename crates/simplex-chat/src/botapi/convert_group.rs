@@ -35,6 +35,7 @@ fn category(c: MemberCategory) -> GroupMemberCategory {
         MemberCategory::Invitee => GroupMemberCategory::Invitee,
         MemberCategory::Pre => GroupMemberCategory::Pre,
         MemberCategory::Post => GroupMemberCategory::Post,
+        MemberCategory::User => GroupMemberCategory::User,
     }
 }
 
@@ -67,7 +68,7 @@ pub fn group_member(m: &store::Member, t: UtcTime) -> GroupMember {
     }
 }
 
-/// The user's own membership in a group (member row 0 stands for the user).
+/// The user's own membership in a group (its id is the user's own member row).
 pub fn membership(g: &store::Group, u: &store::User, t: UtcTime) -> GroupMember {
     let status = match g.status {
         GroupStatus::Invited => GroupMemberStatus::Invited,
@@ -82,9 +83,9 @@ pub fn membership(g: &store::Group, u: &store::User, t: UtcTime) -> GroupMember 
         ..Profile::from_name(&u.display_name)
     };
     GroupMember {
-        group_member_id: 0,
+        group_member_id: g.membership_row,
         group_id: g.group_id,
-        index_in_group: 0,
+        index_in_group: g.membership_row,
         member_id: simplex_encoding::base64url::encode(&g.membership_id),
         member_role: g.role.clone(),
         member_category: GroupMemberCategory::User,

@@ -1,6 +1,6 @@
 //! The WebSocket bot API of the reference CLI (`simplex-chat -p PORT`).
 //!
-//! - [`parse`]: the `/_…` API command forms ([`ApiCall`]);
+//! - [`parse`]: the `/_…` API command forms ([`ApiCall`]), group ones in [`parse_group`];
 //! - [`convert`]: stored users, contacts, requests and items as `chat-api` types;
 //!   [`convert_group`]: groups, members and group items;
 //! - [`api`]: [`BotApi`] runs a command line and answers with a `chat-api`
@@ -16,6 +16,7 @@ mod api_groups;
 pub mod convert;
 pub mod convert_group;
 pub mod parse;
+pub mod parse_group;
 pub mod server;
 
 pub use api::{ApiError, BotApi, api_error};

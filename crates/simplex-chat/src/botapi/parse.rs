@@ -54,6 +54,8 @@ pub enum ApiCall {
     DeleteContact(i64),
     /// `/_user USER_ID`.
     SetActiveUser(i64),
+    /// A group command (members, group links).
+    Group(super::parse_group::GroupCall),
 }
 
 /// Why a `/_…` line is not a command this engine runs.
@@ -198,6 +200,9 @@ pub fn parse_api(line: &str) -> Result<ApiCall, NotApi> {
     };
     let (name, rest) = body.split_once(' ').unwrap_or((body, ""));
     let rest = rest.trim();
+    if let Some(call) = super::parse_group::parse_group_api(name, rest) {
+        return call.map(ApiCall::Group);
+    }
     match name {
         "address" => single(rest).map(ApiCall::CreateAddress),
         "show_address" => single(rest).map(ApiCall::ShowAddress),

@@ -197,6 +197,8 @@ impl Inner {
                 }
                 Ok(out(GroupOutput::MemberConnected { group, member }))
             }
+            // the user's own row has no connection
+            MemberCategory::User => Ok(Vec::new()),
         }
     }
 

@@ -413,7 +413,8 @@ impl ChatStore {
     /// The number of current members of a group, the user included.
     pub fn current_member_count(&self, group_id: i64) -> Result<usize> {
         let n: i64 = self.db().query_row(
-            "SELECT COUNT(*) FROM group_members WHERE group_id = ?1 AND status NOT IN ('removed', 'left')",
+            "SELECT COUNT(*) FROM group_members WHERE group_id = ?1 AND category != 'user'
+               AND status NOT IN ('removed', 'left')",
             [group_id],
             |r| r.get(0),
         )?;

@@ -64,6 +64,8 @@ text_states!(
         Pre = "pre",
         /// A member who joined after the user (announced to the user).
         Post = "post",
+        /// The user's own row (never among "the members").
+        User = "user",
     }
 );
 
@@ -104,6 +106,8 @@ pub struct Group {
     pub status: GroupStatus,
     /// The host's invitation link (while invited).
     pub inv_conn_req: Option<String>,
+    /// The user's own member row (the API's `membership.groupMemberId`).
+    pub membership_row: i64,
 }
 
 /// Another member of a group.
@@ -162,10 +166,12 @@ pub struct NewMember<'a> {
     pub contact_id: Option<i64>,
 }
 
-const GCOLS: &str =
-    "group_id, user_id, local_name, profile, membership_id, membership_role, status, inv_conn_req";
+const GCOLS: &str = "group_id, user_id, local_name, profile, membership_id, membership_role, status, inv_conn_req,
+    COALESCE((SELECT u.member_row FROM group_members u WHERE u.group_id = groups.group_id AND u.category = 'user'), 0)";
 const MCOLS: &str =
     "member_row, group_id, member_id, profile, role, category, status, agent_conn_id, contact_id";
+/// The condition that leaves the user's own row out of "the members".
+const NOT_USER: &str = "category != 'user'";
 
 fn role_col(r: &Row<'_>, i: usize) -> rusqlite::Result<GroupMemberRole> {
     let s: String = r.get(i)?;
@@ -183,6 +189,7 @@ fn group_row(r: &Row<'_>) -> rusqlite::Result<Group> {
         role: role_col(r, 5)?,
         status: GroupStatus::from_sql(&status)?,
         inv_conn_req: r.get(7)?,
+        membership_row: r.get(8)?,
     })
 }
 
@@ -228,8 +235,9 @@ impl ChatStore {
     ) -> Result<Group> {
         let name = self.free_group_name(user_id, &profile.display_name)?;
         let id = {
-            let db = self.db();
-            db.execute(
+            let mut db = self.db();
+            let tx = db.transaction()?;
+            tx.execute(
                 "INSERT INTO groups (user_id, local_name, profile, membership_id, membership_role, status, inv_conn_req, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
@@ -243,7 +251,23 @@ impl ChatStore {
                     now
                 ],
             )?;
-            db.last_insert_rowid()
+            let id = tx.last_insert_rowid();
+            // the user's own member row (as migration 0008 adds to older groups)
+            tx.execute(
+                "INSERT INTO group_members (group_id, member_id, profile, role, category, status, created_at)
+                 SELECT ?1, ?2, json_object('displayName', u.display_name, 'fullName', u.full_name),
+                   ?3, 'user', ?4, ?5 FROM users u WHERE u.user_id = ?6",
+                params![
+                    id,
+                    membership.0,
+                    membership.1.as_str(),
+                    status.as_str(),
+                    now,
+                    user_id
+                ],
+            )?;
+            tx.commit()?;
+            id
         };
         self.group(id)?
             .ok_or(rusqlite::Error::QueryReturnedNoRows.into())
@@ -289,20 +313,36 @@ impl ChatStore {
 
     /// Sets the user's state in a group.
     pub fn set_group_status(&self, group_id: i64, status: GroupStatus) -> Result<()> {
-        self.db().execute(
-            "UPDATE groups SET status = ?2 WHERE group_id = ?1",
-            params![group_id, status.as_str()],
+        self.update_membership(group_id, "status", status.as_str())
+    }
+
+    /// Sets the user's `column` (`status` or `role`) in a group: in the groups row and
+    /// in the user's own member row.
+    fn update_membership(&self, group_id: i64, column: &str, value: &str) -> Result<()> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let group_col = if column == "role" {
+            "membership_role"
+        } else {
+            column
+        };
+        tx.execute(
+            &format!("UPDATE groups SET {group_col} = ?2 WHERE group_id = ?1"),
+            params![group_id, value],
         )?;
+        tx.execute(
+            &format!(
+                "UPDATE group_members SET {column} = ?2 WHERE group_id = ?1 AND category = 'user'"
+            ),
+            params![group_id, value],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 
     /// Sets the user's role in a group.
     pub fn set_membership_role(&self, group_id: i64, role: &GroupMemberRole) -> Result<()> {
-        self.db().execute(
-            "UPDATE groups SET membership_role = ?2 WHERE group_id = ?1",
-            params![group_id, role.as_str()],
-        )?;
-        Ok(())
+        self.update_membership(group_id, "role", role.as_str())
     }
 
     /// Replaces a group's profile; the local name follows the display name when free.
@@ -356,7 +396,7 @@ impl ChatStore {
         let m = self
             .db()
             .query_row(
-                &format!("SELECT {MCOLS} FROM group_members WHERE {cond}"),
+                &format!("SELECT {MCOLS} FROM group_members WHERE ({cond}) AND {NOT_USER}"),
                 p,
                 member_row,
             )
@@ -398,11 +438,12 @@ impl ChatStore {
             .find(|m| m.contact_id == Some(contact_id) && is_current(m)))
     }
 
-    /// All members of a group (every state), in the order they were added.
+    /// All members of a group (every state, the user's own row left out), in the order
+    /// they were added.
     pub fn members(&self, group_id: i64) -> Result<Vec<Member>> {
         let db = self.db();
         let mut stmt = db.prepare(&format!(
-            "SELECT {MCOLS} FROM group_members WHERE group_id = ?1 ORDER BY member_row"
+            "SELECT {MCOLS} FROM group_members WHERE group_id = ?1 AND {NOT_USER} ORDER BY member_row"
         ))?;
         let v = stmt
             .query_map([group_id], member_row)?

@@ -46,6 +46,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_group_quotes",
         sql: include_str!("../../migrations/0007_group_quotes.sql"),
     },
+    Migration {
+        name: "0008_user_member",
+        sql: include_str!("../../migrations/0008_user_member.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

@@ -215,6 +215,18 @@ pub async fn run_both(
 }
 
 impl Served {
+    /// The API, the server and the engine's events, to run the server with
+    /// `server.run(api, events, ..)` beside a scenario.
+    pub fn parts(
+        &mut self,
+    ) -> (
+        &simplex_chat::botapi::BotApi,
+        &mut simplex_chat::botapi::BotServer,
+        &mut tokio::sync::mpsc::UnboundedReceiver<simplex_chat::ChatOutput>,
+    ) {
+        (&self.api, &mut self.server, &mut self.events)
+    }
+
     /// The engine and the URL, for a scenario run by [`run_both`].
     pub fn handles(&self) -> (std::sync::Arc<simplex_chat::Chat>, String) {
         (self.chat.clone(), self.url.clone())
