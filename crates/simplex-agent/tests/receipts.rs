@@ -51,6 +51,26 @@ async fn receipts_name_the_sent_message() {
     }
     assert_eq!(rcvd, vec![sent[0], sent[2]]);
 
+    // neither agent keeps a message body once it is done with it: B's acknowledged
+    // messages and A's delivered ones keep only their ids and hashes
+    for &id in &received {
+        let m = b
+            .store()
+            .transaction(|tx| tx.rcv_message(&b_conn, id))
+            .unwrap()
+            .unwrap();
+        assert!(m.acked && m.body.is_empty(), "B still holds message {id:?}");
+    }
+    for &id in &sent {
+        let m = a
+            .store()
+            .transaction(|tx| tx.snd_message(&a_conn, id))
+            .unwrap()
+            .unwrap();
+        assert!(m.body.is_empty(), "A still holds sent message {id:?}");
+        assert!(!m.hash.is_empty());
+    }
+
     // the receipts are stored on A as received messages of their own type; they cannot
     // be answered with receipts
     let unacked = a

@@ -379,15 +379,17 @@ fn apply_delivered(
     internal_id: InternalId,
 ) -> Result<Option<AgentEvent>> {
     let msg_type = tx.snd_message_type(&conn_id, internal_id)?;
+    // a message sent to both queues of a switch is sent once both copies are (or the old
+    // queue was dropped); then its body is not needed any more
+    let all_sent = tx.remaining_deliveries(&conn_id, internal_id)? == 0;
+    if all_sent {
+        tx.clear_snd_message_body(&conn_id, internal_id)?;
+    }
     Ok(match msg_type {
-        // a message sent to both queues of a switch is sent once both copies are (or
-        // the old queue was dropped)
-        Some(MsgType::Msg) => {
-            (tx.remaining_deliveries(&conn_id, internal_id)? == 0).then_some(AgentEvent::Sent {
-                conn_id,
-                id: internal_id,
-            })
-        }
+        Some(MsgType::Msg) => all_sent.then_some(AgentEvent::Sent {
+            conn_id,
+            id: internal_id,
+        }),
         Some(MsgType::QKey) => Some(super::rotation::switch_event(
             &conn_id,
             QueueDirection::Snd,

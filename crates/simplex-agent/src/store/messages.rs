@@ -186,6 +186,17 @@ impl Tx<'_> {
         Ok(internal_id)
     }
 
+    /// Forgets the body of a sent message once no delivery of it remains (the relays have
+    /// it); its ids and hash stay for delivery receipts.
+    pub fn clear_snd_message_body(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
+        self.db()
+            .prepare_cached(
+                "UPDATE snd_messages SET body = X'' WHERE conn_id = ?1 AND internal_id = ?2",
+            )?
+            .execute(params![conn_id, id])?;
+        Ok(())
+    }
+
     /// The type of a sent message (without reading its body).
     pub fn snd_message_type(&self, conn_id: &ConnId, id: InternalId) -> Result<Option<MsgType>> {
         Ok(self
@@ -312,12 +323,15 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Marks a received message as acknowledged by the app.
+    /// Marks a received message as acknowledged by the app and forgets its body (the app
+    /// has it; `secure_delete` overwrites the freed pages). Its ids and hash stay for
+    /// receipts and for recognising a redelivery.
     pub fn ack_rcv_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
         let n = self
             .db()
             .prepare_cached(
-                "UPDATE rcv_messages SET acked = 1 WHERE conn_id = ?1 AND internal_id = ?2",
+                "UPDATE rcv_messages SET acked = 1, body = X''
+                 WHERE conn_id = ?1 AND internal_id = ?2",
             )?
             .execute(params![conn_id, id])?;
         changed_one(n, "received message")
