@@ -193,5 +193,6 @@ CREATE INDEX idx_rcv_queues_conn_id ON rcv_queues (conn_id);
 CREATE INDEX idx_rcv_queues_replaced_queue_id ON rcv_queues (replaced_queue_id);
 CREATE INDEX idx_snd_deliveries_message ON snd_deliveries (conn_id, internal_id);
 CREATE INDEX idx_snd_deliveries_queue ON snd_deliveries (snd_queue_id, delivery_id);
+CREATE INDEX idx_snd_messages_created_at ON snd_messages (created_at);
 CREATE INDEX idx_snd_queues_conn_id ON snd_queues (conn_id);
 CREATE INDEX idx_snd_queues_replaced_queue_id ON snd_queues (replaced_queue_id);

@@ -162,8 +162,9 @@ pub struct CleanupConfig {
     pub initial_delay: Duration,
     /// Time between runs (default 5 minutes).
     pub interval: Duration,
-    /// Age after which the hashes of processed ratchet keys and of received messages are
-    /// deleted (default 21 days).
+    /// Age after which the hashes of processed ratchet keys and of received messages,
+    /// and delivered sent messages still kept for a receipt, are deleted (default 21
+    /// days, the reference's `storedMsgDataTTL`).
     pub stored_data_ttl: Duration,
     /// Most rows of each kind deleted per run (default 10 000).
     pub batch_size: usize,

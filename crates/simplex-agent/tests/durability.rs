@@ -63,17 +63,14 @@ fn resume_point(agent: &Agent) -> Option<(ConnId, i64, i64)> {
             else {
                 return Ok::<_, StoreError>(None);
             };
-            // the last app message sent (the chain also holds `A_QCONT` and the
-            // connection info)
+            // the last app message sent: app messages go out in order, one row each
+            // (their bodies are cleared once delivered, the rows stay for receipts; the
+            // chain also holds `A_QCONT` and the connection info)
             let mut sent = -1;
-            for id in (1..=conn.last_snd_msg_id).rev() {
+            for id in 1..=conn.last_snd_msg_id {
                 let m = tx.snd_message_by_snd_id(&conn.conn_id, id)?;
-                if let Some(i) = m
-                    .filter(|m| m.msg_type == MsgType::Msg)
-                    .and_then(|m| index(m.body.as_bytes()))
-                {
-                    sent = i;
-                    break;
+                if m.is_some_and(|m| m.msg_type == MsgType::Msg) {
+                    sent += 1;
                 }
             }
             let have = tx

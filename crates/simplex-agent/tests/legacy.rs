@@ -74,16 +74,19 @@ async fn connect_mixed(a_legacy: bool, b_legacy: bool) {
     assert_eq!(send_queue(&b, &b_conn), (b_mode, QueueStatus::Active));
     let a_mode = (!b_legacy).then_some(QueueMode::Messaging);
     assert_eq!(send_queue(&a, &a_conn), (a_mode, QueueStatus::Active));
-    // message 1 is each side's confirmation; 2 is `HELLO` only in the legacy exchange
-    let second = if b_legacy {
-        MsgType::Hello
-    } else {
-        MsgType::Msg
-    };
-    assert_eq!(sent_type(&a, &a_conn, 1), Some(MsgType::ConnInfo));
-    assert_eq!(sent_type(&b, &b_conn, 1), Some(MsgType::ConnInfoReply));
-    assert_eq!(sent_type(&a, &a_conn, 2), Some(second));
-    assert_eq!(sent_type(&b, &b_conn, 2), Some(second));
+    // message 1 is each side's confirmation, then `HELLO` only in the legacy exchange,
+    // then the app message of `exchange_one`
+    let hello = i64::from(b_legacy);
+    for (agent, conn) in [(&a, &a_conn), (&b, &b_conn)] {
+        let last = agent
+            .store()
+            .transaction(|tx| tx.conn(conn))
+            .unwrap()
+            .unwrap()
+            .last_snd_msg_id;
+        assert_eq!(last, 2 + hello);
+        assert_eq!(sent_type(agent, conn, last), Some(MsgType::Msg));
+    }
 
     send_all(&a, &a_conn, "a to b", 20).await;
     send_all(&b, &b_conn, "b to a", 20).await;

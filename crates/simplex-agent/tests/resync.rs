@@ -181,22 +181,15 @@ async fn resync_after_restoring_an_old_database() {
 /// then the cleanup deletes them; the connection goes on working.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn received_message_hashes_expire() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicI64, Ordering};
-
-    use simplex_agent::config::Clock;
-    use simplex_agent::store::Timestamp;
+    use std::sync::atomic::Ordering;
 
     let relay = relay::start_relay().await;
     let dir = tempfile::tempdir().unwrap();
     // B's clock runs far behind the system clock: ages are judged by the agent's clock,
     // so the hashes must be recorded with it too
     let mut b_cfg = relay.agent_config(&dir.path().join("b.db"));
-    let ttl = b_cfg.cleanup.stored_data_ttl;
-    let ttl_ms = i64::try_from(ttl.as_millis()).unwrap();
-    let ahead = Arc::new(AtomicI64::new(-2 * ttl_ms));
-    let offset = ahead.clone();
-    b_cfg.clock = Clock::new(move || Timestamp(Timestamp::now().0 + offset.load(Ordering::SeqCst)));
+    let ttl_ms = i64::try_from(b_cfg.cleanup.stored_data_ttl.as_millis()).unwrap();
+    let ahead = flow::shifted_clock(&mut b_cfg, -2 * ttl_ms);
     let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
         .await
         .unwrap();

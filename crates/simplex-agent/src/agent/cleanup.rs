@@ -2,8 +2,10 @@
 //! [`crate::config::CleanupConfig::initial_delay`] and then every `interval`, the hashes of
 //! processed ratchet keys (repeated key messages of a re-synchronisation) and of received
 //! encrypted messages (copies through both queues of a switch) older than
-//! `stored_data_ttl` by the agent's clock are deleted, at most `batch_size` of each kind
-//! per round. A message that old can no longer come again: the relays expire it sooner.
+//! `stored_data_ttl` by the agent's clock are deleted, and so are the sent messages that
+//! old with no delivery left (app messages whose receipt never came; the rest go once
+//! delivered), at most `batch_size` of each kind per round. A message that old can no
+//! longer come again: the relays expire it sooner.
 
 use std::sync::Arc;
 
@@ -32,7 +34,10 @@ async fn run_once(inner: &Inner) -> Result<usize> {
     let before = Timestamp(inner.config.clock.now().0.saturating_sub(ttl));
     let limit = cfg.batch_size;
     inner
-        .db(move |tx| Ok(tx.delete_expired_hashes(before, limit)?))
+        .db(move |tx| {
+            let hashes = tx.delete_expired_hashes(before, limit)?;
+            Ok(hashes + tx.delete_expired_snd_messages(before, limit)?)
+        })
         .await
 }
 

@@ -248,8 +248,15 @@ fn sendable(inner: &Inner, sq: &SndQueue, items: &[Item]) -> usize {
 /// Drops a delivery that failed for too long and reports it: `MsgErr` for an app
 /// message, a connection error for anything else.
 async fn give_up(inner: &Inner, d: &SndDelivery, msg_type: Option<MsgType>, e: AgentError) {
-    let id = d.delivery_id;
-    if let Err(e2) = inner.db(move |tx| Ok(tx.delete_delivery(id)?)).await {
+    let (id, conn_id, internal_id) = (d.delivery_id, d.conn_id.clone(), d.internal_id);
+    let dropped = inner
+        .db(move |tx| {
+            tx.delete_delivery(id)?;
+            // no receipt can come for it: the message goes too (reference `notifyDel`)
+            Ok(tx.delete_delivered_snd_message(&conn_id, internal_id)?)
+        })
+        .await;
+    if let Err(e2) = dropped {
         inner.emit_error(Some(d.conn_id.clone()), e2).await;
     }
     let conn_id = d.conn_id.clone();
@@ -380,10 +387,14 @@ fn apply_delivered(
 ) -> Result<Option<AgentEvent>> {
     let msg_type = tx.snd_message_type(&conn_id, internal_id)?;
     // a message sent to both queues of a switch is sent once both copies are (or the old
-    // queue was dropped); then its body is not needed any more
+    // queue was dropped); then its body is not needed any more: an app message keeps
+    // its row (ids and hash) for the receipt, anything else goes (reference
+    // `deleteSndMsgDelivery`)
     let all_sent = tx.remaining_deliveries(&conn_id, internal_id)? == 0;
-    if all_sent {
+    if all_sent && msg_type == Some(MsgType::Msg) {
         tx.clear_snd_message_body(&conn_id, internal_id)?;
+    } else if all_sent && msg_type.is_some() {
+        tx.delete_delivered_snd_message(&conn_id, internal_id)?;
     }
     Ok(match msg_type {
         Some(MsgType::Msg) => all_sent.then_some(AgentEvent::Sent {

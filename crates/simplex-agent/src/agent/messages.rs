@@ -141,7 +141,9 @@ pub(super) async fn ack(
             let msg = tx
                 .rcv_message(&cid, id)?
                 .ok_or(AgentError::Prohibited("no such received message"))?;
-            tx.ack_rcv_message(&cid, id)?;
+            // the app has it: the row goes (reference `ackMessage'`); the connection
+            // keeps the last received id and hash for the integrity check
+            tx.delete_rcv_message(&cid, id)?;
             let Some(info) = info else {
                 return Ok(None);
             };

@@ -103,13 +103,14 @@ impl Agent {
         let path = config.db_path.clone();
         let pass = config.passphrase.clone();
         let seed = config.relays.clone();
+        let clock = config.clock.clone();
         let overrides: HashMap<String, std::net::SocketAddr> = config
             .relays
             .iter()
             .filter_map(|r| Some((server_key(&r.server), r.connect_addr?)))
             .collect();
         let (store, user_id, relays) = tokio::task::spawn_blocking(move || -> Result<_> {
-            let store = Store::open(&path, &pass)?;
+            let store = Store::open_with_clock(&path, &pass, clock)?;
             let (user_id, relays) = store.transaction(|tx| -> Result<_> {
                 let user_id = match tx.users()?.first() {
                     Some(u) => u.user_id,
@@ -352,7 +353,8 @@ impl Agent {
     /// Acknowledges the received message `id` (from [`AgentEvent::Msg`]). With
     /// `receipt_info`, a delivery receipt (`A_RCVD` with the message's id and hash and
     /// this info) is sent to the peer, who gets [`AgentEvent::Rcvd`]; receipts are only
-    /// sent for app messages, never for receipts.
+    /// sent for app messages, never for receipts. The agent keeps nothing of the message
+    /// afterwards (a second ack of it is refused).
     pub async fn ack(
         &self,
         conn_id: &ConnId,

@@ -368,7 +368,7 @@ impl Received<'_> {
             integrity,
         } = meta;
         let hash = simplex_crypto::hash::sha256(plain);
-        Ok(tx.insert_rcv_message(&NewRcvMessage {
+        let id = tx.insert_rcv_message(&NewRcvMessage {
             conn_id: &self.conn.conn_id,
             rcv_queue_id: self.rq.rcv_queue_id,
             snd_msg_id,
@@ -380,7 +380,14 @@ impl Received<'_> {
             integrity,
             body,
             pq_encryption,
-        })?)
+        })?;
+        // only an app message waits for the app's acknowledgement; the agent is done
+        // with anything else once it is processed in this transaction (reference
+        // `ackDel`); the connection keeps the last id and hash
+        if msg_type != MsgType::Msg {
+            tx.delete_rcv_message(&self.conn.conn_id, id)?;
+        }
+        Ok(id)
     }
 
     /// Initiator: the joiner's confirmation with its X3DH parameters, reply queue and
@@ -711,6 +718,10 @@ impl Received<'_> {
             });
         };
         let status = if r.msg_hash.as_slice() == sent.hash.as_slice() {
+            // the peer has it: the sent row is not needed any more (reference
+            // `deleteDeliveredSndMsg`, there on the app's ack of the receipt); one with
+            // a bad hash stays until it expires, as the reference keeps it
+            tx.delete_delivered_snd_message(conn_id, sent.internal_id)?;
             MsgReceiptStatus::Ok
         } else {
             MsgReceiptStatus::BadMsgHash

@@ -20,6 +20,7 @@ use tokio::sync::oneshot;
 
 use super::error::{Result, StoreError};
 use super::{Store, Tx};
+use crate::config::Clock;
 
 /// Most transactions committed together (bounds the latency of the first one).
 const MAX_GROUP: usize = 256;
@@ -137,7 +138,7 @@ impl Store {
                 p.stats.groups += 1;
                 p.jobs.drain(..n).collect()
             };
-            let (run, commit) = run_group(&mut conn, group);
+            let (run, commit) = run_group(&mut conn, &self.clock, group);
             drop(conn);
             let mut p = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             p.stats.run_us += micros(run);
@@ -152,7 +153,7 @@ fn micros(d: Duration) -> u64 {
 
 /// Runs one group in one transaction and answers every job. Returns the time the jobs
 /// took and the time the commit took.
-fn run_group(conn: &mut Connection, group: Vec<Job>) -> (Duration, Duration) {
+fn run_group(conn: &mut Connection, clock: &Clock, group: Vec<Job>) -> (Duration, Duration) {
     let started = Instant::now();
     let single = group.len() == 1;
     let mut finishes: Vec<Finish> = Vec::with_capacity(group.len());
@@ -181,7 +182,7 @@ fn run_group(conn: &mut Connection, group: Vec<Job>) -> (Duration, Duration) {
             finishes.push(job(None).1);
             continue;
         }
-        let wrapped = Tx { conn: &tx };
+        let wrapped = Tx { conn: &tx, clock };
         let ran = catch_unwind(AssertUnwindSafe(|| job(Some(&wrapped))));
         let ok = matches!(&ran, Ok((true, _)));
         all_ok &= ok;

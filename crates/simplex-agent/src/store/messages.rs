@@ -159,7 +159,7 @@ impl Tx<'_> {
     /// connection's `last_snd_msg_id` and `last_snd_hash` to its own.
     pub fn insert_snd_message(&self, new: &NewSndMessage<'_>) -> Result<InternalId> {
         let internal_id = self.next_internal_id(new.conn_id)?;
-        let now = Timestamp::now();
+        let now = self.now();
         self.db()
             .prepare_cached(
                 "INSERT INTO snd_messages (conn_id, internal_id, snd_msg_id, msg_type,
@@ -186,8 +186,9 @@ impl Tx<'_> {
         Ok(internal_id)
     }
 
-    /// Forgets the body of a sent message once no delivery of it remains (the relays have
-    /// it); its ids and hash stay for delivery receipts.
+    /// Forgets the body of a sent app message once no delivery of it remains (the relays
+    /// have it); the row, with its ids and hash, stays for the delivery receipt (the
+    /// reference's `deleteMsgContent`).
     pub fn clear_snd_message_body(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
         self.db()
             .prepare_cached(
@@ -195,6 +196,36 @@ impl Tx<'_> {
             )?
             .execute(params![conn_id, id])?;
         Ok(())
+    }
+
+    /// Deletes sent messages stored before `before` that have no delivery left, oldest
+    /// first, at most `limit` (the reference's `deleteSndMsgsExpired`: app messages whose
+    /// receipt never came). Returns how many went.
+    pub fn delete_expired_snd_messages(&self, before: Timestamp, limit: usize) -> Result<usize> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(self
+            .db()
+            .prepare_cached(
+                "DELETE FROM snd_messages WHERE (conn_id, internal_id) IN (
+                   SELECT m.conn_id, m.internal_id FROM snd_messages m
+                   WHERE m.created_at < ?1
+                     AND NOT EXISTS (SELECT 1 FROM snd_deliveries d
+                       WHERE d.conn_id = m.conn_id AND d.internal_id = m.internal_id)
+                   ORDER BY m.created_at LIMIT ?2)",
+            )?
+            .execute(params![before, limit])?)
+    }
+
+    /// How many sent and received message rows are kept (all connections).
+    pub fn message_counts(&self) -> Result<(u64, u64)> {
+        let count = |sql: &str| -> Result<u64> {
+            let n: i64 = self.db().prepare_cached(sql)?.query_row([], |r| r.get(0))?;
+            Ok(u64::try_from(n).unwrap_or_default())
+        };
+        Ok((
+            count("SELECT count(*) FROM snd_messages")?,
+            count("SELECT count(*) FROM rcv_messages")?,
+        ))
     }
 
     /// The type of a sent message (without reading its body).
@@ -236,7 +267,22 @@ impl Tx<'_> {
             .optional()?)
     }
 
-    /// Deletes a sent message with its remaining deliveries.
+    /// Deletes a sent message once no delivery of it remains (the reference's
+    /// `deleteDeliveredSndMsg`); returns whether it went.
+    pub fn delete_delivered_snd_message(&self, conn_id: &ConnId, id: InternalId) -> Result<bool> {
+        let n = self
+            .db()
+            .prepare_cached(
+                "DELETE FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2
+                 AND NOT EXISTS (SELECT 1 FROM snd_deliveries
+                   WHERE conn_id = ?1 AND internal_id = ?2)",
+            )?
+            .execute(params![conn_id, id])?;
+        Ok(n == 1)
+    }
+
+    /// Deletes a sent message with its remaining deliveries (once delivered: a message
+    /// that no receipt will name, or whose receipt came).
     pub fn delete_snd_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
         let n = self
             .db()
@@ -250,7 +296,7 @@ impl Tx<'_> {
     /// queue's last relay message in the same transaction ([`Tx::set_last_broker_msg`]).
     pub fn insert_rcv_message(&self, new: &NewRcvMessage<'_>) -> Result<InternalId> {
         let internal_id = self.next_internal_id(new.conn_id)?;
-        let now = Timestamp::now();
+        let now = self.now();
         self.db()
             .prepare_cached(
                 "INSERT INTO rcv_messages (conn_id, internal_id, rcv_queue_id, snd_msg_id,
@@ -337,7 +383,8 @@ impl Tx<'_> {
         changed_one(n, "received message")
     }
 
-    /// Deletes a received message.
+    /// Deletes a received message (once the app acknowledged it, or at once for what the
+    /// agent handles itself).
     pub fn delete_rcv_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
         let n = self
             .db()

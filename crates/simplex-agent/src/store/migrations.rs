@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_hash_expiry",
         sql: include_str!("../../migrations/0004_hash_expiry.sql"),
     },
+    Migration {
+        name: "0005_message_expiry",
+        sql: include_str!("../../migrations/0005_message_expiry.sql"),
+    },
 ];
 
 const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS migrations (

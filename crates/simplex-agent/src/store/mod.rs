@@ -44,6 +44,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use zeroize::Zeroizing;
 
+use crate::config::Clock;
+
 pub use commands::{Command, NewCommand};
 pub use conns::{Conn, NewConn};
 pub use deliveries::{NewDelivery, PendingQueue, SndDelivery};
@@ -72,6 +74,8 @@ const STATEMENT_CACHE: usize = 128;
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
     path: Arc<PathBuf>,
+    /// Dates the stored messages ([`Tx::now`]).
+    clock: Clock,
     /// Transactions waiting for the next group commit ([`Store::grouped`]).
     pending: Arc<Mutex<group::Pending>>,
 }
@@ -94,6 +98,16 @@ impl Store {
     /// Deriving the key is deliberately slow (SQLCipher's PBKDF2, a fraction of a
     /// second): from async code, open inside `spawn_blocking` too.
     pub fn open(path: impl AsRef<Path>, passphrase: &str) -> Result<Store> {
+        Store::open_with_clock(path, passphrase, Clock::system())
+    }
+
+    /// [`Store::open`] with the clock that dates stored messages (the agent's, so that
+    /// their age is judged by the same clock; [`Store::open`] takes the system clock).
+    pub fn open_with_clock(
+        path: impl AsRef<Path>,
+        passphrase: &str,
+        clock: Clock,
+    ) -> Result<Store> {
         if passphrase.is_empty() {
             return Err(StoreError::EmptyPassphrase);
         }
@@ -129,6 +143,7 @@ impl Store {
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path),
+            clock,
             pending: Arc::new(group::Pending::new()),
         })
     }
@@ -151,7 +166,10 @@ impl Store {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let value = f(&Tx { conn: &tx })?;
+        let value = f(&Tx {
+            conn: &tx,
+            clock: &self.clock,
+        })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
@@ -174,6 +192,7 @@ impl Store {
 /// [`Store::grouped`].
 pub struct Tx<'a> {
     conn: &'a Connection,
+    clock: &'a Clock,
 }
 
 impl fmt::Debug for Tx<'_> {
@@ -185,6 +204,12 @@ impl fmt::Debug for Tx<'_> {
 impl Tx<'_> {
     fn db(&self) -> &Connection {
         self.conn
+    }
+
+    /// The store's clock now (the agent's clock in an agent's store): the time stored
+    /// messages are dated with.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 }
 

@@ -138,6 +138,22 @@ pub async fn finish_and_exchange<'a, 'b>(
     exchange_one(&mut initiator, &mut joiner).await;
 }
 
+/// Gives `cfg` the system clock shifted by an offset in ms, starting at `offset_ms`;
+/// returns the offset, which tests move to age what the agent stored.
+pub fn shifted_clock(
+    cfg: &mut simplex_agent::AgentConfig,
+    offset_ms: i64,
+) -> std::sync::Arc<std::sync::atomic::AtomicI64> {
+    use simplex_agent::store::Timestamp;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let offset = std::sync::Arc::new(AtomicI64::new(offset_ms));
+    let shift = offset.clone();
+    cfg.clock = simplex_agent::config::Clock::new(move || {
+        Timestamp(Timestamp::now().0 + shift.load(Ordering::SeqCst))
+    });
+    offset
+}
+
 /// Two agents with databases in `dir`, both using `relay`.
 pub async fn open_two(
     relay: &crate::relay::Relay,
