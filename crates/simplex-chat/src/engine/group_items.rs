@@ -97,7 +97,7 @@ impl Inner {
         let (user, g) = self.active_group(group)?;
         let item = self
             .store
-            .find_group_item_where(g.group_id, old, GroupItem::sent)?
+            .find_group_item_where(g.group_id, old, Some(None))?
             .ok_or(ChatError::NoItem)?;
         let content = MsgContent::text(text);
         let event = ChatMsgEvent::MsgUpdate {
@@ -130,7 +130,7 @@ impl Inner {
         let (user, g) = self.group_named(group)?;
         let item = self
             .store
-            .find_group_item_where(g.group_id, text, |_| true)?
+            .find_group_item(g.group_id, text)?
             .ok_or(ChatError::NoItem)?;
         let author = Self::author_name(&user, &item);
         if !item.sent() || g.status != crate::store::GroupStatus::Active {
@@ -183,7 +183,7 @@ impl Inner {
         let author_row = author.as_ref().map(|m| m.member_row);
         let item = self
             .store
-            .find_group_item_where(g.group_id, text, |it| it.member_row == author_row)?
+            .find_group_item_where(g.group_id, text, Some(author_row))?
             .ok_or(ChatError::NoItem)?;
         if let Some(a) = &author
             && (!at_least(&g.role, &GroupMemberRole::Moderator) || !at_least(&g.role, &a.role))
@@ -218,7 +218,7 @@ impl Inner {
         let (user, g) = self.active_group(group)?;
         let item = self
             .store
-            .find_group_item_where(g.group_id, text, |_| true)?
+            .find_group_item(g.group_id, text)?
             .ok_or(ChatError::NoItem)?;
         let e = emoji.to_string();
         if add && self.store.group_reaction_count(item.item_id, None)? >= MAX_REACTIONS {
@@ -432,9 +432,8 @@ impl Inner {
                             .member_row,
                     )),
                 };
-                self.store.find_group_item_where(g.group_id, prefix, |it| {
-                    author.is_none_or(|a| it.member_row == a)
-                })?
+                self.store
+                    .find_group_item_where(g.group_id, prefix, author)?
             }
         };
         let item = item.ok_or(ChatError::NoItem)?;

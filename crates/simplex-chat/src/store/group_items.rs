@@ -83,6 +83,15 @@ fn item_select() -> String {
     )
 }
 
+/// The items meeting `cond`, newest first, at most `limit`.
+fn items_sql(cond: &str, limit: usize) -> String {
+    format!(
+        "{} WHERE {cond} ORDER BY i.item_id DESC LIMIT {}",
+        item_select(),
+        i64::try_from(limit).unwrap_or(i64::MAX)
+    )
+}
+
 fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
     let member_row: Option<i64> = r.get(2)?;
     let deleted: i64 = r.get(8)?;
@@ -113,6 +122,10 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<GroupItem> {
         file: None,
     })
 }
+
+/// The condition of [`ChatStore::find_group_item_where`]: the group (`?1`), not
+/// deleted, the text starting with `?2` (compared exactly, unlike `LIKE`).
+const FIND_ITEM: &str = "i.group_id = ?1 AND i.deleted = 0 AND substr(i.text, 1, length(?2)) = ?2";
 
 impl ChatStore {
     /// Stores a group message; returns it.
@@ -198,23 +211,30 @@ impl ChatStore {
         Ok(v)
     }
 
-    /// The group's last message whose text starts with `prefix`.
+    /// The group's last message not deleted whose text starts with `prefix`.
     pub fn find_group_item(&self, group_id: i64, prefix: &str) -> Result<Option<GroupItem>> {
-        self.find_group_item_where(group_id, prefix, |_| true)
+        self.find_group_item_where(group_id, prefix, None)
     }
 
-    /// The group's last message not deleted whose text starts with `prefix` and that
-    /// `keep` accepts.
+    /// The group's last message not deleted whose text starts with `prefix`, by
+    /// `author` when given (`Some(None)`: the user, `Some(Some(row))`: that member).
+    /// One SQL lookup: the group's items newest first (`idx_group_items_group`) up to
+    /// the first that matches.
     pub fn find_group_item_where(
         &self,
         group_id: i64,
         prefix: &str,
-        keep: impl Fn(&GroupItem) -> bool,
+        author: Option<Option<i64>>,
     ) -> Result<Option<GroupItem>> {
+        let by_author = if author.is_some() {
+            " AND i.member_row IS ?3"
+        } else {
+            " AND ?3 IS NULL"
+        };
+        let cond = format!("{FIND_ITEM}{by_author}");
         Ok(self
-            .group_items_where("i.group_id = ?1 AND i.deleted = 0", [group_id], usize::MAX)?
-            .into_iter()
-            .find(|it| it.text.starts_with(prefix) && keep(it)))
+            .group_items_where(&cond, params![group_id, prefix, author.flatten()], 1)?
+            .pop())
     }
 
     fn group_items_where(
@@ -225,11 +245,7 @@ impl ChatStore {
     ) -> Result<Vec<GroupItem>> {
         let items: Vec<GroupItem> = {
             let db = self.db();
-            let mut stmt = db.prepare(&format!(
-                "{} WHERE {cond} ORDER BY i.item_id DESC LIMIT {}",
-                item_select(),
-                i64::try_from(limit).unwrap_or(i64::MAX)
-            ))?;
+            let mut stmt = db.prepare(&items_sql(cond, limit))?;
             stmt.query_map(p, item_row)?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -419,5 +435,30 @@ impl ChatStore {
             |r| r.get(0),
         )?;
         Ok(usize::try_from(n).unwrap_or(0) + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The lookup walks the group's items by `idx_group_items_group` (newest first,
+    /// no sort, no scan of the whole table).
+    #[test]
+    fn find_uses_the_group_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = ChatStore::open(&dir.path().join("x_chat.db"), "pass").unwrap();
+        let db = s.db();
+        let sql = items_sql(&format!("{FIND_ITEM} AND i.member_row IS ?3"), 1);
+        let mut stmt = db.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(params![1, "x", Option::<i64>::None], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let items = plan.iter().find(|l| l.contains(" i ")).unwrap();
+        assert!(items.contains("idx_group_items_group"), "{plan:?}");
+        assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "{plan:?}");
     }
 }
