@@ -122,6 +122,10 @@ async fn quota_gives_up_after_seven_days() {
     let relay = small_quota_relay().await;
     let dir = tempfile::tempdir().unwrap();
     let (clock, offset) = shifted_clock();
+    // A's clock runs a month behind the system clock: the age of a message is judged by
+    // the agent's clock, so its delivery must be dated by it too
+    let day_ms = 24 * 3600 * 1000;
+    offset.store(-30 * day_ms, Ordering::SeqCst);
     let slow = Duration::from_millis(200);
     let (a, mut a_events) = Agent::open(config(&relay, &dir.path().join("a.db"), slow, clock))
         .await
@@ -139,7 +143,7 @@ async fn quota_gives_up_after_seven_days() {
     while stats.msg_sent_quota.get() < 3 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    offset.store(8 * 24 * 3600 * 1000, Ordering::SeqCst);
+    offset.store((-30 + 8) * day_ms, Ordering::SeqCst);
     match next_non_sent(&mut a_events).await {
         AgentEvent::MsgErr { conn_id, id, err } => {
             assert_eq!(conn_id, a_conn);

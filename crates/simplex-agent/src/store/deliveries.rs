@@ -109,7 +109,8 @@ pub struct PendingQueue {
 }
 
 impl Tx<'_> {
-    /// Queues a message for one send queue (status [`DeliveryStatus::Pending`]).
+    /// Queues a message for one send queue (status [`DeliveryStatus::Pending`]), dated
+    /// by the store's clock ([`Tx::now`]: the agent's, which judges when to give up).
     pub fn insert_delivery(&self, new: &NewDelivery<'_>) -> Result<DeliveryId> {
         self.db()
             .prepare_cached(
@@ -123,7 +124,7 @@ impl Tx<'_> {
                 new.internal_id,
                 new.body,
                 new.next_attempt_at,
-                Timestamp::now()
+                self.now()
             ])?;
         Ok(DeliveryId(self.db().last_insert_rowid()))
     }
