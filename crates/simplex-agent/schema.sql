@@ -42,6 +42,20 @@ CREATE TABLE encrypted_rcv_message_hashes (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (conn_id, hash)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE inv_short_links (
+  inv_short_link_id INTEGER PRIMARY KEY,
+  -- the relay (its store key, as `rcv_queues.server`)
+  server TEXT NOT NULL,
+  -- the link id on the relay
+  link_id BLOB NOT NULL,
+  -- the link key (in the short link); another key for the same link id gets a new row
+  link_key BLOB NOT NULL,
+  -- the Ed25519 sender key (PKCS#8) that `LKEY` secured the queue with
+  snd_private_key BLOB NOT NULL,
+  -- the queue's sender id, once the relay answered `LKEY`
+  snd_id BLOB,
+  UNIQUE (server, link_id)
+) STRICT;
 CREATE TABLE invitations (
   invitation_id TEXT NOT NULL PRIMARY KEY,
   user_id INTEGER NOT NULL REFERENCES users ON DELETE CASCADE,
@@ -184,6 +198,7 @@ CREATE INDEX idx_confirmations_conn_id ON confirmations (conn_id);
 CREATE INDEX idx_connections_user_id ON connections (user_id);
 CREATE INDEX idx_encrypted_rcv_message_hashes_created_at
   ON encrypted_rcv_message_hashes (created_at);
+CREATE INDEX idx_inv_short_links_snd_id ON inv_short_links (server, snd_id);
 CREATE INDEX idx_invitations_contact_conn_id ON invitations (contact_conn_id);
 CREATE INDEX idx_invitations_user_id ON invitations (user_id);
 CREATE INDEX idx_processed_ratchet_key_hashes_created_at

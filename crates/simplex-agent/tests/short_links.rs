@@ -9,11 +9,44 @@ mod relay;
 
 use std::path::Path;
 
-use agent_proto::ShortLink;
 use agent_proto::conn_request::ConnectionMode;
+use agent_proto::{ConnectionRequest, ShortLink};
 use flow::{expect_request, finish_and_exchange, open_two};
 use simplex_agent::config::SmpProxyMode;
-use simplex_agent::{Agent, AgentConfig, AgentError, RelayConfig};
+use simplex_agent::store::ConnId;
+use simplex_agent::{Agent, AgentConfig, AgentError, AgentEvent, RelayConfig};
+use tokio::sync::mpsc::Receiver;
+
+/// An agent and its events.
+type Side<'a> = (&'a Agent, &'a mut Receiver<AgentEvent>);
+
+/// B joins A's invitation `a_inv` by `link` (full or short); then the handshake and one
+/// message each way.
+async fn join_invitation(a: Side<'_>, a_inv: &ConnId, b: Side<'_>, link: &str) {
+    let b_conn = b.0.join(link, b"bob's info").await.unwrap();
+    finish_and_exchange(
+        (a.0, a.1, a_inv),
+        b"alice's info",
+        (b.0, b.1, &b_conn),
+        b"bob's info",
+    )
+    .await;
+}
+
+/// B joins A's contact address `address` by `link` (full or short), A accepts the
+/// request; then the handshake and one message each way.
+async fn join_address(a: Side<'_>, address: &ConnId, b: Side<'_>, link: &str) {
+    let b_conn = b.0.join(link, b"bob's info").await.unwrap();
+    let inv_id = expect_request(a.1, address, b"bob's info").await;
+    let a_conn = a.0.accept_contact(&inv_id, b"alice's info").await.unwrap();
+    finish_and_exchange(
+        (b.0, b.1, &b_conn),
+        b"bob's info",
+        (a.0, a.1, &a_conn),
+        b"alice's info",
+    )
+    .await;
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_by_short_invitation_link() {
@@ -408,16 +441,8 @@ async fn deleted_short_link_stops_resolving_but_the_connection_works() {
     a.delete_conn_short_link(&address).await.unwrap();
 
     // the address itself still takes requests by its full link
-    let b_conn = b.join(&links.full, b"bob's info").await.unwrap();
-    let inv_id = expect_request(&mut a_events, &address, b"bob's info").await;
-    let a_conn = a.accept_contact(&inv_id, b"alice's info").await.unwrap();
-    finish_and_exchange(
-        (&b, &mut b_events, &b_conn),
-        b"bob's info",
-        (&a, &mut a_events, &a_conn),
-        b"alice's info",
-    )
-    .await;
+    let (a_side, b_side) = ((&a, &mut a_events), (&b, &mut b_events));
+    join_address(a_side, &address, b_side, &links.full).await;
 
     // the same link comes back with new data
     let again = a.set_conn_short_link(&address, b"profile 2").await.unwrap();
@@ -433,15 +458,55 @@ async fn deleted_short_link_stops_resolving_but_the_connection_works() {
     a.delete_conn_short_link(&a_inv).await.unwrap();
     let err = b.short_link_data(&inv.short).await.unwrap_err();
     assert!(matches!(err, AgentError::LinkNotFound), "{err}");
-    let b_conn = b.join(&inv.full, b"bob's info").await.unwrap();
-    finish_and_exchange(
-        (&a, &mut a_events, &a_inv),
-        b"alice's info",
-        (&b, &mut b_events, &b_conn),
-        b"bob's info",
-    )
-    .await;
+    join_invitation((&a, &mut a_events), &a_inv, (&b, &mut b_events), &inv.full).await;
     // an established connection has no short link to delete
     let err = a.delete_conn_short_link(&a_inv).await.unwrap_err();
     assert!(matches!(err, AgentError::WrongState { .. }), "{err}");
+}
+
+/// Whether `agent` keeps an `LKEY` sender key for the queue on `relay` that the full
+/// invitation link `full` names.
+fn stored_lkey(agent: &Agent, relay: &relay::Relay, full: &str) -> bool {
+    let req = ConnectionRequest::parse_text(full).unwrap();
+    let snd_id = req.data().queues[0].addr.sender_id.as_bytes().to_vec();
+    let server = simplex_agent::pool::server_key(&relay.server);
+    let key = agent
+        .store()
+        .transaction(|tx| tx.inv_short_link_snd_key(&server, &snd_id))
+        .unwrap();
+    key.is_some()
+}
+
+/// The sender key `LKEY` secured an invitation's queue with is stored (reference
+/// `inv_short_links`): the joining agent, restarted between reading the link and
+/// joining, still joins (securing the queue again with a new key would be refused), and
+/// reading the link again after a restart repeats `LKEY` with the same key. Once
+/// joined, the key is forgotten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lkey_sender_key_survives_a_restart() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let b_db = dir.path().join("b.db");
+    let (a, mut a_events, b, b_events) = open_two(&relay, dir.path()).await;
+    let (a_inv, inv) = a.create_invitation_link(b"card").await.unwrap();
+    let data = b.short_link_data(&inv.short).await.unwrap();
+    assert!(stored_lkey(&b, &relay, &data.full));
+
+    drop((b, b_events));
+    let (b, b_events) = Agent::open(relay.agent_config(&b_db)).await.unwrap();
+    assert_eq!(b.short_link_data(&inv.short).await.unwrap(), data);
+
+    drop((b, b_events));
+    let (b, mut b_events) = Agent::open(relay.agent_config(&b_db)).await.unwrap();
+    assert!(stored_lkey(&b, &relay, &data.full));
+    join_invitation((&a, &mut a_events), &a_inv, (&b, &mut b_events), &data.full).await;
+    assert!(!stored_lkey(&b, &relay, &data.full));
+
+    // joining by the short link after a restart: LKEY, restart, LKEY again, join
+    let (a_inv, inv) = a.create_invitation_link(b"card 2").await.unwrap();
+    b.short_link_data(&inv.short).await.unwrap();
+    drop((b, b_events));
+    let (b, mut b_events) = Agent::open(relay.agent_config(&b_db)).await.unwrap();
+    join_invitation((&a, &mut a_events), &a_inv, (&b, &mut b_events), &inv.short).await;
+    assert!(!stored_lkey(&b, &relay, &inv.full));
 }

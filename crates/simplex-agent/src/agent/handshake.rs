@@ -357,7 +357,10 @@ async fn peer_queue(inner: &Inner, addr: &QueueAddress) -> Result<PeerQueue> {
     let own_e2e = X25519Secret::generate(&mut rand::rng());
     let secret = own_e2e.dh(&addr.dh_key);
     let secure = agent_proto::queue_uri::sender_can_secure(addr.queue_mode);
-    let snd_key = match inner.inv_link_key(&server_key(&server), addr.sender_id.as_bytes()) {
+    let stored = inner
+        .inv_link_key(&server_key(&server), addr.sender_id.as_bytes())
+        .await?;
+    let snd_key = match stored {
         Some(key) => key,
         None if !secure => new_auth_key()?,
         None => {
@@ -555,7 +558,9 @@ pub(super) async fn join_invitation(
         })
         .await?;
     let peer_server = server_key(&SmpServer::try_from(&peer.addr.server)?);
-    inner.forget_inv_link_key(&peer_server, peer.addr.sender_id.as_bytes());
+    inner
+        .forget_inv_link_key(&peer_server, peer.addr.sender_id.as_bytes())
+        .await;
     inner.wake_worker(sq_id);
     Ok(conn_id)
 }

@@ -25,6 +25,7 @@ use agent_proto::short_link::ShortLinkScheme;
 use agent_proto::{
     ConnectionRequest, ContactType, E2ERatchetParamsUri, QueueAddress, RelayAddr, ShortLink,
 };
+use simplex_crypto::keys::PrivateAuthKey;
 use simplex_crypto::{Ed25519Secret, X25519Public};
 use smp_proto::command::{QueueLinkData, QueueMode, QueueReqData};
 use smp_proto::{CorrId, EntityId, SmpServer};
@@ -34,7 +35,7 @@ use super::handshake::{NewQueue, invitation_request};
 use super::keys::{auth_key, new_auth_key};
 use crate::error::{AgentError, Result};
 use crate::pool::server_key;
-use crate::store::{SecretBytes, ShortLinkCreds};
+use crate::store::{InvShortLink, SecretBytes, ShortLinkCreds};
 
 /// A connection's full link and its short link, as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,9 +260,10 @@ fn link_request_error(e: AgentError) -> AgentError {
 /// private routing settings say) and checks it (see the module docs).
 pub(super) async fn resolve(inner: &Arc<Inner>, link: &ShortLink) -> Result<Resolved> {
     let server = SmpServer::try_from(link.server())?;
+    let srv_key = server_key(&server);
     let (link_id, key, mode, snd_key) = match link {
         ShortLink::Invitation { link_id, key, .. } => {
-            let snd_key = new_auth_key()?;
+            let snd_key = inner.lkey_sender_key(&srv_key, link_id, key).await?;
             let sb = invitation_link_kdf(key);
             (
                 link_id.clone(),
@@ -280,6 +282,12 @@ pub(super) async fn resolve(inner: &Arc<Inner>, link: &ShortLink) -> Result<Reso
         .await
         .map_err(link_request_error)?;
     tracing::debug!(?route, "short link data read");
+    if snd_key.is_some() {
+        let (lid, sid) = (link_id.as_bytes().to_vec(), snd_id.as_bytes().to_vec());
+        inner
+            .db(move |tx| Ok(tx.set_inv_short_link_snd_id(&srv_key, &lid, &sid)?))
+            .await?;
+    }
     let (fixed, data) =
         decrypt_link_data(link.key(), &key, mode, &enc).map_err(AgentError::LinkData)?;
     let queue = fixed
@@ -298,8 +306,68 @@ pub(super) async fn resolve(inner: &Arc<Inner>, link: &ShortLink) -> Result<Reso
             "link data names a different queue than the link",
         ));
     }
-    if let Some(k) = snd_key {
-        inner.remember_inv_link_key(&server_key(&server), snd_id.as_bytes(), &k);
-    }
     Ok(Resolved { fixed, data })
+}
+
+/// The sender keys of invitations secured with `LKEY` (table `inv_short_links`, the
+/// reference's `getConnShortLink'` and `getInvShortLinkKeys`): stored before `LKEY` is
+/// sent, so that a join after a restart, or resolving the link again, uses the key the
+/// queue was secured with.
+impl Inner {
+    /// The sender key for `LKEY` on the invitation link `link_id` of `server`: the stored
+    /// one when this link (with this key) was resolved before, else a new one, stored.
+    async fn lkey_sender_key(
+        &self,
+        server: &str,
+        link_id: &EntityId,
+        link_key: &agent_proto::LinkKey,
+    ) -> Result<PrivateAuthKey> {
+        let (server, link_id, link_key) = (
+            server.to_owned(),
+            link_id.as_bytes().to_vec(),
+            link_key.0.to_vec(),
+        );
+        let stored = self
+            .db(move |tx| {
+                if let Some(key) = tx.inv_short_link_key(&server, &link_id, &link_key)? {
+                    return Ok(key);
+                }
+                let link = InvShortLink {
+                    server,
+                    link_id,
+                    link_key,
+                    snd_private_key: SecretBytes::from_slice(&new_auth_key()?.to_pkcs8()),
+                };
+                tx.insert_inv_short_link(&link)?;
+                Ok(link.snd_private_key)
+            })
+            .await?;
+        auth_key(&stored)
+    }
+
+    /// The sender key the invitation queue `snd_id` on `server` was secured with by
+    /// `LKEY`, if its short link was resolved.
+    pub(super) async fn inv_link_key(
+        &self,
+        server: &str,
+        snd_id: &[u8],
+    ) -> Result<Option<PrivateAuthKey>> {
+        let (server, snd_id) = (server.to_owned(), snd_id.to_vec());
+        let stored = self
+            .db(move |tx| Ok(tx.inv_short_link_snd_key(&server, &snd_id)?))
+            .await?;
+        stored.as_ref().map(auth_key).transpose()
+    }
+
+    /// Forgets the `LKEY` sender key of a joined invitation; a failure is reported, not
+    /// returned (the join is done; as the reference's `delInvSL`).
+    pub(super) async fn forget_inv_link_key(&self, server: &str, snd_id: &[u8]) {
+        let (server, snd_id) = (server.to_owned(), snd_id.to_vec());
+        let r = self
+            .db(move |tx| Ok(tx.delete_inv_short_link(&server, &snd_id)?))
+            .await;
+        if let Err(e) = r {
+            self.emit_error(None, e).await;
+        }
+    }
 }

@@ -32,10 +32,8 @@ mod routing;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use simplex_crypto::keys::PrivateAuthKey;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
-use zeroize::Zeroizing;
 
 use crate::config::{AgentConfig, RelayConfig};
 use crate::error::{AgentError, Result};
@@ -84,9 +82,6 @@ struct Inner {
     /// Wake-ups of the delivery workers, by send queue.
     workers: Mutex<HashMap<SndQueueId, Arc<Notify>>>,
     tasks: Mutex<Vec<AbortHandle>>,
-    /// Sender keys of invitation queues secured with `LKEY` while resolving their short
-    /// links, by relay and sender id, until the invitation is joined.
-    inv_link_keys: Mutex<HashMap<QueueKey, Zeroizing<Vec<u8>>>>,
     /// Connection deletion: its lock and background tasks.
     deletions: delete::Deletions,
     /// The legacy `KEY` + `HELLO` commands being run, so none runs twice.
@@ -141,7 +136,6 @@ impl Agent {
             events: events_tx,
             workers: Mutex::new(HashMap::new()),
             tasks: Mutex::new(Vec::new()),
-            inv_link_keys: Mutex::new(HashMap::new()),
             deletions: delete::Deletions::default(),
             legacy_running: Mutex::new(HashSet::new()),
             link_locks: link_update::LinkLocks::default(),
@@ -406,32 +400,6 @@ impl Inner {
     async fn emit_error(&self, conn_id: Option<ConnId>, err: AgentError) {
         tracing::warn!(?conn_id, %err, "agent error");
         self.emit(AgentEvent::Error { conn_id, err }).await;
-    }
-
-    /// Remembers the sender key an invitation queue was secured with by `LKEY`.
-    fn remember_inv_link_key(&self, server: &str, snd_id: &[u8], key: &PrivateAuthKey) {
-        self.inv_link_keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert((server.to_owned(), snd_id.to_vec()), key.to_pkcs8());
-    }
-
-    /// The sender key an invitation queue was secured with by `LKEY`, if it was.
-    fn inv_link_key(&self, server: &str, snd_id: &[u8]) -> Option<PrivateAuthKey> {
-        let keys = self
-            .inv_link_keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let der = keys.get(&(server.to_owned(), snd_id.to_vec()))?;
-        PrivateAuthKey::from_pkcs8(der).ok()
-    }
-
-    /// Drops the remembered `LKEY` sender key of a joined invitation.
-    fn forget_inv_link_key(&self, server: &str, snd_id: &[u8]) {
-        self.inv_link_keys
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&(server.to_owned(), snd_id.to_vec()));
     }
 
     /// Starts the delivery worker of `sq` if needed, and tells it there is work.

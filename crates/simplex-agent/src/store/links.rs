@@ -1,5 +1,7 @@
-//! Table `rcv_queue_short_links`: the credentials of a receive queue's short link, kept
-//! so that its user data can be replaced (`LSET` with the same link id and fixed data).
+//! Short link records. Table `rcv_queue_short_links`: the credentials of a receive
+//! queue's short link, kept so that its user data can be replaced (`LSET` with the same
+//! link id and fixed data). Table `inv_short_links`: the sender keys of invitations the
+//! joining side secured with `LKEY`, kept until it has joined.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -57,5 +59,100 @@ impl Tx<'_> {
             })
             .optional()?;
         Ok(creds)
+    }
+}
+
+/// An invitation's short link resolved with `LKEY` by the joining side (reference
+/// `InvShortLink`, table `inv_short_links`).
+#[derive(Debug)]
+pub struct InvShortLink {
+    /// The relay's store key.
+    pub server: String,
+    /// The link id on the relay.
+    pub link_id: Vec<u8>,
+    /// The link key (in the short link).
+    pub link_key: Vec<u8>,
+    /// The sender key (PKCS#8) `LKEY` secures the queue with.
+    pub snd_private_key: SecretBytes,
+}
+
+impl Tx<'_> {
+    /// The stored `LKEY` sender key for the link `link_id` on `server`, if it was stored
+    /// with the link key `link_key`.
+    pub fn inv_short_link_key(
+        &self,
+        server: &str,
+        link_id: &[u8],
+        link_key: &[u8],
+    ) -> Result<Option<SecretBytes>> {
+        let key = self
+            .db()
+            .prepare_cached(
+                "SELECT snd_private_key FROM inv_short_links
+                 WHERE server = ?1 AND link_id = ?2 AND link_key = ?3",
+            )?
+            .query_row(params![server, link_id, link_key], |row| {
+                Ok(SecretBytes::new(row.get(0)?))
+            })
+            .optional()?;
+        Ok(key)
+    }
+
+    /// Stores a link's `LKEY` sender key, replacing one stored for the same link id.
+    pub fn insert_inv_short_link(&self, link: &InvShortLink) -> Result<()> {
+        self.db()
+            .prepare_cached(
+                "INSERT OR REPLACE INTO inv_short_links
+                   (server, link_id, link_key, snd_private_key) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                link.server,
+                link.link_id,
+                link.link_key,
+                link.snd_private_key.as_bytes()
+            ])?;
+        Ok(())
+    }
+
+    /// Records the sender id the relay answered `LKEY` with for the link `link_id`.
+    pub fn set_inv_short_link_snd_id(
+        &self,
+        server: &str,
+        link_id: &[u8],
+        snd_id: &[u8],
+    ) -> Result<()> {
+        self.db()
+            .prepare_cached(
+                "UPDATE inv_short_links SET snd_id = ?3 WHERE server = ?1 AND link_id = ?2",
+            )?
+            .execute(params![server, link_id, snd_id])?;
+        Ok(())
+    }
+
+    /// The `LKEY` sender key of the invitation queue `snd_id` on `server`, if its short
+    /// link was resolved.
+    pub fn inv_short_link_snd_key(
+        &self,
+        server: &str,
+        snd_id: &[u8],
+    ) -> Result<Option<SecretBytes>> {
+        let key = self
+            .db()
+            .prepare_cached(
+                "SELECT snd_private_key FROM inv_short_links WHERE server = ?1 AND snd_id = ?2",
+            )?
+            .query_row(params![server, snd_id], |row| {
+                Ok(SecretBytes::new(row.get(0)?))
+            })
+            .optional()?;
+        Ok(key)
+    }
+
+    /// Forgets the `LKEY` sender key of the invitation queue `snd_id` on `server` (joined).
+    pub fn delete_inv_short_link(&self, server: &str, snd_id: &[u8]) -> Result<()> {
+        self.db()
+            .prepare_cached("DELETE FROM inv_short_links WHERE server = ?1 AND snd_id = ?2")?
+            .execute(params![server, snd_id])?;
+        Ok(())
     }
 }

@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_message_expiry",
         sql: include_str!("../../migrations/0005_message_expiry.sql"),
     },
+    Migration {
+        name: "0006_inv_short_links",
+        sql: include_str!("../../migrations/0006_inv_short_links.sql"),
+    },
 ];
 
 const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS migrations (

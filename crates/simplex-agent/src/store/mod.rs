@@ -52,7 +52,7 @@ pub use deliveries::{NewDelivery, PendingQueue, SndDelivery};
 pub use error::{Result, StoreError};
 pub use group::GroupStats;
 pub use handshake::{Confirmation, Invitation, NewConfirmation, NewInvitation};
-pub use links::ShortLinkCreds;
+pub use links::{InvShortLink, ShortLinkCreds};
 pub use messages::{NewRcvMessage, NewSndMessage, RcvMessage, SndMessage};
 pub use queues::{NewRcvQueue, NewSndQueue, RcvQueue, SndQueue};
 pub use ratchet::{Ratchet, SkippedKey, X3dhKeys};
