@@ -216,10 +216,23 @@ impl Pool {
     }
 }
 
-/// Whether a relay error is worth retrying (network trouble) rather than final.
+/// Whether a relay error is worth retrying rather than final (reference
+/// `temporaryOrHostError`): network trouble with the relay, and, through a proxy, a
+/// proxy that lost its session or could not reach the destination (`PROXY (BROKER
+/// NETWORK | TIMEOUT)`), or could not use its host or version (`BROKER HOST`,
+/// `BROKER (TRANSPORT VERSION)`; when the fallback to a direct send is prohibited these
+/// are retried too, as in the reference).
 pub fn is_temporary(e: &AgentError) -> bool {
     use smp_client::ClientError as C;
+    use smp_proto::error::{BrokerErrorType as B, ErrorType, ProxyError, TransportError};
     match e {
+        AgentError::Relay(C::Proxy(ErrorType::Proxy(p))) => matches!(
+            **p,
+            ProxyError::NoSession
+                | ProxyError::Broker(
+                    B::Network | B::Timeout | B::Host | B::Transport(TransportError::Version)
+                )
+        ),
         AgentError::Relay(c) => matches!(
             c,
             C::Network(_)
@@ -229,7 +242,6 @@ pub fn is_temporary(e: &AgentError) -> bool {
                 | C::Transport(_)
                 | C::Socks(_)
         ),
-        AgentError::Closed(_) => false,
         _ => false,
     }
 }

@@ -94,6 +94,32 @@ async fn next_deletion_event(events: &mut Receiver<AgentEvent>) -> AgentEvent {
     }
 }
 
+/// The next deletion events must report the queue `queue` of `conn` given up with an
+/// error that passes `check`, then the connection deleted.
+async fn expect_given_up(
+    events: &mut Receiver<AgentEvent>,
+    (conn, queue): (&ConnId, &[u8]),
+    check: impl Fn(&AgentError) -> bool,
+) {
+    match next_deletion_event(events).await {
+        AgentEvent::RcvQueueDeleted {
+            conn_id,
+            rcv_id,
+            err: Some(err),
+            ..
+        } => {
+            assert_eq!((&conn_id, rcv_id.as_slice()), (conn, queue));
+            assert!(check(&err), "{err}");
+        }
+        ev => panic!("expected the queue deletion given up, got {ev:?}"),
+    }
+    let ev = next_deletion_event(events).await;
+    assert!(
+        matches!(&ev, AgentEvent::ConnDeleted { conn_id } if conn_id == conn),
+        "{ev:?}"
+    );
+}
+
 /// The peer's message to a deleted queue is refused by the relay: its delivery fails
 /// with `ERR AUTH`.
 async fn expect_send_refused(peer: &Agent, events: &mut Receiver<AgentEvent>, conn: &ConnId) {
@@ -305,23 +331,8 @@ async fn deletion_failing_past_the_message_timeout_is_given_up() {
     a.delete_connections_async(std::slice::from_ref(&conn), false)
         .await
         .unwrap();
-    match next_deletion_event(&mut a_events).await {
-        AgentEvent::RcvQueueDeleted {
-            conn_id,
-            rcv_id,
-            err: Some(err),
-            ..
-        } => {
-            assert_eq!((conn_id, rcv_id), (conn.clone(), queue.clone()));
-            assert!(simplex_agent::pool::is_temporary(&err), "{err}");
-        }
-        ev => panic!("expected the queue deletion given up, got {ev:?}"),
-    }
-    let ev = next_deletion_event(&mut a_events).await;
-    assert!(
-        matches!(&ev, AgentEvent::ConnDeleted { conn_id } if conn_id == &conn),
-        "{ev:?}"
-    );
+    let temporary = simplex_agent::pool::is_temporary;
+    expect_given_up(&mut a_events, (&conn, &queue), temporary).await;
     assert_eq!(pending_deletions(&a), 0);
     // given up: the queue is still on the relay
     assert!(on_relay(&o.relay, &queue));
@@ -360,4 +371,143 @@ async fn pending_invitations_are_deleted_in_one_batch() {
     let conns = a.store().transaction(|tx| tx.conns(a.user_id())).unwrap();
     assert!(conns.is_empty());
     assert_eq!(pending_deletions(&a), 0);
+}
+
+/// A relay store that refuses to delete queues, as a store that stopped after a write
+/// failure does (the relay then answers `DEL` with `ERR INTERNAL`); everything else goes
+/// to the relay's in-memory store.
+struct RefusingDeletes {
+    inner: std::sync::Arc<smp_store::MemoryStore>,
+}
+
+mod refusing_store {
+    use smp_store::{
+        Commit, DeletedQueue, LinkData, Message, Msg, MsgId, MsgStore, NotifierCreds, QueueId,
+        QueueRec, QueueStore, Result, StoreCounts, StoreError, Write,
+    };
+
+    impl QueueStore for super::RefusingDeletes {
+        fn add_queue(&self, rec: QueueRec) -> Result<Commit> {
+            self.inner.add_queue(rec)
+        }
+        fn queue_by_recipient(&self, rid: &QueueId) -> Result<Option<QueueRec>> {
+            self.inner.queue_by_recipient(rid)
+        }
+        fn queue_by_sender(&self, sid: &QueueId) -> Result<Option<QueueRec>> {
+            self.inner.queue_by_sender(sid)
+        }
+        fn queue_by_notifier(&self, nid: &QueueId) -> Result<Option<QueueRec>> {
+            self.inner.queue_by_notifier(nid)
+        }
+        fn queue_by_link(&self, lid: &QueueId) -> Result<Option<QueueRec>> {
+            self.inner.queue_by_link(lid)
+        }
+        fn secure_queue(&self, rid: &QueueId, sender_key: &[u8]) -> Result<Commit> {
+            self.inner.secure_queue(rid, sender_key)
+        }
+        fn update_keys(&self, rid: &QueueId, keys: Vec<Vec<u8>>) -> Result<Commit> {
+            self.inner.update_keys(rid, keys)
+        }
+        fn set_link(&self, rid: &QueueId, link: LinkData) -> Result<Commit> {
+            self.inner.set_link(rid, link)
+        }
+        fn delete_link(&self, rid: &QueueId) -> Result<Commit> {
+            self.inner.delete_link(rid)
+        }
+        fn add_notifier(
+            &self,
+            rid: &QueueId,
+            creds: NotifierCreds,
+        ) -> Result<Commit<Option<NotifierCreds>>> {
+            self.inner.add_notifier(rid, creds)
+        }
+        fn delete_notifier(&self, rid: &QueueId) -> Result<Commit<Option<NotifierCreds>>> {
+            self.inner.delete_notifier(rid)
+        }
+        fn suspend_queue(&self, rid: &QueueId) -> Result<Commit> {
+            self.inner.suspend_queue(rid)
+        }
+        fn block_queue(&self, rid: &QueueId, info: String) -> Result<Commit> {
+            self.inner.block_queue(rid, info)
+        }
+        fn unblock_queue(&self, rid: &QueueId) -> Result<Commit> {
+            self.inner.unblock_queue(rid)
+        }
+        fn update_time(&self, rid: &QueueId, now: i64) -> Result<Commit<bool>> {
+            self.inner.update_time(rid, now)
+        }
+        fn delete_queue(&self, _rid: &QueueId) -> Result<Commit<DeletedQueue>> {
+            Err(StoreError::Failed("test: the disk is full".into()))
+        }
+        fn queue_count(&self) -> Result<usize> {
+            self.inner.queue_count()
+        }
+    }
+
+    impl MsgStore for super::RefusingDeletes {
+        fn write_msg(&self, rid: &QueueId, msg: Message, quota: usize) -> Result<Commit<Write>> {
+            self.inner.write_msg(rid, msg, quota)
+        }
+        fn peek(&self, rid: &QueueId) -> Result<Option<Msg>> {
+            self.inner.peek(rid)
+        }
+        fn del_msg(&self, rid: &QueueId, msg_id: &MsgId) -> Result<Commit<Option<Msg>>> {
+            self.inner.del_msg(rid, msg_id)
+        }
+        fn del_peek(
+            &self,
+            rid: &QueueId,
+            msg_id: &MsgId,
+        ) -> Result<Commit<(Option<Msg>, Option<Msg>)>> {
+            self.inner.del_peek(rid, msg_id)
+        }
+        fn queue_size(&self, rid: &QueueId) -> Result<usize> {
+            self.inner.queue_size(rid)
+        }
+        fn expire(&self, rid: Option<&QueueId>, older_than: i64) -> Result<Commit<usize>> {
+            self.inner.expire(rid, older_than)
+        }
+        fn counts(&self) -> Result<StoreCounts> {
+            self.inner.counts()
+        }
+    }
+}
+
+/// A relay that refuses `DEL` with an error other than `AUTH` (`ERR INTERNAL`): the
+/// deletion is given up at once, not retried (reference: not `temporaryOrHostError`).
+/// `delete_connection` returns the error; the background deletion reports it in
+/// `RcvQueueDeleted`; the connections are gone locally and the queues stay on the relay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletion_refused_by_the_relay_is_given_up() {
+    let relay = relay::start_relay_wrapped(smp_server::ServerConfig::default(), |inner| {
+        std::sync::Arc::new(RefusingDeletes { inner })
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
+        .await
+        .unwrap();
+    let (inv1, _) = a.create_invitation().await.unwrap();
+    let (inv2, _) = a.create_invitation_link(b"card").await.unwrap();
+    let (q1, q2) = (rcv_ids(&a, &inv1).remove(0), rcv_ids(&a, &inv2).remove(0));
+
+    let internal = |e: &AgentError| {
+        matches!(
+            e,
+            AgentError::Relay(ClientError::Protocol(ErrorType::Internal))
+        )
+    };
+    let err = a.delete_connection(&inv1).await.unwrap_err();
+    assert!(internal(&err), "{err}");
+
+    a.delete_connections_async(std::slice::from_ref(&inv2), false)
+        .await
+        .unwrap();
+    expect_given_up(&mut a_events, (&inv2, &q2), internal).await;
+
+    // nothing is left to retry, locally both connections are gone
+    assert_eq!(pending_deletions(&a), 0);
+    let conns = a.store().transaction(|tx| tx.conns(a.user_id())).unwrap();
+    assert!(conns.is_empty());
+    assert!(on_relay(&relay, &q1) && on_relay(&relay, &q2));
 }

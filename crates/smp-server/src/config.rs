@@ -53,6 +53,11 @@ pub struct ServerConfig {
     pub allow_proxy: bool,
     /// Parallel proxy commands per client.
     pub proxy_client_concurrency: usize,
+    /// Which kind of destination host the proxy uses (reference `[PROXY] host_mode`).
+    pub proxy_host_mode: ProxyHostMode,
+    /// Whether the proxy refuses a destination without a host of that kind, answering
+    /// `PRXY` with `PROXY (BROKER HOST)` (reference `[PROXY] required_host_mode`).
+    pub proxy_required_host_mode: bool,
     /// TLS handshake timeout.
     pub tls_timeout: Duration,
     /// SMP handshake timeout.
@@ -83,12 +88,33 @@ impl Default for ServerConfig {
             create_password: None,
             allow_proxy: true,
             proxy_client_concurrency: 32,
+            proxy_host_mode: ProxyHostMode::Public,
+            proxy_required_host_mode: false,
             tls_timeout: Duration::from_secs(60),
             handshake_timeout: Duration::from_secs(120),
             metrics_addr: None,
             proxy_connect_override: None,
             clock: Arc::new(SystemClock),
         }
+    }
+}
+
+/// The kind of destination relay host the proxy uses (reference `HostMode`; the relay
+/// has no SOCKS proxy, so without `proxy_required_host_mode` it always dials a public
+/// host when there is one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProxyHostMode {
+    /// Public host names and addresses (`public`, the default).
+    #[default]
+    Public,
+    /// `.onion` hosts (`onion`).
+    Onion,
+}
+
+impl ProxyHostMode {
+    /// Whether `host` is of this kind.
+    pub fn fits(self, host: &str) -> bool {
+        host.ends_with(".onion") == (self == ProxyHostMode::Onion)
     }
 }
 

@@ -36,5 +36,5 @@ pub mod subs;
 pub mod tasks;
 pub mod verify;
 
-pub use config::ServerConfig;
+pub use config::{ProxyHostMode, ServerConfig};
 pub use server::{Server, ServerHandle};

@@ -104,6 +104,11 @@ impl ProxyAgent {
             return BrokerMsg::Err(ErrorType::Proxy(Box::new(ProxyError::BasicAuth)));
         }
         env.stats.proxy_sessions.inc();
+        if cfg.proxy_required_host_mode && !srv.hosts.iter().any(|h| cfg.proxy_host_mode.fits(h)) {
+            // the reference's `chooseTransportHost` failing: `PCEIncompatibleHost`
+            env.stats.proxy_session_errors.inc();
+            return BrokerMsg::Err(broker(BrokerErrorType::Host));
+        }
         let c = match self.client(env, srv).await {
             Ok(c) => c,
             Err(e) => {

@@ -266,6 +266,46 @@ async fn private_routing_through_a_proxy() {
     assert_eq!(dest.handle.env().stats.relay_forwarded.get(), 3);
 }
 
+/// `[PROXY] required_host_mode` (reference `chooseTransportHost` failing with
+/// `PCEIncompatibleHost`): a proxy that must use `.onion` hosts refuses a destination
+/// with public hosts only, with `PROXY (BROKER HOST)`, without dialling it; one that
+/// uses public hosts serves it.
+#[tokio::test]
+async fn proxy_with_required_host_mode_refuses_other_hosts() {
+    use smp_proto::error::{BrokerErrorType, ProxyError};
+    let dest = start().await;
+    let dest_addr = dest.addr;
+    let proxy_with = |mode| {
+        let mut cfg = test_config();
+        cfg.proxy_host_mode = mode;
+        cfg.proxy_required_host_mode = true;
+        cfg.proxy_connect_override =
+            Some(smp_server::config::ConnectOverride(Arc::new(move |_| {
+                Some(dest_addr)
+            })));
+        start_with(cfg, Arc::new(smp_store::MemoryStore::new()))
+    };
+    let onion = proxy_with(smp_server::ProxyHostMode::Onion).await;
+    let (pc, _) = onion.connect().await;
+    let accepted = dest.handle.env().stats.sockets_accepted.get();
+    let e = pc
+        .connect_proxied_relay(&dest.server, None)
+        .await
+        .unwrap_err();
+    let host = ErrorType::Proxy(Box::new(ProxyError::Broker(BrokerErrorType::Host)));
+    assert!(
+        matches!(&e, ClientError::Proxy(p) | ClientError::Protocol(p) if *p == host),
+        "{e:?}"
+    );
+    assert_eq!(dest.handle.env().stats.sockets_accepted.get(), accepted);
+    assert_eq!(onion.handle.env().stats.proxy_session_errors.get(), 1);
+
+    let public = proxy_with(smp_server::ProxyHostMode::Public).await;
+    let (pc, _) = public.connect().await;
+    pc.connect_proxied_relay(&dest.server, None).await.unwrap();
+    assert_eq!(dest.handle.env().stats.sockets_accepted.get(), accepted + 1);
+}
+
 #[tokio::test]
 async fn proxy_password_and_unknown_session() {
     let dest = start().await;

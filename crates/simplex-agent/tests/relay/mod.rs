@@ -37,6 +37,15 @@ pub async fn start_relay() -> Relay {
 
 /// Starts a relay with `config` (its listen address replaced by 127.0.0.1:0).
 pub async fn start_relay_with(config: ServerConfig) -> Relay {
+    start_relay_wrapped(config, |store| store).await
+}
+
+/// [`start_relay_with`], the relay using `wrap` around its in-memory store (to make the
+/// store fail in tests); [`Relay::store`] is the inner store.
+pub async fn start_relay_wrapped(
+    config: ServerConfig,
+    wrap: impl FnOnce(Arc<MemoryStore>) -> Arc<dyn smp_store::Store>,
+) -> Relay {
     let config = ServerConfig {
         listen: vec![SocketAddr::from(([127, 0, 0, 1], 0))],
         ..config
@@ -46,7 +55,7 @@ pub async fn start_relay_with(config: ServerConfig) -> Relay {
         .server_credentials();
     let key_hash = creds.fingerprint().unwrap();
     let store = Arc::new(MemoryStore::new());
-    let handle = Server::start(config, store.clone(), creds.clone())
+    let handle = Server::start(config, wrap(store.clone()), creds.clone())
         .await
         .unwrap();
     let addr = handle.local_addrs()[0];

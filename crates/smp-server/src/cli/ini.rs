@@ -6,7 +6,8 @@
 //! behaviour, for `start` to report.
 
 use crate::config::{
-    DEFAULT_INACTIVE_CHECK, DEFAULT_INACTIVE_TTL, DEFAULT_QUOTA, InactiveClients, ServerConfig,
+    DEFAULT_INACTIVE_CHECK, DEFAULT_INACTIVE_TTL, DEFAULT_QUOTA, InactiveClients, ProxyHostMode,
+    ServerConfig,
 };
 use ini::{Ini, ParseOption};
 use smp_proto::address::BasicAuth;
@@ -116,6 +117,10 @@ pub struct Settings {
     pub inactive_clients: Option<InactiveClients>,
     /// `[PROXY] client_concurrency`.
     pub proxy_client_concurrency: usize,
+    /// `[PROXY] host_mode`: `public` (default) or `onion`.
+    pub proxy_host_mode: ProxyHostMode,
+    /// `[PROXY] required_host_mode` (default off).
+    pub proxy_required_host_mode: bool,
     /// `[METRICS] prometheus_address` (this server's key).
     pub prometheus_address: Option<SocketAddr>,
     /// `[INFORMATION] source_code`.
@@ -140,6 +145,8 @@ impl Default for Settings {
             ports: vec![DEFAULT_PORT],
             inactive_clients: None,
             proxy_client_concurrency: DEFAULT_PROXY_CLIENT_CONCURRENCY,
+            proxy_host_mode: ProxyHostMode::Public,
+            proxy_required_host_mode: false,
             prometheus_address: None,
             source_code: None,
             ignored: Vec::new(),
@@ -198,6 +205,8 @@ impl Settings {
             allow_new_queues: self.new_queues,
             create_password: self.create_password.clone(),
             proxy_client_concurrency: self.proxy_client_concurrency,
+            proxy_host_mode: self.proxy_host_mode,
+            proxy_required_host_mode: self.proxy_required_host_mode,
             metrics_addr: self.prometheus_address,
             ..ServerConfig::default()
         }
@@ -351,6 +360,10 @@ fn from_ini(r: &Reader<'_>) -> Result<Settings, ConfigError> {
             1,
             "a number, at least 1",
         )?,
+        proxy_host_mode: proxy_host_mode(r)?,
+        proxy_required_host_mode: r
+            .on_off("PROXY", "required_host_mode")?
+            .unwrap_or(d.proxy_required_host_mode),
         prometheus_address: prometheus_address(r)?,
         source_code: r
             .get("INFORMATION", "source_code")
@@ -414,6 +427,15 @@ fn ports(r: &Reader<'_>) -> Result<Vec<u16>, ConfigError> {
         None => Ok(vec![DEFAULT_PORT]),
         Some(v) => parse_ports(v)
             .ok_or_else(|| r.invalid("TRANSPORT", "port", "port numbers 1-65535, comma-separated")),
+    }
+}
+
+/// `[PROXY] host_mode` (reference `textToHostMode`): `public` or `onion`.
+fn proxy_host_mode(r: &Reader<'_>) -> Result<ProxyHostMode, ConfigError> {
+    match r.get("PROXY", "host_mode") {
+        None | Some("public") => Ok(ProxyHostMode::Public),
+        Some("onion") => Ok(ProxyHostMode::Onion),
+        Some(_) => Err(r.invalid("PROXY", "host_mode", "`public` or `onion`")),
     }
 }
 
@@ -537,18 +559,6 @@ const IGNORED: &[(&str, &str, &[&str], &str)] = &[
     ),
     (
         "PROXY",
-        "host_mode",
-        &["public"],
-        "the proxy uses the first host of a relay address",
-    ),
-    (
-        "PROXY",
-        "required_host_mode",
-        &["off"],
-        "the proxy uses the first host of a relay address",
-    ),
-    (
-        "PROXY",
         "own_server_domains",
         &[],
         "no separate statistics for own relays",
@@ -589,6 +599,24 @@ mod tests {
         assert!(e.to_string().contains("yes"), "{e}");
         let s = Settings::parse("[AUTH]\nnew_queues = off\n").unwrap();
         assert!(!s.new_queues);
+    }
+
+    #[test]
+    fn proxy_host_mode_settings() {
+        let s = Settings::parse("").unwrap();
+        assert_eq!(
+            (s.proxy_host_mode, s.proxy_required_host_mode),
+            (ProxyHostMode::Public, false)
+        );
+        let s = Settings::parse("[PROXY]\nhost_mode = onion\nrequired_host_mode = on\n").unwrap();
+        let cfg = s.server_config();
+        assert_eq!(
+            (cfg.proxy_host_mode, cfg.proxy_required_host_mode),
+            (ProxyHostMode::Onion, true)
+        );
+        assert!(s.ignored.is_empty());
+        assert!(Settings::parse("[PROXY]\nhost_mode = tor\n").is_err());
+        assert!(Settings::parse("[PROXY]\nrequired_host_mode = yes\n").is_err());
     }
 
     #[test]
