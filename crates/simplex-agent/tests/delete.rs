@@ -13,8 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use flow::{Peer, WAIT, connect, exchange_one, open_two, send_all};
-use simplex_agent::config::Clock;
-use simplex_agent::store::{ConnId, ConnStatus, Timestamp};
+use simplex_agent::store::{ConnId, ConnStatus};
 use simplex_agent::{Agent, AgentConfig, AgentError, AgentEvent};
 use smp_client::ClientError;
 use smp_proto::ErrorType;
@@ -318,19 +317,19 @@ async fn deletion_waiting_for_delivery_sends_queued_messages_first() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deletion_failing_past_the_message_timeout_is_given_up() {
-    // A's clock runs three days ahead: the first failed DEL is already too old
-    let ahead = Duration::from_secs(3 * 24 * 3600);
-    let o = Offline::start_with(|cfg| {
-        cfg.clock = Clock::new(move || {
-            Timestamp(Timestamp::now().0 + i64::try_from(ahead.as_millis()).unwrap())
-        });
-    })
-    .await;
+    // A's clock runs a month behind the system clock while the DEL is stored (with the
+    // system clock dating the stored command, its age was never positive and the
+    // deletion was retried forever), then catches up: the DEL is now a month old
+    let behind = i64::try_from(Duration::from_secs(30 * 24 * 3600).as_millis()).unwrap();
+    let mut offset = None;
+    let o = Offline::start_with(|cfg| offset = Some(flow::shifted_clock(cfg, -behind))).await;
+    let offset = offset.unwrap();
     let (conn, queue) = (o.a_conn.clone(), o.queue.clone());
     let (a, mut a_events) = (o.a, o.a_events);
     a.delete_connections_async(std::slice::from_ref(&conn), false)
         .await
         .unwrap();
+    offset.store(0, std::sync::atomic::Ordering::SeqCst);
     let temporary = simplex_agent::pool::is_temporary;
     expect_given_up(&mut a_events, (&conn, &queue), temporary).await;
     assert_eq!(pending_deletions(&a), 0);

@@ -59,7 +59,7 @@ impl Command {
 const COLUMNS: &str = "command_id, user_id, conn_id, server, kind, payload, created_at";
 
 impl Tx<'_> {
-    /// Stores a command.
+    /// Stores a command, dated with the store's clock ([`Tx::now`]).
     pub fn insert_command(&self, new: &NewCommand<'_>) -> Result<CommandId> {
         self.db()
             .prepare_cached(
@@ -72,7 +72,7 @@ impl Tx<'_> {
                 new.server,
                 new.kind,
                 new.payload,
-                Timestamp::now()
+                self.now()
             ])?;
         Ok(CommandId(self.db().last_insert_rowid()))
     }
