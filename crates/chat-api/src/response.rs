@@ -369,6 +369,13 @@ pub enum ChatResponse {
         /// The per-recipient transfers (SMP files).
         snd_file_transfers: Vec<SndFileTransfer>,
     },
+    /// One chat with a page of its items (`/_get chat`; `navInfo` is not sent).
+    ApiChat {
+        /// The user.
+        user: User,
+        /// The chat.
+        chat: AChat,
+    },
     /// The user's chats (`/_get chats`).
     ApiChats {
         /// The user.

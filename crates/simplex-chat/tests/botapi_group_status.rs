@@ -12,55 +12,17 @@ mod common;
 
 use std::sync::Arc;
 
-use bot::{Ws, text_of};
+use bot::{Ws, join_bots_group, text_of};
 use common::groups::{wait_group, wait_group_msg, wait_member_connected};
-use common::{Client, new_client, start_relay};
+use common::{new_client, start_relay};
 use simplex_chat::clock::SystemClock;
 use simplex_chat::groups_output::GroupOutput;
 use simploxide_api_types::responses as r;
 
-/// `c` connects to the bot's address, is invited to `#team` and joins.
-async fn join_bots_group(ws: &mut Ws, c: &mut Client, name: &str, link: &str) {
-    c.exec(&format!("/c {link}")).await;
-    ws.event("contactConnected", |e| {
-        e["contact"]["localDisplayName"] == name
-    })
-    .await;
-    c.wait_connected("bot").await;
-    ws.cmd_raw(&format!("/a team {name}")).await;
-    wait_group(c, "invitation", |g| {
-        matches!(g, GroupOutput::Invited { .. }).then_some(())
-    })
-    .await;
-    c.exec("/j #team").await;
-    ws.event("joinedGroupMember", |e| {
-        e["member"]["localDisplayName"] == name
-    })
-    .await;
-    wait_group(c, "joined", |g| {
-        matches!(g, GroupOutput::Joined(_)).then_some(())
-    })
-    .await;
-}
-
-/// simploxide's generated enums are large: in debug builds checking some events with
-/// them overflows the 2 MiB test-thread stack, so the test runs on a thread with 64 MiB
-/// (as chat-api's simploxide_compat tests do).
+/// simploxide's generated enums are large: the test runs on a big stack.
 #[test]
 fn bot_sees_group_delivery_states_and_moderation() {
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(scenario());
-        })
-        .unwrap()
-        .join()
-        .unwrap();
+    bot::on_big_stack(scenario());
 }
 
 async fn scenario() {

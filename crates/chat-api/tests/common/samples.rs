@@ -240,6 +240,10 @@ pub fn all_responses() -> Vec<ChatResponse> {
             user: user(),
             chats: vec![a_chat()],
         },
+        R::ApiChat {
+            user: user(),
+            chat: a_chat(),
+        },
         R::ContactPrefsUpdated {
             user: user(),
             from_contact: alice(),

@@ -94,7 +94,10 @@ impl BotApi {
         self.chat.store()
     }
 
-    fn contact(&self, c: &store::Contact) -> Result<chat_api::contact::Contact, ApiError> {
+    pub(super) fn contact(
+        &self,
+        c: &store::Contact,
+    ) -> Result<chat_api::contact::Contact, ApiError> {
         self.seen
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -141,7 +144,11 @@ impl BotApi {
         }
     }
 
-    fn contact_by_id(&self, user: &store::User, id: i64) -> Result<store::Contact, ApiError> {
+    pub(super) fn contact_by_id(
+        &self,
+        user: &store::User,
+        id: i64,
+    ) -> Result<store::Contact, ApiError> {
         self.db(self.store().contact(id))?
             .filter(|c| c.user_id == user.user_id)
             .ok_or(ApiError::store(StoreError::ContactNotFound {
@@ -272,6 +279,28 @@ impl BotApi {
                     contact,
                 })
             }
+            ApiCall::GetChat { chat, page } => self.get_chat(chat, page),
+            ApiCall::GetChats {
+                user_id,
+                count,
+                query,
+            } => self.get_chats(user_id, count, &query),
+            ApiCall::UpdateItem {
+                chat,
+                item_id,
+                message,
+            } => self.update_item(chat, item_id, *message).await,
+            ApiCall::DeleteItems {
+                chat,
+                item_ids,
+                mode,
+            } => self.delete_items(chat, &item_ids, mode).await,
+            ApiCall::Reaction {
+                chat,
+                item_id,
+                add,
+                reaction,
+            } => self.react(chat, item_id, add, reaction).await,
             ApiCall::SetActiveUser(user_id) => {
                 let u = self
                     .db(self.store().user(user_id))?
@@ -319,11 +348,7 @@ impl BotApi {
         for m in messages {
             if m.file_source.is_some() {
                 let to = crate::files_command::FileTarget::Contact(c.local_name.clone());
-                for o in self.send_composed_file(to, &m).await? {
-                    if let ChatOutput::NewItem { item, .. } = o {
-                        chat_items.push(self.item(&c, &item)?);
-                    }
-                }
+                chat_items.extend(self.send_file_items(&u, to, &m).await?);
                 continue;
             }
             let content = super::api_groups::composed_content(&m)?;
@@ -352,7 +377,7 @@ impl BotApi {
     }
 
     /// The response to a terminal-syntax command, from its outputs.
-    fn response(&self, outs: Vec<ChatOutput>) -> Result<ChatResponse, ApiError> {
+    pub(super) fn response(&self, outs: Vec<ChatOutput>) -> Result<ChatResponse, ApiError> {
         let u = self.active().ok();
         let user = |u: &Option<store::User>| {
             u.as_ref()

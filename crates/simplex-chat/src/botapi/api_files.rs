@@ -15,6 +15,7 @@ use super::api::{ApiError, BotApi};
 use super::convert;
 use crate::files_command::FileTarget;
 use crate::files_output::FileOutput;
+use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
 use crate::store;
 
@@ -65,6 +66,43 @@ impl BotApi {
             .send_file(to, &path, m.msg_content.clone(), m.quoted_item_id)
             .await;
         self.db(outs)
+    }
+
+    /// Sends the composed message `m` with its file to `to` (as
+    /// [`Self::send_composed_file`]) and returns the sent items as the API's items.
+    pub(super) async fn send_file_items(
+        &self,
+        u: &store::User,
+        to: FileTarget,
+        m: &ComposedMessage,
+    ) -> Result<Vec<AChatItem>, ApiError> {
+        let outs = self.send_composed_file(to, m).await?;
+        self.new_items(u, &outs)
+    }
+
+    /// The new items (direct and group) among engine outputs, as the API's items.
+    pub(super) fn new_items(
+        &self,
+        u: &store::User,
+        outs: &[ChatOutput],
+    ) -> Result<Vec<AChatItem>, ApiError> {
+        let mut items = Vec::new();
+        for o in outs {
+            match o {
+                ChatOutput::NewItem { item, .. } => {
+                    if let Some(c) = self.db(self.store().contact(item.contact_id))? {
+                        items.push(self.item(&c, item)?);
+                    }
+                }
+                ChatOutput::Group(GroupOutput::NewItem { item, .. }) => {
+                    if let Some(g) = self.db(self.store().group(item.group_id))? {
+                        items.push(self.group_item(u, &g, item)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(items)
     }
 
     /// The API event of a file output of user `u`, if bots see it.

@@ -120,7 +120,7 @@ impl BotApi {
     }
 
     /// The user's group by id.
-    fn group_by_id(&self, u: &store::User, id: i64) -> Result<store::Group, ApiError> {
+    pub(super) fn group_by_id(&self, u: &store::User, id: i64) -> Result<store::Group, ApiError> {
         self.db(self.store().group(id))?
             .filter(|g| g.user_id == u.user_id)
             .ok_or(ApiError::store(StoreError::GroupNotFound { group_id: id }))
@@ -180,11 +180,7 @@ impl BotApi {
         for m in messages {
             if m.file_source.is_some() {
                 let to = crate::files_command::FileTarget::Group(g.local_name.clone());
-                for o in self.send_composed_file(to, &m).await? {
-                    if let ChatOutput::Group(GroupOutput::NewItem { item, .. }) = o {
-                        chat_items.push(self.group_item(&u, &g, &item)?);
-                    }
-                }
+                chat_items.extend(self.send_file_items(&u, to, &m).await?);
                 continue;
             }
             let content = composed_content(&m)?;

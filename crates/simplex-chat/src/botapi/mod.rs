@@ -11,11 +11,13 @@
 //!   connected client.
 
 pub mod api;
+mod api_chats;
 mod api_files;
 mod api_groups;
 pub mod convert;
 pub mod convert_group;
 pub mod parse;
+mod parse_chats;
 pub mod parse_group;
 pub mod server;
 

@@ -2,7 +2,12 @@
 //! `Commands.hs`), for the commands this engine implements.
 
 use chat_api::address::AddressSettings;
-use chat_api::command::{ComposedMessage, parse_composed_messages};
+use chat_api::command::{
+    CIDeleteMode, ChatListQuery, ChatRef, ComposedMessage, UpdatedMessage, parse_composed_messages,
+};
+use chat_proto::container::MsgReaction;
+
+use crate::store::ItemPage;
 
 /// One parsed `/_…` API command.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +61,51 @@ pub enum ApiCall {
     SetActiveUser(i64),
     /// A group command (members, group links).
     Group(super::parse_group::GroupCall),
+    /// `/_get chat <chat> count=N|after=ID count=N|before=ID count=N`.
+    GetChat {
+        /// The chat.
+        chat: ChatRef,
+        /// Which items.
+        page: ItemPage,
+    },
+    /// `/_get chats <userId>[ pcc=on] count=N[ <query>]`.
+    GetChats {
+        /// The user.
+        user_id: i64,
+        /// How many chats (the most recently updated).
+        count: usize,
+        /// Which chats.
+        query: ChatListQuery,
+    },
+    /// `/_update item <chat> <itemId>[ live=on] json <message>`.
+    UpdateItem {
+        /// The chat.
+        chat: ChatRef,
+        /// The item.
+        item_id: i64,
+        /// The new content.
+        message: Box<UpdatedMessage>,
+    },
+    /// `/_delete item <chat> <ids> <mode>`.
+    DeleteItems {
+        /// The chat.
+        chat: ChatRef,
+        /// The items.
+        item_ids: Vec<i64>,
+        /// How.
+        mode: CIDeleteMode,
+    },
+    /// `/_reaction <chat> <itemId> on|off <reaction>`.
+    Reaction {
+        /// The chat.
+        chat: ChatRef,
+        /// The item.
+        item_id: i64,
+        /// Set or remove.
+        add: bool,
+        /// The reaction.
+        reaction: MsgReaction,
+    },
 }
 
 /// Why a `/_…` line is not a command this engine runs.
@@ -203,6 +253,9 @@ pub fn parse_api(line: &str) -> Result<ApiCall, NotApi> {
     if let Some(call) = super::parse_group::parse_group_api(name, rest) {
         return call.map(ApiCall::Group);
     }
+    if let Some(call) = super::parse_chats::parse_chat_form(name, rest) {
+        return call;
+    }
     match name {
         "address" => single(rest).map(ApiCall::CreateAddress),
         "show_address" => single(rest).map(ApiCall::ShowAddress),
@@ -225,6 +278,9 @@ pub fn parse_api(line: &str) -> Result<ApiCall, NotApi> {
         "send" => send(rest),
         "accept" => accept(rest),
         "reject" => single(rest).map(ApiCall::Reject),
+        "delete" if rest.starts_with("item ") => {
+            super::parse_chats::delete_item(rest.trim_start_matches("item "))
+        }
         "delete" => {
             let chat = rest.split_whitespace().next().unwrap_or_default();
             direct_ref(chat).map(ApiCall::DeleteContact)
@@ -310,6 +366,68 @@ mod tests {
                 ApiCommand::SetActiveUser { user_id: 2 },
                 ApiCall::SetActiveUser(2),
             ),
+            (
+                ApiCommand::GetChats {
+                    user_id: 1,
+                    pending_connections: true,
+                    count: 20,
+                    query: ChatListQuery::Search {
+                        search: "bo".into(),
+                    },
+                },
+                ApiCall::GetChats {
+                    user_id: 1,
+                    count: 20,
+                    query: ChatListQuery::Search {
+                        search: "bo".into(),
+                    },
+                },
+            ),
+            (
+                ApiCommand::UpdateChatItem {
+                    chat: ChatRef::Group(3),
+                    item_id: 8,
+                    live: false,
+                    message: UpdatedMessage {
+                        msg_content: chat_proto::content::MsgContent::text("new"),
+                        mentions: Default::default(),
+                    },
+                },
+                ApiCall::UpdateItem {
+                    chat: ChatRef::Group(3),
+                    item_id: 8,
+                    message: Box::new(UpdatedMessage {
+                        msg_content: chat_proto::content::MsgContent::text("new"),
+                        mentions: Default::default(),
+                    }),
+                },
+            ),
+            (
+                ApiCommand::DeleteChatItem {
+                    chat: ChatRef::Direct(2),
+                    item_ids: vec![4, 5],
+                    mode: CIDeleteMode::InternalMark,
+                },
+                ApiCall::DeleteItems {
+                    chat: ChatRef::Direct(2),
+                    item_ids: vec![4, 5],
+                    mode: CIDeleteMode::InternalMark,
+                },
+            ),
+            (
+                ApiCommand::ChatItemReaction {
+                    chat: ChatRef::Direct(2),
+                    item_id: 4,
+                    add: false,
+                    reaction: MsgReaction::Emoji('👍'),
+                },
+                ApiCall::Reaction {
+                    chat: ChatRef::Direct(2),
+                    item_id: 4,
+                    add: false,
+                    reaction: MsgReaction::Emoji('👍'),
+                },
+            ),
         ];
         for (cmd, want) in cases {
             let line = cmd.to_command_string();
@@ -349,6 +467,47 @@ mod tests {
                 .as_ref()
                 .map(|s| s.file_path.as_str());
             assert_eq!(src, Some(path));
+        }
+    }
+
+    // the reference's `chatPaginationP` (Commands.hs): count=, after=ID count=,
+    // before=ID count=
+    #[test]
+    fn parses_get_chat_pages() {
+        for (line, page) in [
+            ("/_get chat @2 count=10", ItemPage::Last(10)),
+            ("/_get chat @2 after=7 count=3", ItemPage::After(7, 3)),
+            ("/_get chat @2 before=7 count=3", ItemPage::Before(7, 3)),
+        ] {
+            let chat = ChatRef::Direct(2);
+            assert_eq!(
+                parse_api(line),
+                Ok(ApiCall::GetChat { chat, page }),
+                "{line}"
+            );
+        }
+        let Ok(ApiCall::GetChats { query, count, .. }) = parse_api("/_get chats 1 count=5") else {
+            panic!("no query")
+        };
+        assert_eq!(count, 5);
+        assert!(matches!(
+            query,
+            ChatListQuery::Filters {
+                favorite: false,
+                unread: false
+            }
+        ));
+        for bad in [
+            "/_get chat @2",
+            "/_get chat @2 around=7 count=3",
+            "/_get chat @2 count=3 search=x",
+            "/_get chat *1 count=3",
+            "/_get chats 1",
+            "/_delete item @2 1 history x",
+            "/_delete item @2 x internal",
+            "/_reaction @2 1 maybe {}",
+        ] {
+            assert!(matches!(parse_api(bad), Err(NotApi::Bad(_))), "{bad}");
         }
     }
 

@@ -15,11 +15,11 @@ use simplex_agent::{AgentError, AgentEvent};
 use simplex_ratchet::RatchetError;
 use tokio::sync::mpsc;
 
-use super::messages::{content_text, peer_timed};
+use super::messages::peer_timed;
 use super::{Inner, error_text};
 use crate::error::{ChatError, Result};
 use crate::output::ChatOutput;
-use crate::store::{Contact, ItemStatus, NewItem, User};
+use crate::store::{Contact, ItemStatus, User};
 
 /// Takes agent events one at a time (under the engine lock) and reports the outputs.
 pub(super) async fn event_loop(
@@ -282,15 +282,6 @@ impl Inner {
         let name = c.local_name.clone();
         let now = self.now();
         match msg.event {
-            ChatMsgEvent::MsgNew(container) if container.file.is_some() => {
-                let from = super::files::RcvFrom {
-                    contact_id: Some(c.contact_id),
-                    group_id: None,
-                    name: &name,
-                    member_row: None,
-                };
-                self.rcv_file_offer(c.user_id, from, msg.msg_id.as_ref(), &container)
-            }
             ChatMsgEvent::MsgFileDescr {
                 msg_id, file_descr, ..
             } => self.rcv_file_descr(c.user_id, (Some(c.contact_id), None), &msg_id, &file_descr),
@@ -298,29 +289,24 @@ impl Inner {
                 self.rcv_file_cancel(c.user_id, (Some(c.contact_id), None), &msg_id)
             }
             ChatMsgEvent::MsgNew(container) => {
-                let quote = container
-                    .quote
-                    .as_ref()
-                    .map(|q| (content_text(&q.content), !q.msg_ref.sent));
-                let item_id = self.store.add_item(
-                    &NewItem {
-                        contact_id: c.contact_id,
-                        sent: false,
-                        shared_msg_id: msg.msg_id.as_ref().map(|m| m.0.as_slice()),
-                        agent_msg_id: None,
-                        content: &container.content,
-                        quote: quote.as_ref().map(|(t, s)| (t.as_str(), *s)),
-                        status: ItemStatus::Rcv,
-                        timed_ttl: container.ttl,
-                        delete_at: container.ttl.map(|t| now + t),
-                    },
-                    now,
-                )?;
-                let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
-                Ok(vec![ChatOutput::NewItem {
+                let from = super::files::RcvFrom {
+                    contact_id: Some(c.contact_id),
+                    group_id: None,
+                    name: &name,
+                };
+                let file = self.rcv_file_offer(c.user_id, from, msg.msg_id.as_ref(), &container)?;
+                if container.file.is_some() && file.is_none() {
+                    return Ok(Vec::new());
+                }
+                let shared = msg.msg_id.as_ref().map(|m| m.0.as_slice());
+                let file_id = file.as_ref().map(|f| f.file_id);
+                let item = self.add_rcv_contact_item(c, shared, &container, file_id, now)?;
+                let mut outs = vec![ChatOutput::NewItem {
                     contact: name,
                     item,
-                }])
+                }];
+                outs.extend(self.offered_file_accepted(file.as_ref())?);
+                Ok(outs)
             }
             ChatMsgEvent::MsgUpdate {
                 msg_id, content, ..

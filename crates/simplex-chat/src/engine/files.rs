@@ -39,7 +39,7 @@ use crate::files_output::FileOutput;
 use crate::groups_output::GroupOutput;
 use crate::output::ChatOutput;
 use crate::profiles::random_bytes;
-use crate::store::{FileRecord, FileStatus, GroupStatus, ItemStatus, NewFile, NewItem};
+use crate::store::{FileRecord, FileStatus, GroupStatus, NewFile};
 
 /// The largest file offered (the reference's `maxFileSize`, 1 GB).
 pub const MAX_FILE_SIZE: u64 = 1024 * 1024 * 1024;
@@ -154,8 +154,6 @@ pub(super) struct RcvFrom<'a> {
     pub group_id: Option<i64>,
     /// The sender's name (shown in outputs and stored with the file).
     pub name: &'a str,
-    /// The sending group member's row (group files); the item is credited to it.
-    pub member_row: Option<i64>,
 }
 
 /// Moves a file, copying when a rename is not possible (another file system).
@@ -397,64 +395,35 @@ impl Inner {
                 file_descr_complete: false,
             }),
         });
-        let event = ChatMsgEvent::MsgNew(Box::new(container));
         // the offer is a chat item with the file, as the reference's sent file items
-        let out = match &group {
-            Some(g) => {
-                let sent = self
-                    .send_to_members(user.user_id, g, Some(shared.clone()), event)
-                    .await?;
-                let item = self.store.add_group_item(
-                    g.group_id,
-                    None,
-                    Some(&shared),
-                    &content,
-                    group_quote.as_ref(),
-                    now,
-                )?;
-                for (member_row, agent_id) in sent {
-                    self.store
-                        .add_group_delivery(item.item_id, member_row, agent_id)?;
-                }
-                self.store.set_group_item_file(item.item_id, file.file_id)?;
+        let file_id = Some(file.file_id);
+        let out = match (&group, &contact) {
+            (Some(g), _) => {
                 let item = self
-                    .store
-                    .group_item(item.item_id)?
-                    .ok_or(ChatError::NoItem)?;
+                    .send_group_msg_new(g, shared, container, group_quote.as_ref(), file_id, now)
+                    .await?;
                 ChatOutput::Group(GroupOutput::NewItem {
                     group: g.local_name.clone(),
                     item,
                 })
             }
-            None => {
-                let mut agent_msg_id = None;
-                for (conn, _) in &recipients {
-                    let id = self
-                        .send_event(user.user_id, conn, Some(shared.clone()), event.clone())
-                        .await?;
-                    agent_msg_id = Some(id);
-                }
-                let item_id = self.store.add_item(
-                    &NewItem {
-                        contact_id: contact.as_ref().ok_or(ChatError::NoItem)?.contact_id,
-                        sent: true,
-                        shared_msg_id: Some(&shared),
-                        agent_msg_id,
-                        content: &content,
-                        quote: contact_quote.as_ref().map(|q| (q.text.as_str(), q.sent)),
-                        status: ItemStatus::SndNew,
-                        timed_ttl: ttl,
-                        delete_at: ttl.map(|t| now + t),
-                    },
-                    now,
-                )?;
-                self.store.set_item_file(item_id, file.file_id)?;
-                let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
+            (None, Some(c)) => {
+                let item = self
+                    .send_contact_msg_new(
+                        c,
+                        shared,
+                        container,
+                        contact_quote.as_ref(),
+                        file_id,
+                        now,
+                    )
+                    .await?;
                 ChatOutput::NewItem {
                     contact: peer,
                     item,
                 }
             }
+            (None, None) => return Err(ChatError::NoItem),
         };
         self.start_upload(file.file_id, fs_path, relays, recipients.len());
         Ok(vec![out])
@@ -550,25 +519,27 @@ impl Inner {
         lock(&self.tasks).push(h.abort_handle());
     }
 
-    /// An `x.msg.new` with a file offer from a contact or a group member.
+    /// The file offered in an `x.msg.new` from a contact or a group member, stored as
+    /// a received file; `None` when the message offers none, has no shared id or was
+    /// already received (the message is then ignored). The caller stores the message's
+    /// item, links the file to it, then calls [`Self::offered_file_accepted`].
     pub(super) fn rcv_file_offer(
         &self,
         user_id: i64,
         from: RcvFrom<'_>,
         shared: Option<&SharedMsgId>,
         container: &MsgContainer,
-    ) -> Result<Vec<ChatOutput>> {
+    ) -> Result<Option<FileRecord>> {
         let (Some(shared), Some(inv)) = (shared, container.file.as_ref()) else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         if self
             .store
             .rcv_file_by_msg(user_id, from.contact_id, from.group_id, &shared.0)?
             .is_some()
         {
-            return Ok(Vec::new());
+            return Ok(None);
         }
-        let now = self.now();
         let f = self.store.add_file(
             &NewFile {
                 user_id,
@@ -583,7 +554,7 @@ impl Inner {
                 file_path: None,
                 status: FileStatus::RcvInvitation,
             },
-            now,
+            self.now(),
         )?;
         let f = match &inv.file_descr {
             Some(d) if d.file_descr_part_no >= 1 => self
@@ -597,83 +568,23 @@ impl Inner {
                 .unwrap_or(f),
             _ => f,
         };
-        let mut outs = self.offer_item(&from, &shared.0, container, f.file_id, now)?;
-        let limit = self.config.auto_accept_file_size;
-        if f.xftp && limit > 0 && u64::try_from(f.file_size).is_ok_and(|s| s <= limit) {
-            outs.extend(self.accept_file(&f, None)?);
-        }
-        Ok(outs)
+        Ok(Some(f))
     }
 
-    /// The received message that offers a file: an item with its content (a file, an
-    /// image or voice preview, a caption), its quote and (direct chats) its timer,
-    /// linked to the file.
-    fn offer_item(
+    /// Accepts a just offered file automatically when it is within the configured size.
+    pub(super) fn offered_file_accepted(
         &self,
-        from: &RcvFrom<'_>,
-        shared: &[u8],
-        container: &MsgContainer,
-        file_id: i64,
-        now: i64,
+        file: Option<&FileRecord>,
     ) -> Result<Vec<ChatOutput>> {
-        let content = &container.content;
-        if let Some(contact_id) = from.contact_id {
-            let quote = container
-                .quote
-                .as_ref()
-                .map(|q| (super::messages::content_text(&q.content), !q.msg_ref.sent));
-            let item_id = self.store.add_item(
-                &NewItem {
-                    contact_id,
-                    sent: false,
-                    shared_msg_id: Some(shared),
-                    agent_msg_id: None,
-                    content,
-                    quote: quote.as_ref().map(|(t, s)| (t.as_str(), *s)),
-                    status: ItemStatus::Rcv,
-                    timed_ttl: container.ttl,
-                    delete_at: container.ttl.map(|t| now + t),
-                },
-                now,
-            )?;
-            self.store.set_item_file(item_id, file_id)?;
-            let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
-            return Ok(vec![ChatOutput::NewItem {
-                contact: from.name.to_owned(),
-                item,
-            }]);
+        let limit = self.config.auto_accept_file_size;
+        match file {
+            Some(f)
+                if f.xftp && limit > 0 && u64::try_from(f.file_size).is_ok_and(|s| s <= limit) =>
+            {
+                self.accept_file(f, None)
+            }
+            _ => Ok(Vec::new()),
         }
-        let (Some(group_id), Some(g)) = (
-            from.group_id,
-            from.group_id
-                .and_then(|id| self.store.group(id).ok().flatten()),
-        ) else {
-            return Ok(Vec::new());
-        };
-        let Some(member_row) = from.member_row else {
-            return Ok(Vec::new());
-        };
-        let quote = match &container.quote {
-            Some(q) => Some(self.rcv_group_quote(&g, q)?),
-            None => None,
-        };
-        let item = self.store.add_group_item(
-            group_id,
-            Some(member_row),
-            Some(shared),
-            content,
-            quote.as_ref(),
-            now,
-        )?;
-        self.store.set_group_item_file(item.item_id, file_id)?;
-        let item = self
-            .store
-            .group_item(item.item_id)?
-            .ok_or(ChatError::NoItem)?;
-        Ok(vec![ChatOutput::Group(GroupOutput::NewItem {
-            group: g.local_name,
-            item,
-        })])
     }
 
     /// A received file of a direct chat or group (`(contact, group)`) by the shared id

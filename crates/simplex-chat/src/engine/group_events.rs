@@ -339,39 +339,28 @@ impl Inner {
                     tracing::warn!(member = m.name(), "message from an observer ignored");
                     return Ok(Vec::new());
                 }
-                if container.file.is_some() {
-                    let from = super::files::RcvFrom {
-                        contact_id: None,
-                        group_id: Some(g.group_id),
-                        name: m.name(),
-                        member_row: Some(m.member_row),
-                    };
-                    return self.rcv_file_offer(
-                        user.user_id,
-                        from,
-                        msg.msg_id.as_ref(),
-                        &container,
-                    );
-                }
-                let shared = msg.msg_id.map(|s| s.0);
-                if let Some(s) = &shared
+                let shared = msg.msg_id.as_ref().map(|s| s.0.as_slice());
+                if let Some(s) = shared
                     && self.store.has_group_item(m.member_row, s)?
                 {
                     return Ok(Vec::new());
                 }
-                let quote = match &container.quote {
-                    Some(q) => Some(self.rcv_group_quote(g, q)?),
-                    None => None,
+                let from = super::files::RcvFrom {
+                    contact_id: None,
+                    group_id: Some(g.group_id),
+                    name: m.name(),
                 };
-                let item = self.store.add_group_item(
-                    g.group_id,
-                    Some(m.member_row),
-                    shared.as_deref(),
-                    &container.content,
-                    quote.as_ref(),
-                    now,
-                )?;
-                Ok(out(GroupOutput::NewItem { group, item }))
+                let file =
+                    self.rcv_file_offer(user.user_id, from, msg.msg_id.as_ref(), &container)?;
+                if container.file.is_some() && file.is_none() {
+                    return Ok(Vec::new());
+                }
+                let file_id = file.as_ref().map(|f| f.file_id);
+                let item =
+                    self.add_rcv_group_item(g, m.member_row, shared, &container, file_id, now)?;
+                let mut outs = out(GroupOutput::NewItem { group, item });
+                outs.extend(self.offered_file_accepted(file.as_ref())?);
+                Ok(outs)
             }
             ChatMsgEvent::MsgUpdate {
                 msg_id, content, ..

@@ -4,7 +4,7 @@
 //! states of the user's messages per member (delivery receipts, which members send only
 //! in small groups, as the reference).
 
-use chat_proto::container::{Mentions, MsgReaction, MsgRef, QuotedMsg};
+use chat_proto::container::{MsgReaction, MsgRef, QuotedMsg};
 use chat_proto::content::MsgContent;
 use chat_proto::event::ChatMsgEvent;
 use chat_proto::ids::{MemberId, SharedMsgId};
@@ -12,7 +12,8 @@ use chat_proto::role::GroupMemberRole;
 
 use super::Inner;
 use super::groups::at_least;
-use super::messages::{content_text, utc};
+use super::items_by_id::ItemDelete;
+use super::messages::{content_text, update_event, utc};
 use crate::error::{ChatError, Result};
 use crate::groups_output::{GroupOutput, GroupSndState};
 use crate::output::ChatOutput;
@@ -94,28 +95,34 @@ impl Inner {
         old: &str,
         text: &str,
     ) -> Result<Vec<ChatOutput>> {
-        let (user, g) = self.active_group(group)?;
+        let (_, g) = self.active_group(group)?;
         let item = self
             .store
             .find_group_item_where(g.group_id, old, Some(None))?
             .ok_or(ChatError::NoItem)?;
-        let content = MsgContent::text(text);
-        let event = ChatMsgEvent::MsgUpdate {
-            msg_id: shared_id(&item)?,
-            content: content.clone(),
-            mentions: Mentions::new(),
-            ttl: None,
-            live: None,
-            scope: None,
-            as_group: None,
-            prefs: None,
-        };
-        self.send_to_members(user.user_id, &g, None, event).await?;
+        self.edit_group_item(&g, &item, MsgContent::text(text))
+            .await
+    }
+
+    /// Replaces the content of the user's group message `item` for everyone.
+    pub(super) async fn edit_group_item(
+        &self,
+        g: &Group,
+        item: &GroupItem,
+        content: MsgContent,
+    ) -> Result<Vec<ChatOutput>> {
+        if !item.sent() || item.deleted.is_some() {
+            return Err(ChatError::Prohibited(
+                "this message cannot be edited".into(),
+            ));
+        }
+        let event = update_event(shared_id(item)?, &content);
+        self.send_to_members(g.user_id, g, None, event).await?;
         self.store
             .edit_group_item(item.item_id, &content, self.now())?;
-        let item = self.reload(&item)?;
+        let item = self.reload(item)?;
         Ok(out(GroupOutput::ItemUpdated {
-            group: g.local_name,
+            group: g.local_name.clone(),
             item,
         }))
     }
@@ -132,30 +139,56 @@ impl Inner {
             .store
             .find_group_item(g.group_id, text)?
             .ok_or(ChatError::NoItem)?;
-        let author = Self::author_name(&user, &item);
-        if !item.sent() || g.status != crate::store::GroupStatus::Active {
-            self.store.delete_group_item(item.item_id)?;
-            return Ok(out(GroupOutput::ItemDeleted {
-                group: g.local_name,
-                item,
-                author,
-                local: true,
-            }));
-        }
-        let event = ChatMsgEvent::MsgDel {
-            msg_id: shared_id(&item)?,
-            member_id: None,
-            scope: None,
+        let how = if !item.sent() || g.status != crate::store::GroupStatus::Active {
+            ItemDelete::Internal
+        } else {
+            ItemDelete::Broadcast
         };
-        self.send_to_members(user.user_id, &g, None, event).await?;
+        self.delete_group_item_as(&user, &g, item, how).await
+    }
+
+    /// Deletes a group message: the user's own for everyone (marked deleted), or only
+    /// here, or only here keeping it marked deleted.
+    pub(super) async fn delete_group_item_as(
+        &self,
+        user: &User,
+        g: &Group,
+        item: GroupItem,
+        how: ItemDelete,
+    ) -> Result<Vec<ChatOutput>> {
+        let author = Self::author_name(user, &item);
+        let group = g.local_name.clone();
+        match how {
+            ItemDelete::Internal => {
+                self.store.delete_group_item(item.item_id)?;
+                return Ok(out(GroupOutput::ItemDeleted {
+                    group,
+                    item,
+                    author,
+                    local: true,
+                }));
+            }
+            ItemDelete::InternalMark => {}
+            ItemDelete::Broadcast => {
+                if !item.sent() || g.status != crate::store::GroupStatus::Active {
+                    return Err(cannot_delete());
+                }
+                let event = ChatMsgEvent::MsgDel {
+                    msg_id: shared_id(&item)?,
+                    member_id: None,
+                    scope: None,
+                };
+                self.send_to_members(user.user_id, g, None, event).await?;
+            }
+        }
         self.store
             .mark_group_item_deleted(item.item_id, None, self.now())?;
         let item = self.reload(&item)?;
         Ok(out(GroupOutput::ItemDeleted {
-            group: g.local_name,
+            group,
             item,
             author,
-            local: false,
+            local: how == ItemDelete::InternalMark,
         }))
     }
 
@@ -220,25 +253,38 @@ impl Inner {
             .store
             .find_group_item(g.group_id, text)?
             .ok_or(ChatError::NoItem)?;
+        self.react_group_item(&user, &g, &item, emoji, add).await
+    }
+
+    /// Adds (or removes) the user's reaction to the group message `item`.
+    pub(super) async fn react_group_item(
+        &self,
+        user: &User,
+        g: &Group,
+        item: &GroupItem,
+        emoji: char,
+        add: bool,
+    ) -> Result<Vec<ChatOutput>> {
         let e = emoji.to_string();
         if add && self.store.group_reaction_count(item.item_id, None)? >= MAX_REACTIONS {
             return Err(ChatError::Prohibited(format!(
-                "#{group}: at most {MAX_REACTIONS} reactions on one message"
+                "#{}: at most {MAX_REACTIONS} reactions on one message",
+                g.local_name
             )));
         }
         let event = ChatMsgEvent::MsgReact {
-            msg_id: shared_id(&item)?,
-            member_id: Some(Self::author_id(&g, &item)),
+            msg_id: shared_id(item)?,
+            member_id: Some(Self::author_id(g, item)),
             scope: None,
             reaction: MsgReaction::Emoji(emoji),
             add,
         };
-        self.send_to_members(user.user_id, &g, None, event).await?;
+        self.send_to_members(user.user_id, g, None, event).await?;
         self.store.set_group_reaction(item.item_id, None, &e, add)?;
-        let author = Self::author_name(&user, &item);
-        let item = self.reload(&item)?;
+        let author = Self::author_name(user, item);
+        let item = self.reload(item)?;
         Ok(out(GroupOutput::Reaction {
-            group: g.local_name,
+            group: g.local_name.clone(),
             item,
             author,
             by: None,

@@ -321,26 +321,9 @@ impl Inner {
             None => None,
         };
         let shared = random_bytes::<12>()?.to_vec();
-        let sent = self
-            .send_to_members(
-                user.user_id,
-                &g,
-                Some(shared.clone()),
-                ChatMsgEvent::MsgNew(Box::new(container)),
-            )
+        let item = self
+            .send_group_msg_new(&g, shared, container, quote.as_ref(), None, now)
             .await?;
-        let item = self.store.add_group_item(
-            g.group_id,
-            None,
-            Some(&shared),
-            &content,
-            quote.as_ref(),
-            now,
-        )?;
-        for (member_row, agent_id) in sent {
-            self.store
-                .add_group_delivery(item.item_id, member_row, agent_id)?;
-        }
         Ok(out(GroupOutput::NewItem {
             group: g.local_name,
             item,

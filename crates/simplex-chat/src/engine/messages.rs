@@ -1,5 +1,6 @@
 //! Sending messages: text, replies with quotes, edits, deletes, reactions,
-//! disappearing-message preferences, and history.
+//! disappearing-message preferences, and history; and the one path of `x.msg.new`
+//! items (sent and received, direct and group, with or without a file).
 
 use std::collections::HashMap;
 
@@ -11,11 +12,12 @@ use chat_proto::prefs::FeatureAllowed;
 use chat_proto::time::UtcTime;
 
 use super::Inner;
+use super::items_by_id::ItemDelete;
 use crate::command::TimedSetting;
 use crate::error::{ChatError, Result};
 use crate::output::ChatOutput;
 use crate::profiles::random_bytes;
-use crate::store::{ChatItem, Contact, ItemStatus, NewItem};
+use crate::store::{ChatItem, Contact, Group, GroupItem, ItemStatus, NewGroupQuote, NewItem};
 
 /// The time to live used when neither side gave one (one day).
 pub(super) const DEFAULT_TTL: i64 = 86_400;
@@ -57,11 +59,168 @@ pub(super) fn contact_quote(q: &ChatItem, now: i64) -> Result<QuotedMsg> {
     })
 }
 
+/// The `x.msg.update` that replaces the content of the message `msg_id`.
+pub(super) fn update_event(msg_id: SharedMsgId, content: &MsgContent) -> ChatMsgEvent {
+    ChatMsgEvent::MsgUpdate {
+        msg_id,
+        content: content.clone(),
+        mentions: Mentions::new(),
+        ttl: None,
+        live: None,
+        scope: None,
+        as_group: None,
+        prefs: None,
+    }
+}
+
 pub(super) fn utc(secs: i64) -> Result<UtcTime> {
     UtcTime::from_unix(secs, 0).ok_or_else(|| ChatError::Prohibited("bad clock time".into()))
 }
 
 impl Inner {
+    /// Sends `container` to a contact as `x.msg.new` with the shared id `shared` and
+    /// stores the sent item with its quote, the container's timer and the offered file:
+    /// the one path of sent direct messages (texts and file offers).
+    pub(super) async fn send_contact_msg_new(
+        &self,
+        c: &Contact,
+        shared: Vec<u8>,
+        container: MsgContainer,
+        quote: Option<&ChatItem>,
+        file_id: Option<i64>,
+        now: i64,
+    ) -> Result<ChatItem> {
+        let ttl = container.ttl;
+        let content = container.content.clone();
+        let agent_id = self
+            .send_event(
+                c.user_id,
+                &c.conn_id,
+                Some(shared.clone()),
+                ChatMsgEvent::MsgNew(Box::new(container)),
+            )
+            .await?;
+        let item_id = self.store.add_item(
+            &NewItem {
+                contact_id: c.contact_id,
+                sent: true,
+                shared_msg_id: Some(&shared),
+                agent_msg_id: Some(agent_id),
+                content: &content,
+                quote: quote.map(|q| (q.text.as_str(), q.sent)),
+                status: ItemStatus::SndNew,
+                timed_ttl: ttl,
+                delete_at: ttl.map(|t| now + t),
+            },
+            now,
+        )?;
+        if let Some(f) = file_id {
+            self.store.set_item_file(item_id, f)?;
+        }
+        self.store.item(item_id)?.ok_or(ChatError::NoItem)
+    }
+
+    /// Sends `container` to the connected members of a group as `x.msg.new` and stores
+    /// the sent item with its quote, a delivery per member and the offered file.
+    pub(super) async fn send_group_msg_new(
+        &self,
+        g: &Group,
+        shared: Vec<u8>,
+        container: MsgContainer,
+        quote: Option<&NewGroupQuote>,
+        file_id: Option<i64>,
+        now: i64,
+    ) -> Result<GroupItem> {
+        let content = container.content.clone();
+        let sent = self
+            .send_to_members(
+                g.user_id,
+                g,
+                Some(shared.clone()),
+                ChatMsgEvent::MsgNew(Box::new(container)),
+            )
+            .await?;
+        let item =
+            self.store
+                .add_group_item(g.group_id, None, Some(&shared), &content, quote, now)?;
+        for (member_row, agent_id) in sent {
+            self.store
+                .add_group_delivery(item.item_id, member_row, agent_id)?;
+        }
+        self.linked_group_item(item, file_id)
+    }
+
+    /// The group item, linked to the offered file first when there is one.
+    fn linked_group_item(&self, item: GroupItem, file_id: Option<i64>) -> Result<GroupItem> {
+        let Some(f) = file_id else {
+            return Ok(item);
+        };
+        self.store.set_group_item_file(item.item_id, f)?;
+        self.store
+            .group_item(item.item_id)?
+            .ok_or(ChatError::NoItem)
+    }
+
+    /// Stores a received direct message (`x.msg.new`): its content, quote and timer,
+    /// linked to the file it offers.
+    pub(super) fn add_rcv_contact_item(
+        &self,
+        c: &Contact,
+        shared: Option<&[u8]>,
+        container: &MsgContainer,
+        file_id: Option<i64>,
+        now: i64,
+    ) -> Result<ChatItem> {
+        let quote = container
+            .quote
+            .as_ref()
+            .map(|q| (content_text(&q.content), !q.msg_ref.sent));
+        let item_id = self.store.add_item(
+            &NewItem {
+                contact_id: c.contact_id,
+                sent: false,
+                shared_msg_id: shared,
+                agent_msg_id: None,
+                content: &container.content,
+                quote: quote.as_ref().map(|(t, s)| (t.as_str(), *s)),
+                status: ItemStatus::Rcv,
+                timed_ttl: container.ttl,
+                delete_at: container.ttl.map(|t| now + t),
+            },
+            now,
+        )?;
+        if let Some(f) = file_id {
+            self.store.set_item_file(item_id, f)?;
+        }
+        self.store.item(item_id)?.ok_or(ChatError::NoItem)
+    }
+
+    /// Stores a group message (`x.msg.new`) received from the member `member_row`: its
+    /// content and quote, linked to the file it offers.
+    pub(super) fn add_rcv_group_item(
+        &self,
+        g: &Group,
+        member_row: i64,
+        shared: Option<&[u8]>,
+        container: &MsgContainer,
+        file_id: Option<i64>,
+        now: i64,
+    ) -> Result<GroupItem> {
+        let quote = match &container.quote {
+            Some(q) => Some(self.rcv_group_quote(g, q)?),
+            None => None,
+        };
+        let item = self.store.add_group_item(
+            g.group_id,
+            Some(member_row),
+            shared,
+            &container.content,
+            quote.as_ref(),
+            now,
+        )?;
+        self.linked_group_item(item, file_id)
+    }
+
     fn ready_contact(&self, name: &str) -> Result<(crate::store::User, Contact)> {
         let (u, c) = self.contact_named(name)?;
         if !c.ready {
@@ -78,7 +237,7 @@ impl Inner {
         content: MsgContent,
         quoted: Option<&str>,
     ) -> Result<Vec<ChatOutput>> {
-        let (user, c) = self.ready_contact(name)?;
+        let (_, c) = self.ready_contact(name)?;
         let quote_item = match quoted {
             Some(q) => Some(
                 self.store
@@ -96,29 +255,9 @@ impl Inner {
             .map(|q| contact_quote(q, now))
             .transpose()?;
         let shared = random_bytes::<12>()?.to_vec();
-        let agent_id = self
-            .send_event(
-                user.user_id,
-                &c.conn_id,
-                Some(shared.clone()),
-                ChatMsgEvent::MsgNew(Box::new(container)),
-            )
+        let item = self
+            .send_contact_msg_new(&c, shared, container, quote_item.as_ref(), None, now)
             .await?;
-        let item_id = self.store.add_item(
-            &NewItem {
-                contact_id: c.contact_id,
-                sent: true,
-                shared_msg_id: Some(&shared),
-                agent_msg_id: Some(agent_id),
-                content: &content,
-                quote: quote_item.as_ref().map(|q| (q.text.as_str(), q.sent)),
-                status: ItemStatus::SndNew,
-                timed_ttl: ttl,
-                delete_at: ttl.map(|t| now + t),
-            },
-            now,
-        )?;
-        let item = self.store.item(item_id)?.ok_or(ChatError::NoItem)?;
         Ok(vec![ChatOutput::NewItem {
             contact: c.local_name,
             item,
@@ -133,28 +272,33 @@ impl Inner {
     }
 
     pub(super) async fn edit(&self, name: &str, old: &str, text: &str) -> Result<Vec<ChatOutput>> {
-        let (user, c) = self.ready_contact(name)?;
+        let (_, c) = self.ready_contact(name)?;
         let item = self
             .store
             .find_item(c.contact_id, Some(true), old)?
             .ok_or(ChatError::NoItem)?;
-        let content = MsgContent::text(text);
-        let event = ChatMsgEvent::MsgUpdate {
-            msg_id: Self::shared_id(&item)?,
-            content: content.clone(),
-            mentions: Mentions::new(),
-            ttl: None,
-            live: None,
-            scope: None,
-            as_group: None,
-            prefs: None,
-        };
-        self.send_event(user.user_id, &c.conn_id, None, event)
-            .await?;
+        self.edit_contact_item(&c, &item, MsgContent::text(text))
+            .await
+    }
+
+    /// Replaces the content of the user's message `item` for everyone (`x.msg.update`).
+    pub(super) async fn edit_contact_item(
+        &self,
+        c: &Contact,
+        item: &ChatItem,
+        content: MsgContent,
+    ) -> Result<Vec<ChatOutput>> {
+        if !item.sent || item.deleted {
+            return Err(ChatError::Prohibited(
+                "this message cannot be edited".into(),
+            ));
+        }
+        let event = update_event(Self::shared_id(item)?, &content);
+        self.send_event(c.user_id, &c.conn_id, None, event).await?;
         self.store.edit_item(item.item_id, &content, self.now())?;
         let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
         Ok(vec![ChatOutput::ItemUpdated {
-            contact: c.local_name,
+            contact: c.local_name.clone(),
             item,
         }])
     }
@@ -162,26 +306,48 @@ impl Inner {
     /// Deletes for everyone (marked deleted on both sides) a sent message, or locally a
     /// received one.
     pub(super) async fn delete_item(&self, name: &str, text: &str) -> Result<Vec<ChatOutput>> {
-        let (user, c) = self.contact_named(name)?;
+        let (_, c) = self.contact_named(name)?;
         let item = self
             .store
             .find_item(c.contact_id, None, text)?
             .ok_or(ChatError::NoItem)?;
-        if item.sent && c.ready {
-            let event = ChatMsgEvent::MsgDel {
-                msg_id: Self::shared_id(&item)?,
-                member_id: None,
-                scope: None,
-            };
-            self.send_event(user.user_id, &c.conn_id, None, event)
-                .await?;
-            self.store.mark_item_deleted(item.item_id, self.now())?;
+        let how = if item.sent && c.ready {
+            ItemDelete::Broadcast
         } else {
-            self.store.delete_item(item.item_id)?;
+            ItemDelete::Internal
+        };
+        self.delete_contact_item(&c, item, how).await
+    }
+
+    /// Deletes `item`: for everyone (the user's message, marked deleted on both sides),
+    /// only here, or only here keeping it marked deleted.
+    pub(super) async fn delete_contact_item(
+        &self,
+        c: &Contact,
+        item: ChatItem,
+        how: ItemDelete,
+    ) -> Result<Vec<ChatOutput>> {
+        match how {
+            ItemDelete::Broadcast => {
+                if !item.sent || !c.ready {
+                    return Err(ChatError::Prohibited(
+                        "only your own messages can be deleted for everyone".into(),
+                    ));
+                }
+                let event = ChatMsgEvent::MsgDel {
+                    msg_id: Self::shared_id(&item)?,
+                    member_id: None,
+                    scope: None,
+                };
+                self.send_event(c.user_id, &c.conn_id, None, event).await?;
+                self.store.mark_item_deleted(item.item_id, self.now())?;
+            }
+            ItemDelete::InternalMark => self.store.mark_item_deleted(item.item_id, self.now())?,
+            ItemDelete::Internal => self.store.delete_item(item.item_id)?,
         }
         Ok(vec![ChatOutput::ItemDeleted {
-            contact: c.local_name,
-            by_sender: item.sent && c.ready,
+            contact: c.local_name.clone(),
+            by_sender: how == ItemDelete::Broadcast,
             item,
         }])
     }
@@ -193,25 +359,35 @@ impl Inner {
         emoji: char,
         add: bool,
     ) -> Result<Vec<ChatOutput>> {
-        let (user, c) = self.ready_contact(name)?;
+        let (_, c) = self.ready_contact(name)?;
         let item = self
             .store
             .find_item(c.contact_id, None, text)?
             .ok_or(ChatError::NoItem)?;
+        self.react_contact_item(&c, &item, emoji, add).await
+    }
+
+    /// Adds (or removes) the user's reaction to `item` (`x.msg.react`).
+    pub(super) async fn react_contact_item(
+        &self,
+        c: &Contact,
+        item: &ChatItem,
+        emoji: char,
+        add: bool,
+    ) -> Result<Vec<ChatOutput>> {
         let event = ChatMsgEvent::MsgReact {
-            msg_id: Self::shared_id(&item)?,
+            msg_id: Self::shared_id(item)?,
             member_id: None,
             scope: None,
             reaction: MsgReaction::Emoji(emoji),
             add,
         };
-        self.send_event(user.user_id, &c.conn_id, None, event)
-            .await?;
+        self.send_event(c.user_id, &c.conn_id, None, event).await?;
         let e = emoji.to_string();
         self.store.set_reaction(item.item_id, true, &e, add)?;
         let item = self.store.item(item.item_id)?.ok_or(ChatError::NoItem)?;
         Ok(vec![ChatOutput::Reaction {
-            contact: c.local_name,
+            contact: c.local_name.clone(),
             item,
             sent: true,
             added: add,

@@ -12,6 +12,7 @@ mod files;
 mod group_events;
 mod group_items;
 mod groups;
+mod items_by_id;
 mod messages;
 mod users;
 
@@ -38,6 +39,7 @@ use crate::output::ChatOutput;
 use crate::store::{ChatStore, User};
 
 pub use group_items::QuotedGroupItem;
+pub use items_by_id::{ChatId, ItemDelete};
 
 /// Settings of a [`Chat`].
 pub struct ChatConfig {

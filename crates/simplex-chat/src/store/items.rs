@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::ChatStore;
 use super::files::FileRecord;
+use super::group_items::GroupItem;
 use crate::error::Result;
 
 /// The text of a content: the message text, or the caption of media (what `find_item`
@@ -159,7 +160,71 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<ChatItem> {
     })
 }
 
+/// Which items of one chat to read, oldest first (the reference's `ChatPagination`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemPage {
+    /// The last `count` items.
+    Last(usize),
+    /// Up to `count` items right after the item with this id.
+    After(i64, usize),
+    /// Up to `count` items right before the item with this id.
+    Before(i64, usize),
+}
+
+impl ItemPage {
+    /// The condition on `item_id` (the anchor is parameter `?2`), the order that takes
+    /// the items nearest the anchor first, the anchor and the limit.
+    fn sql(self) -> (&'static str, &'static str, i64, i64) {
+        let limit = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        match self {
+            ItemPage::Last(n) => ("?2 = ?2", "DESC", 0, limit(n)),
+            ItemPage::After(id, n) => ("item_id > ?2", "ASC", id, limit(n)),
+            ItemPage::Before(id, n) => ("item_id < ?2", "DESC", id, limit(n)),
+        }
+    }
+
+    /// The ids of a chat's page in `table` (`contact_id` or `group_id` = `chat_id`),
+    /// oldest first.
+    fn ids(self, store: &ChatStore, table: &str, chat_col: &str, chat_id: i64) -> Result<Vec<i64>> {
+        let (cond, order, anchor, limit) = self.sql();
+        let db = store.db();
+        let mut stmt = db.prepare(&format!(
+            "SELECT item_id FROM {table} WHERE {chat_col} = ?1 AND {cond}
+             ORDER BY item_id {order} LIMIT ?3"
+        ))?;
+        let mut ids: Vec<i64> = stmt
+            .query_map(params![chat_id, anchor, limit], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+}
+
 impl ChatStore {
+    /// A page of a direct chat's items, oldest first.
+    pub fn contact_items_page(&self, contact_id: i64, page: ItemPage) -> Result<Vec<ChatItem>> {
+        let ids = page.ids(self, "chat_items", "contact_id", contact_id)?;
+        Ok(ids
+            .into_iter()
+            .map(|id| self.item(id))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    /// A page of a group's items, oldest first.
+    pub fn group_items_page(&self, group_id: i64, page: ItemPage) -> Result<Vec<GroupItem>> {
+        let ids = page.ids(self, "group_items", "group_id", group_id)?;
+        Ok(ids
+            .into_iter()
+            .map(|id| self.group_item(id))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
     /// Stores a new item; returns its id.
     pub fn add_item(&self, it: &NewItem<'_>, now: i64) -> Result<i64> {
         let json = content_json(it.content)?;

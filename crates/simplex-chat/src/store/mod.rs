@@ -26,7 +26,7 @@ pub use files::{FileRecipient, FileRecord, FileStatus, NewFile};
 pub use group_items::{GroupDeletion, GroupItem};
 pub use group_quotes::{GroupQuote, NewGroupQuote, QuoteAuthor};
 pub use groups::{Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current};
-pub use items::{ChatItem, ItemStatus, NewItem, content_text};
+pub use items::{ChatItem, ItemPage, ItemStatus, NewItem, content_text};
 pub use users::User;
 
 /// `name` when `taken` says it is free, else the first free `name_1`, `name_2`, ...

@@ -285,3 +285,49 @@ impl Ws {
         link
     }
 }
+
+/// Runs a test scenario on a thread with a 64 MiB stack: simploxide's generated enums
+/// are large, and in debug builds checking some frames with them overflows the 2 MiB
+/// test-thread stack (chat-api's simploxide_compat tests do the same).
+pub fn on_big_stack(scenario: impl std::future::Future<Output = ()> + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(scenario);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// `c` (named `name`) connects to the bot's address `link`, is invited to the bot's
+/// `#team` and joins.
+pub async fn join_bots_group(ws: &mut Ws, c: &mut crate::common::Client, name: &str, link: &str) {
+    use crate::common::groups::wait_group;
+    use simplex_chat::groups_output::GroupOutput;
+    c.exec(&format!("/c {link}")).await;
+    ws.event("contactConnected", |e| {
+        e["contact"]["localDisplayName"] == name
+    })
+    .await;
+    c.wait_connected("bot").await;
+    ws.cmd_raw(&format!("/a team {name}")).await;
+    wait_group(c, "invitation", |g| {
+        matches!(g, GroupOutput::Invited { .. }).then_some(())
+    })
+    .await;
+    c.exec("/j #team").await;
+    ws.event("joinedGroupMember", |e| {
+        e["member"]["localDisplayName"] == name
+    })
+    .await;
+    wait_group(c, "joined", |g| {
+        matches!(g, GroupOutput::Joined(_)).then_some(())
+    })
+    .await;
+}
