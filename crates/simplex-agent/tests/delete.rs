@@ -119,12 +119,12 @@ async fn expect_given_up(
     );
 }
 
-/// The peer's message to a deleted queue is refused by the relay: its delivery fails
-/// with `ERR AUTH`.
+/// The peer's message to a deleted queue is refused by the relay: it fails with
+/// `ERR AUTH` (`MsgErr`).
 async fn expect_send_refused(peer: &Agent, events: &mut Receiver<AgentEvent>, conn: &ConnId) {
     send_all(peer, conn, "after delete", 1).await;
     wait_for(events, |ev| {
-        matches!(ev, AgentEvent::Error { conn_id: Some(c), err: AgentError::Relay(ClientError::Protocol(ErrorType::Auth)) } if c == conn)
+        matches!(ev, AgentEvent::MsgErr { conn_id: c, err: AgentError::Relay(ClientError::Protocol(ErrorType::Auth)), .. } if c == conn)
     })
     .await;
 }

@@ -287,7 +287,7 @@ async fn hello_to_a_deleted_queue_is_reported_not_retried() {
     expect_info(&mut b_events, b_conn).await;
     // B's `HELLO` to the deleted queue: `ERR AUTH` on B's connection
     expect_auth(&mut b_events, b_conn).await;
-    // not retried: the delivery is marked failed and the connection never completes
+    // not retried: the delivery is dropped and the connection never completes
     let (status, conn_status) = b
         .store()
         .transaction(|tx| {

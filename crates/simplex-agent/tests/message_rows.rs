@@ -184,3 +184,66 @@ async fn sent_messages_without_receipts_expire() {
     a.send(&a_conn, b"still here").await.unwrap();
     assert_eq!(next_msg(&mut b_events, &b_conn).await.1, b"still here");
 }
+
+/// Rows of sent message `id` on `conn` in the database file at `path`: (messages with a
+/// body, messages, deliveries), read through a second connection to the file.
+fn snd_rows_in_file(path: &std::path::Path, conn: &ConnId, id: InternalId) -> (i64, i64, i64) {
+    let raw = rusqlite::Connection::open(path).unwrap();
+    raw.pragma_update(None, "key", "test passphrase").unwrap();
+    let count = |sql: &str| -> i64 {
+        raw.query_row(sql, rusqlite::params![conn, id], |r| r.get(0))
+            .unwrap()
+    };
+    (
+        count(
+            "SELECT count(*) FROM snd_messages
+             WHERE conn_id = ?1 AND internal_id = ?2 AND length(body) > 0",
+        ),
+        count("SELECT count(*) FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2"),
+        count("SELECT count(*) FROM snd_deliveries WHERE conn_id = ?1 AND internal_id = ?2"),
+    )
+}
+
+/// A message the relay refuses for good (`ERR AUTH`: the peer deleted the connection and
+/// its queue) is reported with `MsgErr` and leaves neither its body nor its rows behind
+/// (reference `notifyDel`; it used to stay as a failed delivery forever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_refused_for_good_leaves_no_rows() {
+    let relay = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events, b, mut b_events) = open_two(&relay, dir.path()).await;
+    let (a_conn, b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    settles_at(&a, (0, 0)).await;
+    b.delete_connection(&b_conn).await.unwrap();
+
+    let sent = a.send(&a_conn, b"to a deleted queue").await.unwrap();
+    let failed = tokio::time::timeout(flow::WAIT, async {
+        loop {
+            match a_events.recv().await.expect("event channel closed") {
+                AgentEvent::MsgErr { conn_id, id, err } => break (conn_id, id, err),
+                AgentEvent::Sent { .. } => {}
+                ev => panic!("expected MsgErr, got {ev:?}"),
+            }
+        }
+    })
+    .await
+    .expect("no MsgErr");
+    assert_eq!((&failed.0, failed.1), (&a_conn, sent));
+    assert!(
+        matches!(
+            failed.2,
+            simplex_agent::AgentError::Relay(smp_client::ClientError::Protocol(
+                smp_proto::ErrorType::Auth
+            ))
+        ),
+        "{}",
+        failed.2
+    );
+    // deleted in the transaction before the event: nothing of it is left in the file
+    let path = dir.path().join("a.db");
+    assert_eq!(snd_rows_in_file(&path, &a_conn, sent), (0, 0, 0));
+    assert_eq!(rows(&a), (0, 0));
+    // and it is not retried: the worker has nothing left to send
+    let pending = a.store().transaction(|tx| tx.pending_queues()).unwrap();
+    assert!(pending.is_empty(), "{pending:?}");
+}

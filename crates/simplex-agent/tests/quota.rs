@@ -1,7 +1,7 @@
 //! Delivery against a full queue and a deleted one, on a real relay whose per-queue quota
 //! is small: `ERR QUOTA` holds messages until the recipient's `A_QCONT`, a message held
-//! for more than 7 days (injected clock) is given up with `MsgErr`, and `ERR AUTH` is a
-//! connection error.
+//! for more than 7 days (injected clock) is given up with `MsgErr`, and `ERR AUTH` fails
+//! the message at once (`MsgErr`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod flow;
@@ -160,9 +160,10 @@ async fn quota_gives_up_after_seven_days() {
     }
 }
 
-/// When the peer's queue is gone, `ERR AUTH` on `SEND` is a connection error.
+/// When the peer's queue is gone, `ERR AUTH` on `SEND` fails the message for good:
+/// `MsgErr` at once, not retried.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auth_error_is_a_connection_error() {
+async fn auth_error_fails_the_message() {
     let relay = relay::start_relay().await;
     let dir = tempfile::tempdir().unwrap();
     let (a, mut a_events) = Agent::open(relay.agent_config(&dir.path().join("a.db")))
@@ -190,10 +191,10 @@ async fn auth_error_is_a_connection_error() {
         .await
         .unwrap();
 
-    a.send(&a_conn, b"to nowhere").await.unwrap();
+    let sent = a.send(&a_conn, b"to nowhere").await.unwrap();
     match next_non_sent(&mut a_events).await {
-        AgentEvent::Error { conn_id, err } => {
-            assert_eq!(conn_id, Some(a_conn));
+        AgentEvent::MsgErr { conn_id, id, err } => {
+            assert_eq!((conn_id, id), (a_conn, sent));
             assert!(
                 matches!(
                     err,
@@ -202,6 +203,6 @@ async fn auth_error_is_a_connection_error() {
                 "{err}"
             );
         }
-        ev => panic!("expected a connection error, got {ev:?}"),
+        ev => panic!("expected MsgErr, got {ev:?}"),
     }
 }

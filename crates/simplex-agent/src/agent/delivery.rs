@@ -34,7 +34,8 @@ enum Decision {
     /// Too old: drop the delivery and report the message failed.
     GiveUp,
     /// A permanent error (`ERR AUTH`: the queue is gone; quota refusing a handshake
-    /// message): mark it failed and report a connection error.
+    /// message): drop the delivery and its message at once and report it, as
+    /// [`Decision::GiveUp`] (reference `notifyDel`).
     Fail,
 }
 
@@ -196,11 +197,10 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
         let (status, delay) = match decision {
             Decision::RetryFast => (DeliveryStatus::Pending, fast),
             Decision::RetrySlow => (DeliveryStatus::Quota, slow),
-            Decision::GiveUp => {
+            Decision::GiveUp | Decision::Fail => {
                 give_up(&inner, &d, msg_type, e).await;
                 continue;
             }
-            Decision::Fail => (DeliveryStatus::Failed, Duration::ZERO),
         };
         let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
         let at = Timestamp(Timestamp::now().0.saturating_add(delay_ms));
@@ -221,7 +221,7 @@ pub(super) async fn worker(inner: Arc<Inner>, sq_id: SndQueueId, notify: Arc<Not
         match decision {
             Decision::RetryFast => fast = grow(fast, cfg.max_retry_delay),
             Decision::RetrySlow => slow = grow(slow, cfg.delivery.max_slow_retry_delay),
-            _ => inner.emit_error(Some(d.conn_id.clone()), e).await,
+            Decision::GiveUp | Decision::Fail => {}
         }
     }
 }
@@ -245,8 +245,9 @@ fn sendable(inner: &Inner, sq: &SndQueue, items: &[Item]) -> usize {
         .count()
 }
 
-/// Drops a delivery that failed for too long and reports it: `MsgErr` for an app
-/// message, a connection error for anything else.
+/// Drops a delivery that failed for too long or for good, with its message when no
+/// other delivery of it is left, and reports it: `MsgErr` for an app message, a
+/// connection error for anything else (reference `notifyDel`).
 async fn give_up(inner: &Inner, d: &SndDelivery, msg_type: Option<MsgType>, e: AgentError) {
     let (id, conn_id, internal_id) = (d.delivery_id, d.conn_id.clone(), d.internal_id);
     let dropped = inner

@@ -222,13 +222,15 @@ impl Tx<'_> {
         changed_one(n, "delivery")
     }
 
-    /// How many deliveries of a message remain (any status); when none, the engine may
-    /// delete the message.
+    /// How many deliveries of a message remain to be made (failed ones, which an older
+    /// version kept, do not count: reference `countPendingSndDeliveries_`); when none,
+    /// the engine may delete the message.
     pub fn remaining_deliveries(&self, conn_id: &ConnId, internal_id: InternalId) -> Result<u64> {
         let n: i64 = self
             .db()
             .prepare_cached(
-                "SELECT count(*) FROM snd_deliveries WHERE conn_id = ?1 AND internal_id = ?2",
+                "SELECT count(*) FROM snd_deliveries
+                 WHERE conn_id = ?1 AND internal_id = ?2 AND status != 'failed'",
             )?
             .query_row(params![conn_id, internal_id], |row| row.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))

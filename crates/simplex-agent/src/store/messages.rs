@@ -198,7 +198,8 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Deletes sent messages stored before `before` that have no delivery left, oldest
+    /// Deletes sent messages stored before `before` that have no delivery left to make
+    /// (failed ones, kept by an older version, do not count), oldest
     /// first, at most `limit` (the reference's `deleteSndMsgsExpired`: app messages whose
     /// receipt never came). Returns how many went.
     pub fn delete_expired_snd_messages(&self, before: Timestamp, limit: usize) -> Result<usize> {
@@ -210,7 +211,8 @@ impl Tx<'_> {
                    SELECT m.conn_id, m.internal_id FROM snd_messages m
                    WHERE m.created_at < ?1
                      AND NOT EXISTS (SELECT 1 FROM snd_deliveries d
-                       WHERE d.conn_id = m.conn_id AND d.internal_id = m.internal_id)
+                       WHERE d.conn_id = m.conn_id AND d.internal_id = m.internal_id
+                         AND d.status != 'failed')
                    ORDER BY m.created_at LIMIT ?2)",
             )?
             .execute(params![before, limit])?)
@@ -267,15 +269,15 @@ impl Tx<'_> {
             .optional()?)
     }
 
-    /// Deletes a sent message once no delivery of it remains (the reference's
-    /// `deleteDeliveredSndMsg`); returns whether it went.
+    /// Deletes a sent message once no delivery of it remains to be made (failed ones do
+    /// not count; the reference's `deleteDeliveredSndMsg`); returns whether it went.
     pub fn delete_delivered_snd_message(&self, conn_id: &ConnId, id: InternalId) -> Result<bool> {
         let n = self
             .db()
             .prepare_cached(
                 "DELETE FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2
                  AND NOT EXISTS (SELECT 1 FROM snd_deliveries
-                   WHERE conn_id = ?1 AND internal_id = ?2)",
+                   WHERE conn_id = ?1 AND internal_id = ?2 AND status != 'failed')",
             )?
             .execute(params![conn_id, id])?;
         Ok(n == 1)
