@@ -101,6 +101,18 @@ CREATE TABLE group_items (
   created_at INTEGER NOT NULL
 , edited INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, moderator_row INTEGER REFERENCES group_members ON DELETE SET NULL, updated_at INTEGER, content TEXT, file_id INTEGER REFERENCES files ON DELETE SET NULL, quote_member_id BLOB, quote_shared_msg_id BLOB, quote_sent_at INTEGER, quote_item_id INTEGER REFERENCES group_items ON DELETE SET NULL) STRICT;
 
+CREATE TABLE group_links (
+  link_id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL UNIQUE REFERENCES groups ON DELETE CASCADE,
+  agent_conn_id TEXT NOT NULL UNIQUE,
+  link TEXT NOT NULL,
+  short_link TEXT,
+  -- the group link id (random), as GroupLink.groupLinkId
+  link_ref BLOB NOT NULL,
+  member_role TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE group_members (
   member_row INTEGER PRIMARY KEY,
   group_id INTEGER NOT NULL REFERENCES groups ON DELETE CASCADE,
@@ -111,7 +123,7 @@ CREATE TABLE group_members (
   status TEXT NOT NULL,
   agent_conn_id TEXT UNIQUE,
   contact_id INTEGER REFERENCES contacts ON DELETE SET NULL,
-  created_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, via_group_link INTEGER NOT NULL DEFAULT 0,
   UNIQUE (group_id, member_id)
 ) STRICT;
 

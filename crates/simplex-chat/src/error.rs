@@ -41,6 +41,12 @@ pub enum ChatError {
     /// The user has no contact address.
     #[error("no chat address, to create: /ad")]
     NoAddress,
+    /// The group has no link.
+    #[error("no group link, to create: /create link #{0}")]
+    NoGroupLink(String),
+    /// The group has a link already.
+    #[error("you already have link for this group, to show: /show link #{0}")]
+    GroupLinkExists(String),
     /// The user has a contact address already.
     #[error("you already have chat address, to show: /sa")]
     AddressExists,

@@ -1,5 +1,6 @@
 //! Group commands in the reference's terminal syntax (`/g`, `/a`, `/j`, `#group text`,
-//! `/rm`, `/l`, `/mr`, `/gp`, `/ms`, `/d #group`), parsed into [`GroupCommand`].
+//! `/rm`, `/l`, `/mr`, `/gp`, `/ms`, `/d #group`, `/create link #group`, `/show link`,
+//! `/delete link`, `/set link role`), parsed into [`GroupCommand`].
 
 use chat_proto::role::GroupMemberRole;
 
@@ -109,6 +110,24 @@ pub enum GroupCommand {
         /// Start of the message's text.
         text: String,
     },
+    /// `/create link #group [role]`: create the group's link (role `member` by default).
+    CreateLink {
+        /// The group.
+        group: String,
+        /// The role of members joining through it.
+        role: GroupMemberRole,
+    },
+    /// `/set link role #group role`: change the role of members joining through the link.
+    LinkRole {
+        /// The group.
+        group: String,
+        /// The role.
+        role: GroupMemberRole,
+    },
+    /// `/show link #group`.
+    ShowLink(String),
+    /// `/delete link #group`.
+    DeleteLink(String),
     /// `/tail #group [N]`: the group's last messages.
     Tail {
         /// The group.
@@ -218,6 +237,29 @@ pub fn parse_slash(r: &str) -> Option<GroupCommand> {
     }
     if let Some(rest) = after(&["members ", "ms "]) {
         return only_group(rest).map(G::Members);
+    }
+    if let Some(rest) = after(&["create link #"]) {
+        let (group, rest) = group_name(rest)?;
+        let rest = rest.trim();
+        let role = if rest.is_empty() {
+            GroupMemberRole::Member
+        } else {
+            role(rest)?
+        };
+        return Some(G::CreateLink { group, role });
+    }
+    if let Some(rest) = after(&["set link role #"]) {
+        let (group, rest) = group_name(rest)?;
+        return Some(G::LinkRole {
+            group,
+            role: role(rest)?,
+        });
+    }
+    if let Some(rest) = after(&["show link #"]) {
+        return only_group(rest).map(G::ShowLink);
+    }
+    if let Some(rest) = after(&["delete link #"]) {
+        return only_group(rest).map(G::DeleteLink);
     }
     if let Some(rest) = after(&["delete #", "d #"]) {
         return only_group(rest).map(G::Delete);

@@ -3,7 +3,7 @@
 use chat_proto::profile::GroupProfile;
 use chat_proto::role::GroupMemberRole;
 
-use crate::store::{Group, GroupItem, ItemStatus, Member};
+use crate::store::{Group, GroupItem, GroupLink, ItemStatus, Member};
 
 /// The overall state of the user's group message from its delivery to each member,
 /// as the reference's `membersGroupItemStatus`.
@@ -207,6 +207,28 @@ pub enum GroupOutput {
         /// Every other member still in the group.
         members: Vec<Member>,
     },
+    /// The group's link, just created or shown.
+    Link {
+        /// The group.
+        group: String,
+        /// The link.
+        link: GroupLink,
+        /// Just created.
+        created: bool,
+    },
+    /// The group's link was deleted.
+    LinkDeleted(String),
+    /// Someone asked to join through the group link and is accepted.
+    LinkRequestAccepting {
+        /// The group.
+        group: String,
+        /// The new member.
+        member: String,
+        /// The new member's full name.
+        full_name: String,
+    },
+    /// The user connected with a group link and is joining (connecting to the host).
+    LinkJoining(String),
     /// The group's last messages.
     History {
         /// The group.

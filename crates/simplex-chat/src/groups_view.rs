@@ -3,7 +3,7 @@
 use chat_proto::role::GroupMemberRole;
 
 use crate::groups_output::GroupOutput;
-use crate::store::{GroupDeletion, GroupItem, Member, MemberCategory, MemberStatus};
+use crate::store::{GroupDeletion, GroupItem, GroupLink, Member, MemberCategory, MemberStatus};
 
 fn who(name: &Option<String>) -> &str {
     name.as_deref().unwrap_or("you")
@@ -156,7 +156,10 @@ pub fn render(out: &GroupOutput) -> Vec<String> {
     match out {
         O::Created(g) => vec![
             format!("group #{} is created", g.local_name),
-            format!("to add members use /a {} <name>", g.local_name),
+            format!(
+                "to add members use /a {0} <name> or /create link #{0}",
+                g.local_name
+            ),
         ],
         O::InvitationSent {
             group,
@@ -247,5 +250,52 @@ pub fn render(out: &GroupOutput) -> Vec<String> {
             v
         }
         O::History { group, items } => items.iter().flat_map(|it| item_line(group, it)).collect(),
+        O::Link {
+            group,
+            link,
+            created,
+        } => group_link(group, link, *created),
+        O::LinkDeleted(group) => vec![
+            "Group link is deleted - joined members will remain connected.".to_owned(),
+            format!("To create a new group link use /create link #{group}"),
+        ],
+        O::LinkRequestAccepting {
+            group,
+            member,
+            full_name,
+        } => {
+            let who = if full_name.is_empty() {
+                member.clone()
+            } else {
+                format!("{member} ({full_name})")
+            };
+            vec![format!(
+                "{who}: accepting request to join group #{group}..."
+            )]
+        }
+        O::LinkJoining(group) => vec![format!("#{group}: joining the group...")],
     }
+}
+
+/// A group link as the reference's `groupLink_` shows it (the short link when there is
+/// one).
+fn group_link(group: &str, link: &GroupLink, created: bool) -> Vec<String> {
+    vec![
+        if created {
+            "Group link is created!".to_owned()
+        } else {
+            "Group link:".to_owned()
+        },
+        String::new(),
+        link.short_link.clone().unwrap_or_else(|| link.link.clone()),
+        String::new(),
+        format!(
+            "Anybody can connect to you and join group as {} with: /c <group_link_above>",
+            link.role.as_str()
+        ),
+        format!("to show it again: /show link #{group}"),
+        format!(
+            "to delete it: /delete link #{group} (joined members will remain connected to you)"
+        ),
+    ]
 }

@@ -20,6 +20,8 @@
 //! Groups (`engine::groups`, [`groups_command`], [`groups_output`], [`groups_view`]):
 //! create, invite, join, member introductions, messages forwarded by the host to
 //! members not yet connected, roles, removal, leaving, deletion and group profiles;
+//! group links (`engine::group_links`: a contact address of a group, joiners accepted at
+//! once with the link's role); the user's own member row in each group;
 //! message edits, deletion, moderation, reactions and delivery receipts in small
 //! groups (`engine::group_items`).
 //!
@@ -31,7 +33,7 @@
 //! they offer; the bot API shows both and sends and receives files (`/_send` with a
 //! `filePath`, `/freceive`, file events).
 //!
-//! Not implemented yet: relay approval for received files, group links, direct chats
+//! Not implemented yet: relay approval for received files, direct chats
 //! with group members, `rcvFileDescrReady` events. Deleting a contact, the
 //! address or a group member, leaving a group and deleting a group also delete the agent
 //! connections: their queues are removed from the relays in the background, after what

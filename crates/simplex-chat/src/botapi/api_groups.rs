@@ -14,9 +14,14 @@ use chat_proto::content::MsgContent;
 
 use super::api::{ApiError, BotApi, command_error};
 use super::convert::{self, user};
-use super::convert_group::{a_group_item, group_chat_item, group_info, group_member, membership};
+use super::convert_group::{
+    a_group_item, group_chat_item, group_info, group_link, group_member, membership,
+};
 use super::parse_group::GroupCall;
+use crate::command::ChatCommand;
 use crate::engine::QuotedGroupItem;
+use crate::error::ChatError;
+use crate::groups_command::GroupCommand;
 use crate::groups_output::{GroupOutput, GroupSndState};
 use crate::output::ChatOutput;
 use crate::store::{self, GroupItem};
@@ -144,7 +149,97 @@ impl BotApi {
     pub(super) async fn group_call(&self, call: GroupCall) -> Result<ChatResponse, ApiError> {
         match call {
             GroupCall::Members(group_id) => self.list_members(group_id),
+            GroupCall::CreateLink { group_id, role } => {
+                let (u, g) = self.own_group(group_id)?;
+                let cmd = GroupCommand::CreateLink {
+                    group: g.local_name.clone(),
+                    role,
+                };
+                self.run_link_command(&u, &g, cmd).await?;
+                let (group_info, link) = self.link_of(&u, &g)?;
+                Ok(ChatResponse::GroupLinkCreated {
+                    user: user(&u),
+                    group_info,
+                    group_link: link,
+                })
+            }
+            GroupCall::LinkRole { group_id, role } => {
+                let (u, g) = self.own_group(group_id)?;
+                let cmd = GroupCommand::LinkRole {
+                    group: g.local_name.clone(),
+                    role,
+                };
+                self.run_link_command(&u, &g, cmd).await?;
+                self.link_response(&u, &g)
+            }
+            GroupCall::GetLink(group_id) => {
+                let (u, g) = self.own_group(group_id)?;
+                self.link_response(&u, &g)
+            }
+            GroupCall::DeleteLink(group_id) => {
+                let (u, g) = self.own_group(group_id)?;
+                let cmd = GroupCommand::DeleteLink(g.local_name.clone());
+                self.run_link_command(&u, &g, cmd).await?;
+                Ok(ChatResponse::GroupLinkDeleted {
+                    user: user(&u),
+                    group_info: self.group_info(&u, &g)?,
+                })
+            }
         }
+    }
+
+    /// The active user and its group by id.
+    fn own_group(&self, group_id: i64) -> Result<(store::User, store::Group), ApiError> {
+        let u = self.active()?;
+        let g = self.group_by_id(&u, group_id)?;
+        Ok((u, g))
+    }
+
+    /// Runs a group link command; the engine's link errors become the API's store
+    /// errors (`groupLinkNotFound`, `duplicateGroupLink`).
+    async fn run_link_command(
+        &self,
+        u: &store::User,
+        g: &store::Group,
+        cmd: GroupCommand,
+    ) -> Result<(), ApiError> {
+        match self.chat().execute_command(ChatCommand::Group(cmd)).await {
+            Ok(_) => Ok(()),
+            Err(ChatError::NoGroupLink(_)) => Err(ApiError::store(StoreError::GroupLinkNotFound {
+                group_info: Box::new(self.group_info(u, g)?),
+            })),
+            Err(ChatError::GroupLinkExists(_)) => {
+                Err(ApiError::store(StoreError::DuplicateGroupLink {
+                    group_info: Box::new(self.group_info(u, g)?),
+                }))
+            }
+            Err(e) => Err(super::api::api_error(&e)),
+        }
+    }
+
+    /// The group's info and its link, or `groupLinkNotFound`.
+    fn link_of(
+        &self,
+        u: &store::User,
+        g: &store::Group,
+    ) -> Result<(GroupInfo, chat_api::group::GroupLink), ApiError> {
+        let info = self.group_info(u, g)?;
+        match self.db(self.store().group_link(g.group_id))? {
+            Some(l) => Ok((info, group_link(&l))),
+            None => Err(ApiError::store(StoreError::GroupLinkNotFound {
+                group_info: Box::new(info),
+            })),
+        }
+    }
+
+    /// `groupLink`: the group's link.
+    fn link_response(&self, u: &store::User, g: &store::Group) -> Result<ChatResponse, ApiError> {
+        let (group_info, link) = self.link_of(u, g)?;
+        Ok(ChatResponse::GroupLink {
+            user: user(&u.clone()),
+            group_info,
+            group_link: link,
+        })
     }
 
     /// `/_members #GROUP_ID`: the current members, the user not among them (the

@@ -204,6 +204,21 @@ pub fn group_chat_item(
     item
 }
 
+/// A stored group link as the API's `GroupLink`.
+pub fn group_link(l: &store::GroupLink) -> chat_api::group::GroupLink {
+    chat_api::group::GroupLink {
+        user_contact_link_id: l.link_id,
+        conn_link_contact: chat_api::common::CreatedConnLink {
+            conn_full_link: l.link.clone(),
+            conn_short_link: l.short_link.clone(),
+        },
+        short_link_data_set: false,
+        short_link_large_data_set: false,
+        group_link_id: simplex_encoding::base64url::encode(&l.link_ref),
+        accept_member_role: l.role.clone(),
+    }
+}
+
 /// A group message with its chat.
 pub fn a_group_item(info: GroupInfo, item: ChatItem) -> AChatItem {
     AChatItem {

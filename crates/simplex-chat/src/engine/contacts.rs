@@ -82,15 +82,7 @@ impl Inner {
         if user.address_conn.is_some() {
             return Err(ChatError::AddressExists);
         }
-        let agent = self.agent(user.user_id)?;
-        let (conn, link, short) = match agent.create_contact_address_link(b"").await {
-            Ok((conn, links)) => (conn, links.full, Some(links.short)),
-            Err(e) => {
-                tracing::info!(%e, "no short link, making a full address link");
-                let (conn, link) = agent.create_contact_address().await?;
-                (conn, link, None)
-            }
-        };
+        let (conn, link, short) = self.new_contact_address(user.user_id).await?;
         self.store.set_address(
             user.user_id,
             Some(conn.as_str()),
@@ -102,6 +94,23 @@ impl Inner {
             link,
             short_link: short,
         }])
+    }
+
+    /// A new contact address (of the user, or of a group): its connection, full link and
+    /// short link (none when the relay could not make one).
+    pub(super) async fn new_contact_address(
+        &self,
+        user_id: i64,
+    ) -> Result<(ConnId, String, Option<String>)> {
+        let agent = self.agent(user_id)?;
+        match agent.create_contact_address_link(b"").await {
+            Ok((conn, links)) => Ok((conn, links.full, Some(links.short))),
+            Err(e) => {
+                tracing::info!(%e, "no short link, making a full address link");
+                let (conn, link) = agent.create_contact_address().await?;
+                Ok((conn, link, None))
+            }
+        }
     }
 
     pub(super) fn show_address(&self) -> Result<Vec<ChatOutput>> {

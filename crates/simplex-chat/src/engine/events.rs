@@ -95,6 +95,12 @@ impl Inner {
                 conf_id,
                 info,
             } => {
+                if let Some(outs) = self
+                    .group_link_confirmation(&user, &conn_id, &conf_id, &info)
+                    .await?
+                {
+                    return Ok(outs);
+                }
                 let profile = info_profile(&info)?;
                 let Some(inc) = self.store.take_pending_conn(conn_id.as_str())? else {
                     return Ok(Vec::new());
@@ -129,6 +135,12 @@ impl Inner {
                 inv_id,
                 info,
             } => {
+                if let Some(outs) = self
+                    .group_link_request(&user, &conn_id, inv_id.as_str(), &info)
+                    .await?
+                {
+                    return Ok(outs);
+                }
                 self.contact_request(&user, &conn_id, inv_id.as_str(), &info)
                     .await
             }

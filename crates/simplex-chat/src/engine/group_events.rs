@@ -8,10 +8,11 @@
 use chat_proto::ChatMessage;
 use chat_proto::container::MsgReaction;
 use chat_proto::event::{ChatMsgEvent, FwdSender, GrpMsgForward};
-use chat_proto::group::{GroupInvitation, IntroInvitation, MemberInfo};
+use chat_proto::group::{GroupInvitation, IntroInvitation, MemberIdRole, MemberInfo};
 use chat_proto::ids::MemberId;
 use chat_proto::parse::ParsedBody;
 use chat_proto::parse_chat_messages;
+use chat_proto::profile::{GroupProfile, Profile};
 use chat_proto::role::GroupMemberRole;
 use simplex_agent::AgentEvent;
 use simplex_agent::store::{ConfirmationId, ConnId, InternalId};
@@ -26,6 +27,18 @@ use crate::store::{
     Contact, Group, GroupStatus, ItemStatus, Member, MemberCategory, MemberStatus, NewMember, User,
 };
 
+/// The member who invited the user, as [`Inner::add_joined_group`] stores it.
+pub(super) struct JoinedHost<'a> {
+    /// Its member id and role.
+    pub id_role: &'a MemberIdRole,
+    /// Its profile.
+    pub profile: &'a Profile,
+    /// The connection with it, when there is one already.
+    pub conn_id: Option<&'a str>,
+    /// The contact it is.
+    pub contact_id: Option<i64>,
+}
+
 fn out(g: GroupOutput) -> Vec<ChatOutput> {
     vec![ChatOutput::Group(g)]
 }
@@ -37,34 +50,61 @@ impl Inner {
         c: &Contact,
         inv: GroupInvitation,
     ) -> Result<Vec<ChatOutput>> {
-        let g = self.store.add_group(
+        let host = JoinedHost {
+            id_role: &inv.from_member,
+            profile: &c.profile,
+            conn_id: None,
+            contact_id: Some(c.contact_id),
+        };
+        let g = self.add_joined_group(
             c.user_id,
-            &inv.group_profile,
-            (
-                &inv.invited_member.member_id.0,
-                &inv.invited_member.member_role,
-            ),
-            GroupStatus::Invited,
-            Some(&inv.conn_request),
-            self.now(),
-        )?;
-        self.store.add_member(
-            &NewMember {
-                group_id: g.group_id,
-                member_id: &inv.from_member.member_id.0,
-                profile: &c.profile,
-                role: &inv.from_member.member_role,
-                category: MemberCategory::Host,
-                status: MemberStatus::Invited,
-                conn_id: None,
-                contact_id: Some(c.contact_id),
-            },
-            self.now(),
+            (&inv.group_profile, &inv.invited_member),
+            (GroupStatus::Invited, Some(&inv.conn_request)),
+            &host,
         )?;
         Ok(out(GroupOutput::Invited {
             group: g,
             from: c.local_name.clone(),
         }))
+    }
+
+    /// Stores a group the user was invited to (`x.grp.inv`) or joins by its link
+    /// (`x.grp.link.inv`): the user's membership as `invited` says, in `state`, and the
+    /// host as a member in the matching state.
+    pub(super) fn add_joined_group(
+        &self,
+        user_id: i64,
+        (profile, invited): (&GroupProfile, &MemberIdRole),
+        (status, inv_conn_req): (GroupStatus, Option<&str>),
+        host: &JoinedHost<'_>,
+    ) -> Result<Group> {
+        let now = self.now();
+        let g = self.store.add_group(
+            user_id,
+            profile,
+            (&invited.member_id.0, &invited.member_role),
+            status,
+            inv_conn_req,
+            now,
+        )?;
+        let host_status = match status {
+            GroupStatus::Invited => MemberStatus::Invited,
+            _ => MemberStatus::Accepted,
+        };
+        self.store.add_member(
+            &NewMember {
+                group_id: g.group_id,
+                member_id: &host.id_role.member_id.0,
+                profile: host.profile,
+                role: &host.id_role.member_role,
+                category: MemberCategory::Host,
+                status: host_status,
+                conn_id: host.conn_id,
+                contact_id: host.contact_id,
+            },
+            now,
+        )?;
+        Ok(g)
     }
 
     /// Handles an agent event on a group member's connection; `None` when the
@@ -94,11 +134,17 @@ impl Inner {
                     .await?
             }
             AgentEvent::Info { info, .. } => {
-                if let ChatMsgEvent::GrpMemInfo { member_id, profile } =
-                    ChatMessage::from_json(info)?.event
-                    && member_id.0 == m.member_id
-                {
-                    self.store.set_member_profile(m.member_row, &profile)?;
+                match ChatMessage::from_json(info)?.event {
+                    ChatMsgEvent::GrpMemInfo { member_id, profile }
+                        if member_id.0 == m.member_id =>
+                    {
+                        self.store.set_member_profile(m.member_row, &profile)?;
+                    }
+                    // a member who joined through the group link answers with its profile
+                    ChatMsgEvent::Info(profile) if m.category == MemberCategory::Invitee => {
+                        self.store.set_member_profile(m.member_row, &profile)?;
+                    }
+                    _ => {}
                 }
                 Vec::new()
             }
@@ -180,6 +226,12 @@ impl Inner {
                 Ok(out(GroupOutput::Joined(group)))
             }
             MemberCategory::Invitee => {
+                if self.store.member_via_link(m.member_row)?
+                    && let Some(conn) = &m.conn_id
+                {
+                    let event = ChatMsgEvent::GrpLinkMem(super::user_profile(user));
+                    self.send_event(user.user_id, conn, None, event).await?;
+                }
                 self.introduce(user, g, m).await?;
                 Ok(out(GroupOutput::MemberJoined { group, member }))
             }
@@ -548,6 +600,10 @@ impl Inner {
             ChatMsgEvent::GrpInfo(profile) if m.role == GroupMemberRole::Owner => {
                 self.store.set_group_profile(g, &profile)?;
                 Ok(out(GroupOutput::ProfileUpdated { group, by, profile }))
+            }
+            ChatMsgEvent::GrpLinkMem(profile) if from_host && !forwarded => {
+                self.store.set_member_profile(m.member_row, &profile)?;
+                Ok(Vec::new())
             }
             ChatMsgEvent::GrpMsgForward { forward, msg } if from_host && !forwarded => {
                 let FwdSender::Member { member_id, .. } = forward.sender else {

@@ -113,6 +113,10 @@ impl Inner {
                 group,
                 text,
             } => self.react_group_msg(&group, &text, emoji, add).await,
+            G::CreateLink { group, role } => self.create_group_link(&group, role).await,
+            G::LinkRole { group, role } => self.set_group_link_role(&group, role),
+            G::ShowLink(group) => self.show_group_link(&group),
+            G::DeleteLink(group) => self.delete_group_link(&group).await,
             G::Tail { group, count } => {
                 let (_, g) = self.group_named(&group)?;
                 let items = self.store.last_group_items(g.group_id, count)?;
@@ -369,6 +373,7 @@ impl Inner {
         self.send_to_members(user.user_id, &g, None, ChatMsgEvent::GrpLeave)
             .await?;
         self.store.set_group_status(g.group_id, GroupStatus::Left)?;
+        self.drop_group_link_of(user.user_id, &g).await?;
         self.delete_member_conns(user.user_id, &g, true).await?;
         Ok(out(GroupOutput::Left {
             group: g.local_name,
@@ -456,6 +461,7 @@ impl Inner {
             self.send_to_members(user.user_id, &g, None, ChatMsgEvent::GrpDel)
                 .await?;
         }
+        self.drop_group_link_of(user.user_id, &g).await?;
         self.delete_member_conns(user.user_id, &g, notified).await?;
         self.store.delete_group(g.group_id)?;
         Ok(out(GroupOutput::Deleted {

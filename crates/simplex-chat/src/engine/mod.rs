@@ -11,6 +11,7 @@ mod events;
 mod files;
 mod group_events;
 mod group_items;
+mod group_links;
 mod groups;
 mod items_by_id;
 mod messages;

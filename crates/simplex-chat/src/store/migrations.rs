@@ -50,6 +50,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_user_member",
         sql: include_str!("../../migrations/0008_user_member.sql"),
     },
+    Migration {
+        name: "0009_group_links",
+        sql: include_str!("../../migrations/0009_group_links.sql"),
+    },
 ];
 
 /// Applies the missing migrations; refuses a database migrated by a newer version.

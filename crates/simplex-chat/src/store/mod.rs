@@ -1,12 +1,13 @@
 //! The chat database (`<prefix>_chat.db`): SQLite encrypted with SQLCipher, with numbered
 //! migrations. Tables: users, pending connections, contacts, contact requests, chat items
-//! and their reactions, groups with members, introductions and messages, files sent and
+//! and their reactions, groups with members, introductions, messages and links, files sent and
 //! received over XFTP. Calls are synchronous and short; the connection sits behind a
 //! mutex.
 
 mod contacts;
 mod files;
 mod group_items;
+mod group_links;
 mod group_quotes;
 mod groups;
 mod items;
@@ -24,6 +25,7 @@ use crate::error::{ChatError, Result};
 pub use contacts::{Contact, ContactRequest};
 pub use files::{FileRecipient, FileRecord, FileStatus, NewFile};
 pub use group_items::{GroupDeletion, GroupItem};
+pub use group_links::{GroupLink, NewGroupLink};
 pub use group_quotes::{GroupQuote, NewGroupQuote, QuoteAuthor};
 pub use groups::{Group, GroupStatus, Member, MemberCategory, MemberStatus, NewMember, is_current};
 pub use items::{ChatItem, ItemPage, ItemStatus, NewItem, content_text};
