@@ -470,22 +470,21 @@ fn received_messages_share_the_internal_id_sequence() {
             .map(|m| m.internal_id)
             .collect();
         assert_eq!(unacked, vec![r1, r2]);
-        tx.ack_rcv_message(&conn, r1)?;
-        assert!(tx.rcv_message(&conn, r1)?.unwrap().acked);
+        // the app's acknowledgement deletes the row (as Agent::ack does)
+        tx.delete_rcv_message(&conn, r1)?;
+        assert!(tx.rcv_message(&conn, r1)?.is_none());
         let unacked: Vec<InternalId> = tx
             .unacked_rcv_messages(&conn)?
             .iter()
             .map(|m| m.internal_id)
             .collect();
         assert_eq!(unacked, vec![r2]);
-        assert!(not_found(tx.ack_rcv_message(&conn, InternalId(99))));
+        assert!(not_found(tx.delete_rcv_message(&conn, r1)));
+        assert!(not_found(tx.delete_rcv_message(&conn, InternalId(99))));
 
         // the queue goes, the messages stay without it
         tx.delete_rcv_queue(q)?;
         assert_eq!(tx.rcv_message(&conn, r2)?.unwrap().rcv_queue_id, None);
-        tx.delete_rcv_message(&conn, r1)?;
-        assert!(tx.rcv_message(&conn, r1)?.is_none());
-        assert!(not_found(tx.delete_rcv_message(&conn, r1)));
         Ok(())
     });
 }

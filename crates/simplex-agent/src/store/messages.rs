@@ -124,7 +124,8 @@ pub struct RcvMessage {
     pub body: SecretBytes,
     /// Whether it came with post-quantum encryption.
     pub pq_encryption: bool,
-    /// Whether the app acknowledged it.
+    /// Whether the app acknowledged it (false in rows written now: the acknowledgement
+    /// deletes the row, [`Tx::delete_rcv_message`]; the column stays for older stores).
     pub acked: bool,
     /// When it was stored.
     pub created_at: Timestamp,
@@ -369,20 +370,6 @@ impl Tx<'_> {
         let mut stmt = self.db().prepare_cached(&sql)?;
         let rows = stmt.query_map(params![conn_id], RcvMessage::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Marks a received message as acknowledged by the app and forgets its body (the app
-    /// has it; `secure_delete` overwrites the freed pages). Its ids and hash stay for
-    /// receipts and for recognising a redelivery.
-    pub fn ack_rcv_message(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
-        let n = self
-            .db()
-            .prepare_cached(
-                "UPDATE rcv_messages SET acked = 1, body = X''
-                 WHERE conn_id = ?1 AND internal_id = ?2",
-            )?
-            .execute(params![conn_id, id])?;
-        changed_one(n, "received message")
     }
 
     /// Deletes a received message (once the app acknowledged it, or at once for what the
