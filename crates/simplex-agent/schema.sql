@@ -170,7 +170,7 @@ CREATE TABLE snd_messages (
   hash BLOB NOT NULL,
   body BLOB NOT NULL,
   pq_encryption INTEGER NOT NULL CHECK (pq_encryption IN (0, 1)),
-  created_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, rcpt_ok INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (conn_id, internal_id),
   UNIQUE (conn_id, snd_msg_id)
 ) STRICT, WITHOUT ROWID;

@@ -489,6 +489,52 @@ fn received_messages_share_the_internal_id_sequence() {
     });
 }
 
+/// A sent app message row goes once both its last delivery is recorded and its `Ok`
+/// receipt came, whichever happens first (the receipt can come before the relay's
+/// `OK` is stored).
+#[test]
+fn sent_row_goes_after_delivery_and_receipt_in_either_order() {
+    let (_dir, store) = open_fresh();
+    let (_user, conn) = user_and_conn(&store);
+    tx(&store, |tx| {
+        let q = add_snd_queue(tx, &conn, b"q");
+        let mut rows = Vec::new();
+        for (id, hash) in [(1, &b"h1"[..]), (2, b"h2")] {
+            let m = tx.insert_snd_message(&snd_msg(&conn, id, b"", hash))?;
+            let d = tx.insert_delivery(&NewDelivery {
+                snd_queue_id: q,
+                conn_id: &conn,
+                internal_id: m,
+                body: b"SEND",
+                next_attempt_at: Timestamp(1_000),
+            })?;
+            rows.push((m, d));
+        }
+        let [(m1, d1), (m2, d2)] = rows[..] else {
+            panic!("two rows")
+        };
+
+        // delivery first: the body goes, the row waits for the receipt
+        tx.delete_delivery(d1)?;
+        assert!(!tx.snd_app_message_sent(&conn, m1)?);
+        let kept = tx.snd_message(&conn, m1)?.unwrap();
+        assert!(kept.body.as_bytes().is_empty());
+        assert_eq!(kept.hash, b"h1");
+        assert!(tx.snd_receipt_ok(&conn, m1)?);
+        assert!(tx.snd_message(&conn, m1)?.is_none());
+
+        // receipt first: recorded, the row stays while the delivery is pending ...
+        assert!(!tx.snd_receipt_ok(&conn, m2)?);
+        assert_eq!(tx.snd_message(&conn, m2)?.unwrap().body.as_bytes(), b"hello");
+        // ... and goes when the delivery is recorded
+        tx.delete_delivery(d2)?;
+        assert!(tx.snd_app_message_sent(&conn, m2)?);
+        assert!(tx.snd_message(&conn, m2)?.is_none());
+        assert_eq!(tx.message_counts()?, (0, 0));
+        Ok(())
+    });
+}
+
 #[test]
 fn deliveries_in_order_with_retries() {
     let (_dir, store) = open_fresh();

@@ -393,7 +393,7 @@ fn apply_delivered(
     // `deleteSndMsgDelivery`)
     let all_sent = tx.remaining_deliveries(&conn_id, internal_id)? == 0;
     if all_sent && msg_type == Some(MsgType::Msg) {
-        tx.clear_snd_message_body(&conn_id, internal_id)?;
+        tx.snd_app_message_sent(&conn_id, internal_id)?;
     } else if all_sent && msg_type.is_some() {
         tx.delete_delivered_snd_message(&conn_id, internal_id)?;
     }

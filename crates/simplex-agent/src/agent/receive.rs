@@ -719,9 +719,10 @@ impl Received<'_> {
         };
         let status = if r.msg_hash.as_slice() == sent.hash.as_slice() {
             // the peer has it: the sent row is not needed any more (reference
-            // `deleteDeliveredSndMsg`, there on the app's ack of the receipt); one with
-            // a bad hash stays until it expires, as the reference keeps it
-            tx.delete_delivered_snd_message(conn_id, sent.internal_id)?;
+            // `deleteDeliveredSndMsg`, there on the app's ack of the receipt), now or
+            // once its delivery is recorded; one with a bad hash stays until it
+            // expires, as the reference keeps it
+            tx.snd_receipt_ok(conn_id, sent.internal_id)?;
             MsgReceiptStatus::Ok
         } else {
             MsgReceiptStatus::BadMsgHash

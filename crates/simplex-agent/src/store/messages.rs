@@ -187,16 +187,43 @@ impl Tx<'_> {
         Ok(internal_id)
     }
 
-    /// Forgets the body of a sent app message once no delivery of it remains (the relays
-    /// have it); the row, with its ids and hash, stays for the delivery receipt (the
-    /// reference's `deleteMsgContent`).
-    pub fn clear_snd_message_body(&self, conn_id: &ConnId, id: InternalId) -> Result<()> {
+    /// A sent app message no delivery of which remains (the relays have it): deleted if
+    /// its Ok receipt already came ([`Tx::snd_receipt_ok`]), else its body is forgotten
+    /// and the row, with its ids and hash, stays for the receipt (the reference's
+    /// `deleteSndMsgDelivery`: `deleteMsg` after `MROk`, else `deleteMsgContent`).
+    /// Returns whether the row went.
+    pub fn snd_app_message_sent(&self, conn_id: &ConnId, id: InternalId) -> Result<bool> {
+        let deleted = self
+            .db()
+            .prepare_cached(
+                "DELETE FROM snd_messages WHERE conn_id = ?1 AND internal_id = ?2 AND rcpt_ok = 1",
+            )?
+            .execute(params![conn_id, id])?;
+        if deleted == 1 {
+            return Ok(true);
+        }
         self.db()
             .prepare_cached(
                 "UPDATE snd_messages SET body = X'' WHERE conn_id = ?1 AND internal_id = ?2",
             )?
             .execute(params![conn_id, id])?;
-        Ok(())
+        Ok(false)
+    }
+
+    /// An Ok receipt for a sent message: the row goes if no delivery of it remains, else
+    /// the receipt is recorded and [`Tx::snd_app_message_sent`] deletes the row once the
+    /// last delivery is (a receipt can come before the relay's `OK` is stored; reference
+    /// `updateSndMsgRcpt`). Returns whether the row went.
+    pub fn snd_receipt_ok(&self, conn_id: &ConnId, id: InternalId) -> Result<bool> {
+        if self.delete_delivered_snd_message(conn_id, id)? {
+            return Ok(true);
+        }
+        self.db()
+            .prepare_cached(
+                "UPDATE snd_messages SET rcpt_ok = 1 WHERE conn_id = ?1 AND internal_id = ?2",
+            )?
+            .execute(params![conn_id, id])?;
+        Ok(false)
     }
 
     /// Deletes sent messages stored before `before` that have no delivery left to make

@@ -44,6 +44,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_inv_short_links",
         sql: include_str!("../../migrations/0006_inv_short_links.sql"),
     },
+    Migration {
+        name: "0007_snd_rcpt_ok",
+        sql: include_str!("../../migrations/0007_snd_rcpt_ok.sql"),
+    },
 ];
 
 const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS migrations (
