@@ -4,6 +4,7 @@
 //! destination relay ([`Pool::proxied_relay`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -73,6 +74,8 @@ pub struct Pool {
     proxied: tokio::sync::Mutex<HashMap<String, ProxySession>>,
     events: mpsc::Sender<RelayEvent>,
     forwarders: Mutex<Vec<AbortHandle>>,
+    /// Set once the pool is closed: no connection is made or kept after that.
+    closed: AtomicBool,
 }
 
 impl Pool {
@@ -85,6 +88,7 @@ impl Pool {
             proxied: tokio::sync::Mutex::new(HashMap::new()),
             events,
             forwarders: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
         };
         pool.remember(&pool.cfg.relays);
         pool
@@ -144,11 +148,17 @@ impl Pool {
     pub async fn client(&self, server: &SmpServer) -> Result<SmpClient> {
         let key = server_key(server);
         let mut clients = self.clients.lock().await;
+        self.refuse_if_closed(&clients)?;
         if let Some(c) = clients.get(&key).filter(|c| !c.is_closed()) {
             return Ok(c.clone());
         }
         let cfg = self.client_config(&key);
         let (client, mut rx) = SmpClient::connect(server, &cfg).await?;
+        // closed while connecting (the close may not have had the lock)
+        if let Err(e) = self.refuse_if_closed(&clients) {
+            client.close();
+            return Err(e);
+        }
         let events = self.events.clone();
         let tag = key.clone();
         let forwarder = tokio::spawn(async move {
@@ -203,16 +213,56 @@ impl Pool {
         }
     }
 
-    /// Closes every connection and stops the forwarders.
-    pub fn close_all(&self) {
-        if let Ok(clients) = self.clients.try_lock() {
-            clients.values().for_each(SmpClient::close);
+    /// After [`Pool::close_all`] or [`Pool::close`]: closes the connections in
+    /// `clients` (held by the caller) and refuses the request.
+    fn refuse_if_closed(&self, clients: &HashMap<String, SmpClient>) -> Result<()> {
+        if !self.closed.load(Ordering::SeqCst) {
+            return Ok(());
         }
+        clients.values().for_each(SmpClient::close);
+        Err(AgentError::Closed("the agent is closed".into()))
+    }
+
+    /// Marks the pool closed and stops the forwarders.
+    fn mark_closed(&self) {
+        self.closed.store(true, Ordering::SeqCst);
         let forwarders = self
             .forwarders
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         forwarders.iter().for_each(AbortHandle::abort);
+    }
+
+    /// Closes every connection and stops the forwarders without waiting (for `Drop`).
+    /// Returns false when a task held the connections: then only the connection that
+    /// task may be making is closed by itself (see [`Pool::client`]), and the caller
+    /// should finish with [`Pool::close`].
+    pub fn close_all(&self) -> bool {
+        self.mark_closed();
+        match self.clients.try_lock() {
+            Ok(clients) => {
+                clients.values().for_each(SmpClient::close);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Closes every connection (also those of private-routing sessions) and stops the
+    /// forwarders, waiting for a task that holds the connections to let go; no
+    /// connection is made afterwards.
+    pub async fn close(&self) {
+        self.mark_closed();
+        self.clients
+            .lock()
+            .await
+            .values()
+            .for_each(SmpClient::close);
+        self.proxied
+            .lock()
+            .await
+            .values()
+            .for_each(|s| s.client.close());
     }
 }
 

@@ -525,7 +525,10 @@ fn sent_row_goes_after_delivery_and_receipt_in_either_order() {
 
         // receipt first: recorded, the row stays while the delivery is pending ...
         assert!(!tx.snd_receipt_ok(&conn, m2)?);
-        assert_eq!(tx.snd_message(&conn, m2)?.unwrap().body.as_bytes(), b"hello");
+        assert_eq!(
+            tx.snd_message(&conn, m2)?.unwrap().body.as_bytes(),
+            b"hello"
+        );
         // ... and goes when the delivery is recorded
         tx.delete_delivery(d2)?;
         assert!(tx.snd_app_message_sent(&conn, m2)?);

@@ -62,7 +62,15 @@ struct Guard(Arc<Inner>);
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        self.0.shutdown();
+        if self.0.shutdown() {
+            return;
+        }
+        // a task held the relay connections: close them once it lets go (an aborted
+        // task lets go when the runtime drops it)
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let inner = self.0.clone();
+            rt.spawn(async move { inner.pool.close().await });
+        }
     }
 }
 
@@ -158,6 +166,14 @@ impl Agent {
             },
             events_rx,
         ))
+    }
+
+    /// Stops the agent: its tasks end and its relay connections are closed before this
+    /// returns (dropping the agent does the same without waiting, and may leave a
+    /// connection open a little longer when a task was using the connections).
+    pub async fn close(self) {
+        self.inner.abort_tasks();
+        self.inner.pool.close().await;
     }
 
     /// The user the agent's connections belong to.
@@ -471,11 +487,16 @@ impl Inner {
         Ok(())
     }
 
-    /// Stops every task and closes the relay connections.
-    fn shutdown(&self) {
+    /// Stops every task.
+    fn abort_tasks(&self) {
         let tasks = self.tasks.lock().unwrap_or_else(PoisonError::into_inner);
         tasks.iter().for_each(AbortHandle::abort);
-        drop(tasks);
-        self.pool.close_all();
+    }
+
+    /// Stops every task and closes the relay connections without waiting; false when
+    /// a task held the connections (then [`Pool::close`] finishes the job).
+    fn shutdown(&self) -> bool {
+        self.abort_tasks();
+        self.pool.close_all()
     }
 }
