@@ -163,6 +163,23 @@ async fn a_bot_reads_pages_edits_deletes_and_reacts_in_a_direct_chat_body() {
         })
         .await;
 
+        // reading the chat (or some items) is accepted: no unread state is kept
+        for read in [
+            format!("/_read chat @{cid}"),
+            format!("/_read chat items @{cid} {},{}", ids[1], ids[2]),
+        ] {
+            let ok = ws.cmd_raw(&read).await;
+            assert_eq!(ok["type"], "cmdOk", "{read}: {ok:#}");
+            // simploxide has no APIChatRead: its cmdOk is checked with a command that
+            // answers only cmdOk
+            strict::<r::ApiSetContactCustomDataResponse>(&ok);
+            assert_eq!(ok["user_"]["userId"], uid);
+        }
+        let e = ws
+            .cmd_err(&format!("/_read chat items @{cid} 999999"))
+            .await;
+        assert_eq!(e["storeError"]["type"], "chatItemNotFound");
+
         // the bot deletes its message for everyone, and bob's first two only here
         let deleted = ws
             .cmd::<r::ApiDeleteChatItemResponse>(&format!(

@@ -301,6 +301,7 @@ impl BotApi {
                 add,
                 reaction,
             } => self.react(chat, item_id, add, reaction).await,
+            ApiCall::ReadChat { chat, item_ids } => self.read_chat(chat, &item_ids),
             ApiCall::SetActiveUser(user_id) => {
                 let u = self
                     .db(self.store().user(user_id))?

@@ -1,6 +1,6 @@
 //! The chat side of [`BotApi`]: `/_get chat` (`apiChat`), `/_get chats` (`apiChats`),
 //! and items named by id: `/_update item` (`chatItemUpdated`), `/_delete item`
-//! (`chatItemsDeleted`), `/_reaction` (`chatItemReaction`).
+//! (`chatItemsDeleted`), `/_reaction` (`chatItemReaction`), `/_read chat` (`cmdOk`).
 //!
 //! Not kept by this engine, so not served: unread counters (every chat's `chatStats`
 //! is zero, and `unread` or `favorite` filters list no chats), `navInfo`, item
@@ -159,6 +159,30 @@ impl BotApi {
                 Ok((it.sent(), it.deleted.is_some()))
             }
         }
+    }
+
+    /// `/_read chat <chat>` and `/_read chat items <chat> <ids>`: `cmdOk` once the chat
+    /// and items are found. No unread state is kept here, so nothing else changes.
+    pub(super) fn read_chat(
+        &self,
+        chat: ChatRef,
+        item_ids: &[i64],
+    ) -> Result<ChatResponse, ApiError> {
+        let u = self.active()?;
+        match chat_id(chat)? {
+            ChatId::Contact(id) => {
+                self.contact_by_id(&u, id)?;
+            }
+            ChatId::Group(id) => {
+                self.group_by_id(&u, id)?;
+            }
+        }
+        for id in item_ids {
+            self.item_state(chat, *id)?;
+        }
+        Ok(ChatResponse::CmdOk {
+            user: Some(convert::user(&u)),
+        })
     }
 
     /// `/_update item <chat> <itemId> json <message>`.

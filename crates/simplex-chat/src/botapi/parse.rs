@@ -95,6 +95,13 @@ pub enum ApiCall {
         /// How.
         mode: CIDeleteMode,
     },
+    /// `/_read chat <chat>` (all items) or `/_read chat items <chat> <ids>`.
+    ReadChat {
+        /// The chat.
+        chat: ChatRef,
+        /// The items (empty: the whole chat).
+        item_ids: Vec<i64>,
+    },
     /// `/_reaction <chat> <itemId> on|off <reaction>`.
     Reaction {
         /// The chat.
@@ -486,6 +493,20 @@ mod tests {
                 "{line}"
             );
         }
+        assert_eq!(
+            parse_api("/_read chat #3"),
+            Ok(ApiCall::ReadChat {
+                chat: ChatRef::Group(3),
+                item_ids: vec![]
+            })
+        );
+        assert_eq!(
+            parse_api("/_read chat items @2 5,6"),
+            Ok(ApiCall::ReadChat {
+                chat: ChatRef::Direct(2),
+                item_ids: vec![5, 6]
+            })
+        );
         let Ok(ApiCall::GetChats { query, count, .. }) = parse_api("/_get chats 1 count=5") else {
             panic!("no query")
         };
@@ -506,6 +527,8 @@ mod tests {
             "/_delete item @2 1 history x",
             "/_delete item @2 x internal",
             "/_reaction @2 1 maybe {}",
+            "/_read chat",
+            "/_read chat items @2",
         ] {
             assert!(matches!(parse_api(bad), Err(NotApi::Bad(_))), "{bad}");
         }

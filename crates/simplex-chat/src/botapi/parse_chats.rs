@@ -1,5 +1,6 @@
 //! The `/_…` forms that read and change chats and items: `/_get chat`, `/_get chats`,
-//! `/_update item`, `/_delete item`, `/_reaction` (the reference's `chatCommandP`).
+//! `/_update item`, `/_delete item`, `/_reaction`, `/_read chat` (the reference's
+//! `chatCommandP`).
 
 use chat_api::command::{CIDeleteMode, ChatListQuery, ChatRef, UpdatedMessage};
 use chat_proto::container::MsgReaction;
@@ -165,6 +166,24 @@ fn reaction(rest: &str) -> Result<ApiCall, NotApi> {
     })
 }
 
+/// `/_read chat <chatRef>` or `/_read chat items <chatRef> <id>[,<id>...]`.
+fn read_chat(rest: &str) -> Result<ApiCall, NotApi> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    match words.as_slice() {
+        ["chat", c] => Ok(ApiCall::ReadChat {
+            chat: chat_ref(c)?,
+            item_ids: Vec::new(),
+        }),
+        ["chat", "items", c, ids] => Ok(ApiCall::ReadChat {
+            chat: chat_ref(c)?,
+            item_ids: ids.split(',').map(num).collect::<Result<_, _>>()?,
+        }),
+        _ => Err(bad(
+            "expected /_read chat <chat> or /_read chat items <chat> <ids>",
+        )),
+    }
+}
+
 /// The chat forms: `name` is the command word after `/_`, `rest` what follows.
 pub(super) fn parse_chat_form(name: &str, rest: &str) -> Option<Result<ApiCall, NotApi>> {
     Some(match name {
@@ -178,6 +197,7 @@ pub(super) fn parse_chat_form(name: &str, rest: &str) -> Option<Result<ApiCall, 
             None => Err(bad("expected /_update item ...")),
         },
         "reaction" => reaction(rest),
+        "read" => read_chat(rest),
         _ => return None,
     })
 }
