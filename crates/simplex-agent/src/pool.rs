@@ -267,11 +267,14 @@ impl Pool {
 }
 
 /// Whether a relay error is worth retrying rather than final (reference
-/// `temporaryOrHostError`): network trouble with the relay, and, through a proxy, a
-/// proxy that lost its session or could not reach the destination (`PROXY (BROKER
-/// NETWORK | TIMEOUT)`), or could not use its host or version (`BROKER HOST`,
-/// `BROKER (TRANSPORT VERSION)`; when the fallback to a direct send is prohibited these
-/// are retried too, as in the reference).
+/// `temporaryOrHostError`): network trouble with the relay (connecting, TLS, SOCKS, a
+/// lost connection, a timeout) or an incompatible version (`TRANSPORT VERSION`, a host
+/// error), and, through a proxy, a proxy that lost its session or could not reach the
+/// destination (`PROXY (BROKER NETWORK | TIMEOUT)`), or could not use its host or
+/// version (`BROKER HOST`, `BROKER (TRANSPORT VERSION)`; when the fallback to a direct
+/// send is prohibited these are retried too, as in the reference). Any other transport
+/// error is final: a relay presenting another identity than its address names
+/// (`HANDSHAKE IDENTITY`), a bad session, block or message size, no auth key.
 pub fn is_temporary(e: &AgentError) -> bool {
     use smp_client::ClientError as C;
     use smp_proto::error::{BrokerErrorType as B, ErrorType, ProxyError, TransportError};
@@ -289,9 +292,70 @@ pub fn is_temporary(e: &AgentError) -> bool {
                 | C::Disconnected(_)
                 | C::Timeout
                 | C::Tls(_)
-                | C::Transport(_)
+                | C::Transport(TransportError::Version)
                 | C::Socks(_)
         ),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use smp_client::ClientError as C;
+    use smp_proto::error::{
+        BrokerErrorType as B, ErrorType, HandshakeError as H, ProxyError, TransportError as T,
+    };
+
+    use super::is_temporary;
+    use crate::error::AgentError;
+
+    fn relay(e: C) -> bool {
+        is_temporary(&AgentError::Relay(e))
+    }
+
+    #[test]
+    fn network_trouble_and_version_are_temporary() {
+        let io = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert!(relay(C::Network(io())));
+        assert!(relay(C::Disconnected("lost".into())));
+        assert!(relay(C::Timeout));
+        assert!(relay(C::Socks("refused".into())));
+        assert!(relay(C::Tls(simplex_transport::Error::Io(io()))));
+        assert!(relay(C::Transport(T::Version)));
+    }
+
+    /// The relay's own transport errors other than the version are final (reference
+    /// `serverHostError` takes only `TRANSPORT VERSION`).
+    #[test]
+    fn other_transport_errors_are_final() {
+        for e in [
+            T::Block,
+            T::LargeMsg,
+            T::Session,
+            T::NoAuth,
+            T::Handshake(H::Identity),
+            T::Handshake(H::BadAuth),
+            T::Handshake(H::Parse),
+            T::Handshake(H::BadService),
+        ] {
+            assert!(!relay(C::Transport(e)), "{e:?}");
+        }
+        assert!(!relay(C::Protocol(ErrorType::Auth)));
+        assert!(!relay(C::Protocol(ErrorType::Quota)));
+        assert!(!relay(C::UnexpectedResponse("OK".into())));
+    }
+
+    #[test]
+    fn proxy_errors() {
+        let proxy = |p: ProxyError| relay(C::Proxy(ErrorType::Proxy(Box::new(p))));
+        assert!(proxy(ProxyError::NoSession));
+        assert!(proxy(ProxyError::Broker(B::Timeout)));
+        assert!(proxy(ProxyError::Broker(B::Host)));
+        assert!(proxy(ProxyError::Broker(B::Transport(T::Version))));
+        assert!(!proxy(ProxyError::Broker(B::Transport(T::Handshake(
+            H::Identity
+        )))));
+        assert!(!proxy(ProxyError::BasicAuth));
+        assert!(!proxy(ProxyError::Protocol(ErrorType::Auth)));
     }
 }

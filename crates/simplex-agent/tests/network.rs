@@ -15,8 +15,11 @@ use flow::{connect, next_event};
 use simplex_agent::config::{NetworkConfig, SmpProxyMode};
 use simplex_agent::pool::server_key;
 use simplex_agent::store::ConnId;
-use simplex_agent::{Agent, AgentConfig, AgentEvent, QueueDirection, RelayConfig, SwitchPhase};
-use smp_client::{SocksAuth, SocksProxy, TransportSessionMode};
+use simplex_agent::{
+    Agent, AgentConfig, AgentError, AgentEvent, QueueDirection, RelayConfig, SwitchPhase,
+};
+use smp_client::{ClientError, SocksAuth, SocksProxy, TransportSessionMode};
+use smp_proto::error::{HandshakeError, TransportError};
 use tokio::sync::mpsc::Receiver;
 
 fn relay_config(r: &relay::Relay) -> RelayConfig {
@@ -320,4 +323,46 @@ async fn switch_receive_queue_during_traffic() {
         r2.handle.env().stats.msg_sent.get() > before,
         "B sent to r2"
     );
+}
+
+/// A relay presenting another identity than the one its address names (here: the
+/// address dials a different relay) fails a message at once with `HANDSHAKE IDENTITY`
+/// (`MsgErr`), as the reference's `temporaryOrHostError` has it, rather than retrying it
+/// until the message timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_with_another_identity_fails_the_message() {
+    let relay = relay::start_relay().await;
+    let impostor = relay::start_relay().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, mut a_events, b, mut b_events) = flow::open_two(&relay, dir.path()).await;
+    let (a_conn, _b_conn) = connect(&a, &mut a_events, &b, &mut b_events).await;
+    drop((a, a_events));
+
+    let mut cfg = relay.agent_config(&dir.path().join("a.db"));
+    cfg.relays[0].connect_addr = Some(impostor.addr);
+    let (a, mut a_events) = Agent::open(cfg).await.unwrap();
+    let sent = a.send(&a_conn, b"to the impostor").await.unwrap();
+    // (other events, such as A's own queue failing to subscribe the same way, are skipped)
+    let failed = tokio::time::timeout(flow::WAIT, async {
+        loop {
+            let ev = a_events.recv().await.expect("event channel closed");
+            if let AgentEvent::MsgErr { conn_id, id, err } = ev {
+                return (conn_id, id, err);
+            }
+        }
+    })
+    .await;
+    let (conn_id, id, err) = failed.expect("no MsgErr: the message is still retried");
+    assert_eq!((conn_id, id), (a_conn, sent));
+    assert!(
+        matches!(
+            err,
+            AgentError::Relay(ClientError::Transport(TransportError::Handshake(
+                HandshakeError::Identity
+            )))
+        ),
+        "{err}"
+    );
+    let pending = a.store().transaction(|tx| tx.pending_queues()).unwrap();
+    assert!(pending.is_empty(), "still retried: {pending:?}");
 }
