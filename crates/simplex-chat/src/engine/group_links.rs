@@ -212,9 +212,20 @@ impl Inner {
         let ChatMsgEvent::GrpLinkInv(inv) = msg.event else {
             return Ok(None);
         };
-        if self.store.take_pending_conn(conn_id.as_str())?.is_none() {
+        let Some(incognito) = self.store.take_pending_conn(conn_id.as_str())? else {
             tracing::info!("group link invitation on an unknown connection");
             return Ok(Some(Vec::new()));
+        };
+        if incognito.is_some() {
+            // groups have no incognito membership here: the confirmation is not
+            // answered (that would send the real profile) and the connection is dropped
+            self.delete_agent_conns(user.user_id, [conn_id.as_str().to_owned()], false)
+                .await;
+            return Ok(Some(vec![ChatOutput::Error(format!(
+                "#{}: joining a group incognito is not supported, the connection is deleted; \
+                 join without incognito to use your profile",
+                inv.group_profile.display_name
+            ))]));
         }
         let host = JoinedHost {
             id_role: &inv.from_member,
