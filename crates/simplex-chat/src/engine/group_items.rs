@@ -25,7 +25,13 @@ pub(super) const SMALL_GROUP_RECEIPTS_LIMIT: usize = 20;
 
 /// At most this many reactions of one member on one message (the reference's
 /// `maxMsgReactions`).
-const MAX_REACTIONS: usize = 3;
+pub(super) const MAX_REACTIONS: usize = 3;
+
+/// The refusal of a reaction to a message marked deleted (the reference's
+/// `ciReactionAllowed`).
+pub(super) fn reaction_not_allowed() -> ChatError {
+    ChatError::Prohibited("reaction not allowed: the message is deleted".into())
+}
 
 fn out(g: GroupOutput) -> Vec<ChatOutput> {
     vec![ChatOutput::Group(g)]
@@ -111,6 +117,13 @@ impl Inner {
         item: &GroupItem,
         content: MsgContent,
     ) -> Result<Vec<ChatOutput>> {
+        if !at_least(&g.role, &GroupMemberRole::Author) {
+            // the reference's APIUpdateChatItem requires at least the author role
+            return Err(ChatError::Prohibited(format!(
+                "#{}: you don't have permission to edit messages",
+                g.local_name
+            )));
+        }
         if !item.sent() || item.deleted.is_some() {
             return Err(ChatError::Prohibited(
                 "this message cannot be edited".into(),
@@ -266,6 +279,9 @@ impl Inner {
         add: bool,
     ) -> Result<Vec<ChatOutput>> {
         let e = emoji.to_string();
+        if item.deleted.is_some() {
+            return Err(reaction_not_allowed());
+        }
         if add && self.store.group_reaction_count(item.item_id, None)? >= MAX_REACTIONS {
             return Err(ChatError::Prohibited(format!(
                 "#{}: at most {MAX_REACTIONS} reactions on one message",

@@ -12,6 +12,7 @@ use chat_proto::prefs::FeatureAllowed;
 use chat_proto::time::UtcTime;
 
 use super::Inner;
+use super::group_items::{MAX_REACTIONS, reaction_not_allowed};
 use super::items_by_id::ItemDelete;
 use crate::command::TimedSetting;
 use crate::error::{ChatError, Result};
@@ -375,6 +376,16 @@ impl Inner {
         emoji: char,
         add: bool,
     ) -> Result<Vec<ChatOutput>> {
+        if item.deleted {
+            return Err(reaction_not_allowed());
+        }
+        let own = item.reactions.iter().filter(|(sent, _)| *sent).count();
+        if add && own >= MAX_REACTIONS {
+            return Err(ChatError::Prohibited(format!(
+                "@{}: at most {MAX_REACTIONS} reactions on one message",
+                c.local_name
+            )));
+        }
         let event = ChatMsgEvent::MsgReact {
             msg_id: Self::shared_id(item)?,
             member_id: None,
