@@ -2,6 +2,14 @@
 -- membership): its row id is the user's groupMemberId; member id, role and state mirror
 -- the groups row (membership_id, membership_role, status), which stays authoritative.
 -- Every query of "the members" leaves it out.
+
+-- A member row (made by an introduction before this version checked ids) holding the
+-- user's own member id would break UNIQUE (group_id, member_id) below: it gets a new
+-- random id (nobody else knows it, so nothing addressed to it is lost).
+UPDATE group_members SET member_id = randomblob(12)
+  WHERE category != 'user'
+    AND member_id = (SELECT g.membership_id FROM groups g WHERE g.group_id = group_members.group_id);
+
 INSERT INTO group_members (group_id, member_id, profile, role, category, status, created_at)
   SELECT g.group_id, g.membership_id,
     json_object('displayName', u.display_name, 'fullName', u.full_name),

@@ -8,29 +8,13 @@ mod common;
 
 use std::sync::Arc;
 
-use common::groups::{rendered, three_clients, wait_group, wait_group_msg, wait_member_connected};
+use common::groups::{
+    error_of, link_of, rendered, three_clients, wait_group, wait_group_msg, wait_member_connected,
+};
 use common::{Client, new_client, open_client, start_relay};
 use simplex_chat::ChatOutput;
 use simplex_chat::clock::SystemClock;
 use simplex_chat::groups_output::GroupOutput;
-
-/// The link in a `Link` output.
-fn link_of(out: &[ChatOutput]) -> String {
-    match out {
-        [ChatOutput::Group(GroupOutput::Link { link, .. })] => {
-            link.short_link.clone().unwrap_or(link.link.clone())
-        }
-        other => panic!("expected a group link, got {other:?}"),
-    }
-}
-
-/// The error text of a command that must fail.
-async fn error_of(c: &Client, cmd: &str) -> String {
-    match c.chat.execute(cmd).await.as_slice() {
-        [ChatOutput::Error(e)] => e.clone(),
-        other => panic!("{cmd}: expected an error, got {other:?}"),
-    }
-}
 
 /// `joiner` connects with `link`: the host accepts at once and the joiner joins.
 async fn join_by_link(host: &mut Client, joiner: &mut Client, name: &str, link: &str) {

@@ -278,7 +278,12 @@ impl Inner {
             };
             receipt |= matches!(msg.event, ChatMsgEvent::MsgNew(_));
             deleted |= matches!(msg.event, ChatMsgEvent::DirectDel);
-            outs.extend(self.chat_event(&c, *msg)?);
+            // a refused message is reported and still acknowledged (as the reference's
+            // withAckMessage), so one bad message cannot jam the connection
+            match self.chat_event(&c, *msg) {
+                Ok(o) => outs.extend(o),
+                Err(e) => outs.push(ChatOutput::Error(super::error_text(&e))),
+            }
         }
         let info: &[u8] = b"";
         agent.ack(conn_id, id, receipt.then_some(info)).await?;

@@ -78,6 +78,12 @@ impl Inner {
         (status, inv_conn_req): (GroupStatus, Option<&str>),
         host: &JoinedHost<'_>,
     ) -> Result<Group> {
+        if host.id_role.member_id == invited.member_id {
+            return Err(ChatError::Prohibited(format!(
+                "#{}: invalid invitation, the host's member id is the one given to you",
+                profile.display_name
+            )));
+        }
         let now = self.now();
         let g = self.store.add_group(
             user_id,
@@ -458,6 +464,9 @@ impl Inner {
             ChatMsgEvent::GrpMemIntro {
                 member_info: mi, ..
             } if from_host && !forwarded => {
+                if mi.member_id.0 == g.membership_id {
+                    return Ok(own_member_id(&group, "x.grp.mem.intro"));
+                }
                 if self
                     .store
                     .member_by_id(g.group_id, &mi.member_id.0)?
@@ -501,6 +510,9 @@ impl Inner {
                 member_info: mi,
                 member_intro,
             } if from_host && !forwarded => {
+                if mi.member_id.0 == g.membership_id {
+                    return Ok(own_member_id(&group, "x.grp.mem.fwd"));
+                }
                 let target = match self.store.member_by_id(g.group_id, &mi.member_id.0)? {
                     Some(t) => t,
                     None => self.add_known_member(g, &mi, MemberCategory::Post)?,
@@ -654,4 +666,17 @@ impl Inner {
             self.now(),
         )
     }
+}
+
+/// The report of a host's message about a member whose id is the user's own member
+/// id: the message is ignored (and acknowledged).
+fn own_member_id(group: &str, event: &str) -> Vec<ChatOutput> {
+    tracing::warn!(
+        group,
+        event,
+        "a member with the user's own member id, ignored"
+    );
+    vec![ChatOutput::Error(format!(
+        "#{group}: {event} about a member with your own member id, ignored"
+    ))]
 }

@@ -94,3 +94,80 @@ pub(crate) fn schema_sql(conn: &Connection) -> Result<String> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(parts.join(";\n\n") + ";\n")
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A database from before 0008 whose group holds a member row with the user's own
+    /// member id (a bogus introduction) still migrates: that row gets a new id and the
+    /// user's own row is added with the membership id.
+    #[test]
+    fn user_member_migration_re_ids_a_member_with_the_users_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("old.db")).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE migrations (name TEXT NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT",
+        )
+        .unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| m.name == "0008_user_member")
+            .unwrap();
+        for m in &MIGRATIONS[..before] {
+            conn.execute_batch(m.sql).unwrap();
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?1, 0)",
+                [m.name],
+            )
+            .unwrap();
+        }
+        let own: &[u8] = b"own-id-12byt";
+        conn.execute_batch(
+            "INSERT INTO users (user_id, display_name, agent_db, created_at) VALUES (1, 'alice', 'a', 0);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO groups (group_id, user_id, local_name, profile, membership_id, membership_role, status, created_at)
+             VALUES (1, 1, 'team', '{}', ?1, 'member', 'active', 0)",
+            [own],
+        )
+        .unwrap();
+        for (row, id) in [(1, own), (2, b"other-id-12b".as_slice())] {
+            conn.execute(
+                "INSERT INTO group_members (member_row, group_id, member_id, profile, role, category, status, created_at)
+                 VALUES (?1, 1, ?2, '{}', 'member', 'pre', 'connected', 0)",
+                params![row, id],
+            )
+            .unwrap();
+        }
+
+        migrate(&mut conn).unwrap();
+
+        let id_of = |row: i64| -> Vec<u8> {
+            conn.query_row(
+                "SELECT member_id FROM group_members WHERE member_row = ?1",
+                [row],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let bogus = id_of(1);
+        assert_ne!(bogus, own);
+        assert_eq!(bogus.len(), 12);
+        assert_eq!(id_of(2), b"other-id-12b");
+        let user_row: Vec<u8> = conn
+            .query_row(
+                "SELECT member_id FROM group_members WHERE category = 'user' AND group_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(user_row, own);
+        let applied: i64 = conn
+            .query_row("SELECT COUNT(*) FROM migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(applied, i64::try_from(MIGRATIONS.len()).unwrap());
+    }
+}

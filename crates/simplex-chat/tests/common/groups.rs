@@ -95,3 +95,21 @@ pub async fn three_clients(relay: &Relay, dir: &Path) -> (Client, Client, Client
     let cath = new_client(relay, dir, "cath", clock).await;
     (alice, bob, cath)
 }
+
+/// The link in a `Link` output.
+pub fn link_of(out: &[ChatOutput]) -> String {
+    match out {
+        [ChatOutput::Group(GroupOutput::Link { link, .. })] => {
+            link.short_link.clone().unwrap_or(link.link.clone())
+        }
+        other => panic!("expected a group link, got {other:?}"),
+    }
+}
+
+/// The error text of a command that must fail.
+pub async fn error_of(c: &Client, cmd: &str) -> String {
+    match c.chat.execute(cmd).await.as_slice() {
+        [ChatOutput::Error(e)] => e.clone(),
+        other => panic!("{cmd}: expected an error, got {other:?}"),
+    }
+}
