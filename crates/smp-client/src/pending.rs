@@ -78,10 +78,16 @@ impl Shared {
 
     /// Delivers a response to the request with this correlation id. A response about
     /// another entity than the request's is an unexpected response, except an `ERR` that
-    /// names no entity. Returns false when no request waits for it.
-    pub fn resolve(&self, corr_id: &CorrId, entity: &EntityId, resp: Result<BrokerMsg>) -> bool {
+    /// names no entity. Gives the response back when no request waits for it (it came
+    /// after its request timed out, or its id is unknown).
+    pub fn resolve(
+        &self,
+        corr_id: &CorrId,
+        entity: &EntityId,
+        resp: Result<BrokerMsg>,
+    ) -> Option<Result<BrokerMsg>> {
         let Some(p) = self.lock().pending.remove(corr_id) else {
-            return false;
+            return Some(resp);
         };
         let resp = match resp {
             Ok(BrokerMsg::Err(e)) if entity.is_empty() || *entity == p.entity => {
@@ -94,7 +100,7 @@ impl Shared {
             other => other,
         };
         let _ = p.reply.send(resp);
-        true
+        None
     }
 
     /// Marks the connection closed (the first reason wins), fails every pending request

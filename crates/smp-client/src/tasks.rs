@@ -178,12 +178,23 @@ fn route(params: &TParams, shared: &Shared, t: &[u8]) -> Option<ServerEvent> {
             }
         };
     }
-    if !shared.resolve(
+    match shared.resolve(
         &raw.corr_id,
         &raw.entity_id,
         msg.map_err(ClientError::Response),
     ) {
-        tracing::debug!("dropped a response with an unknown correlation id");
+        None => None,
+        // A message that answers a request which already timed out (the `MSG` the relay
+        // sends in reply to a late `SUB` or `ACK`) is delivered as an event, as the
+        // reference's `STResponse`: dropping it would leave the message delivered on the
+        // relay but never seen, blocking its queue until the next subscription.
+        Some(Ok(msg @ BrokerMsg::Msg(..))) => Some(ServerEvent::Event {
+            entity_id: raw.entity_id,
+            msg,
+        }),
+        Some(_) => {
+            tracing::debug!("dropped a late response or one with an unknown correlation id");
+            None
+        }
     }
-    None
 }

@@ -164,6 +164,52 @@ async fn request_times_out_and_connection_survives() {
     client.ping().await.unwrap();
 }
 
+/// The `MSG` that answers an `ACK` after the `ACK` timed out is not dropped: it comes
+/// as an event (else the relay would count it delivered and the queue would stall).
+#[tokio::test]
+async fn late_msg_reply_to_a_timed_out_ack_is_an_event() {
+    let cfg = ClientConfig {
+        request_timeout: Duration::from_secs(2),
+        ..ClientConfig::default()
+    };
+    let (_fake, client, mut events) = connected(cfg).await;
+    let rcv_key = key(AuthAlgorithm::Ed25519);
+    let rcv_dh = X25519Secret::generate(&mut rand::rng());
+    let mode = Some(QueueReqData::Messaging(None));
+    let ids = client
+        .create_queue(
+            &rcv_key,
+            &rcv_dh.public(),
+            None,
+            SubMode::OnlyCreate,
+            mode,
+            None,
+        )
+        .await
+        .unwrap();
+    client.subscribe(&ids.rcv_id, &rcv_key).await.unwrap();
+    let Some(ServerEvent::Event {
+        msg: BrokerMsg::Msg(msg_id, _),
+        ..
+    }) = events.recv().await
+    else {
+        panic!("expected the pushed MSG")
+    };
+    // The fake holds the ACK's reply back until the next command.
+    let err = client
+        .ack(&ids.rcv_id, &rcv_key, &msg_id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::Timeout), "{err}");
+    client.ping().await.unwrap();
+    let late = tokio::time::timeout(Duration::from_secs(10), events.recv()).await;
+    let Ok(Some(ServerEvent::Event { entity_id, msg })) = late else {
+        panic!("expected the late MSG as an event")
+    };
+    assert_eq!(entity_id, ids.rcv_id);
+    assert!(matches!(msg, BrokerMsg::Msg(..)), "{msg:?}");
+}
+
 #[tokio::test]
 async fn connection_loss_fails_pending_and_ends_events() {
     let (_fake, client, mut events) = connected(ClientConfig::default()).await;

@@ -153,7 +153,16 @@ async fn handle_msg(
         }
     };
     let key = auth_key(&key)?;
-    let next = ack(inner, server, rcv_id, &key, &msg_id).await;
+    let next = match ack(inner, server, rcv_id, &key, &msg_id).await {
+        // A timed-out `ACK` may never have left (a request that timed out is not
+        // written): until the relay gets it, it delivers nothing more on this queue.
+        Err(AgentError::Relay(smp_client::ClientError::Timeout)) => {
+            let (srv, rid, mid) = (server.to_owned(), rcv_id.clone(), msg_id.clone());
+            inner.spawn(retry_ack(inner.clone(), srv, rid, mid));
+            Ok(None)
+        }
+        other => other,
+    };
     // the message is stored: report it and do what follows from it even when the `ACK`
     // failed (the relay sends it again, and the stored broker id makes that an `ACK` only)
     for sq in after.wake {
@@ -174,6 +183,52 @@ async fn handle_msg(
         }
     }
     next
+}
+
+/// Sends a timed-out `ACK` again, with growing delays, until the relay answers. The
+/// relay's `MSG` reply is handled like any message; `ERR NO_MSG` means the first `ACK`
+/// did arrive (its reply came late and went the way of events, see smp-client); a lost
+/// connection ends the retries, as the resubscription makes the relay deliver again.
+/// Boxed: it leads back to [`handle_msg`], which spawns it.
+fn retry_ack(
+    inner: Arc<Inner>,
+    server: String,
+    rcv_id: EntityId,
+    msg_id: MsgId,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(retry_ack_loop(inner, server, rcv_id, msg_id))
+}
+
+async fn retry_ack_loop(inner: Arc<Inner>, server: String, rcv_id: EntityId, msg_id: MsgId) {
+    let mut delay = inner.config.retry_delay;
+    loop {
+        tokio::time::sleep(delay).await;
+        let (srv, rid) = (server.clone(), rcv_id.as_bytes().to_vec());
+        let key = match inner
+            .db(move |tx| Ok(tx.rcv_queue_by_rcv_id(&srv, &rid)?))
+            .await
+        {
+            Ok(Some(rq)) => auth_key(&rq.rcv_auth_key),
+            Ok(None) => return,
+            Err(e) => Err(e),
+        };
+        let r = match key {
+            Ok(key) => ack(&inner, &server, &rcv_id, &key, &msg_id).await,
+            Err(e) => Err(e),
+        };
+        match r {
+            Ok(Some((next_id, body))) => {
+                return queue_messages(&inner, &server, &rcv_id, next_id, body).await;
+            }
+            Ok(None) => return,
+            Err(AgentError::Relay(smp_client::ClientError::Timeout)) => {}
+            Err(e) => {
+                tracing::debug!(%e, "retried ACK ended");
+                return;
+            }
+        }
+        delay = (delay * 2).min(inner.config.max_retry_delay);
+    }
 }
 
 /// `ACK`s a relay message; returns the next message if the relay sent one with the reply.

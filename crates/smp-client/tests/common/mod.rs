@@ -120,6 +120,8 @@ struct Conn {
     client_key: Option<X25519Public>,
     queue_dh: X25519Secret,
     queues: HashMap<EntityId, X25519Public>,
+    /// The reply to an `ACK`, held back until the next transmission (a late response).
+    held: Replies,
 }
 
 async fn serve(
@@ -181,6 +183,7 @@ async fn serve(
         client_key: ch.auth_key,
         queue_dh: X25519Secret::generate(&mut rand::rng()),
         queues: HashMap::new(),
+        held: Vec::new(),
     };
     while let Ok(block) = r.read_block().await {
         let content = open(&block, rcv.as_mut()).unwrap();
@@ -238,7 +241,8 @@ impl Conn {
         let corr = raw.corr_id.clone();
         let ent = raw.entity_id.clone();
         let reply = |m| vec![(corr.clone(), ent.clone(), m)];
-        Some(match Command::parse(v, &raw.command).unwrap() {
+        let mut out = std::mem::take(&mut self.held);
+        out.extend(match Command::parse(v, &raw.command).unwrap() {
             Command::Ping => reply(BrokerMsg::Pong),
             Command::New(req) if authorized(raw, &req.rcv_auth_key, &self.sess) => {
                 let rcv_id = random_id();
@@ -281,8 +285,17 @@ impl Conn {
                 reply(BrokerMsg::Pres(self.proxied(&corr, fv, &key, &enc)))
             }
             Command::Rfwd(enc) => reply(BrokerMsg::Rres(self.forwarded(&corr, &enc))),
+            // The next message answers the `ACK`, but only after the client's next
+            // command: a response that comes after its request timed out.
+            Command::Ack(_) => {
+                if let Some(dh) = self.queues.get(&ent) {
+                    self.held = reply(self.pushed_msg(dh));
+                }
+                vec![]
+            }
             _ => reply(BrokerMsg::Ok),
-        })
+        });
+        Some(out)
     }
 
     fn pushed_msg(&self, rcv_dh: &X25519Public) -> BrokerMsg {
