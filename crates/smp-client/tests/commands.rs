@@ -12,6 +12,7 @@ use smp_client::{
 };
 use smp_proto::command::{MsgFlags, QueueMode, QueueReqData, SubMode};
 use smp_proto::message::RcvMsgBody;
+use smp_proto::response::QueueIds;
 use smp_proto::{BrokerMsg, Command, EntityId, ErrorType};
 use tokio::sync::mpsc;
 
@@ -30,6 +31,28 @@ fn key(alg: AuthAlgorithm) -> PrivateAuthKey {
     PrivateAuthKey::generate(alg, &mut rand::rng()).unwrap()
 }
 
+/// `NEW` for a messaging queue with a fresh key of `alg`: the key, the DH key, the ids.
+async fn new_queue(
+    client: &SmpClient,
+    alg: AuthAlgorithm,
+) -> (PrivateAuthKey, X25519Secret, QueueIds) {
+    let rcv_key = key(alg);
+    let rcv_dh = X25519Secret::generate(&mut rand::rng());
+    let mode = Some(QueueReqData::Messaging(None));
+    let ids = client
+        .create_queue(
+            &rcv_key,
+            &rcv_dh.public(),
+            None,
+            SubMode::OnlyCreate,
+            mode,
+            None,
+        )
+        .await
+        .unwrap();
+    (rcv_key, rcv_dh, ids)
+}
+
 /// NEW authorized by an Ed25519 signature or an X25519 authenticator (the fake verifies
 /// both), then SUB: `SOK` answers and the pending message arrives as an event.
 #[tokio::test]
@@ -40,20 +63,7 @@ async fn create_subscribe_and_open_pushed_message() {
         AuthAlgorithm::X25519,
         AuthAlgorithm::Ed448,
     ] {
-        let rcv_key = key(alg);
-        let rcv_dh = X25519Secret::generate(&mut rand::rng());
-        let mode = Some(QueueReqData::Messaging(None));
-        let ids = client
-            .create_queue(
-                &rcv_key,
-                &rcv_dh.public(),
-                None,
-                SubMode::OnlyCreate,
-                mode,
-                None,
-            )
-            .await
-            .unwrap();
+        let (rcv_key, rcv_dh, ids) = new_queue(&client, alg).await;
         assert_eq!(ids.queue_mode, Some(QueueMode::Messaging));
         assert_eq!(client.subscribe(&ids.rcv_id, &rcv_key).await.unwrap(), None);
         let Some(ServerEvent::Event { entity_id, msg }) = events.recv().await else {
@@ -173,20 +183,7 @@ async fn late_msg_reply_to_a_timed_out_ack_is_an_event() {
         ..ClientConfig::default()
     };
     let (_fake, client, mut events) = connected(cfg).await;
-    let rcv_key = key(AuthAlgorithm::Ed25519);
-    let rcv_dh = X25519Secret::generate(&mut rand::rng());
-    let mode = Some(QueueReqData::Messaging(None));
-    let ids = client
-        .create_queue(
-            &rcv_key,
-            &rcv_dh.public(),
-            None,
-            SubMode::OnlyCreate,
-            mode,
-            None,
-        )
-        .await
-        .unwrap();
+    let (rcv_key, _, ids) = new_queue(&client, AuthAlgorithm::Ed25519).await;
     client.subscribe(&ids.rcv_id, &rcv_key).await.unwrap();
     let Some(ServerEvent::Event {
         msg: BrokerMsg::Msg(msg_id, _),
